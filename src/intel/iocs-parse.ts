@@ -1,0 +1,290 @@
+// Reading indicator sets: the CSV layout `type,value,description,source` and STIX 2.1 bundles of indicators.
+// Indicator files come from outside, so parsing never throws on content: bad rows become problems.
+
+/** The indicator kinds Dwell matches on. */
+export type IocType =
+  'md5' | 'sha1' | 'sha256' | 'sha512' | 'imphash' | 'domain' | 'ip' | 'url' | 'file_name' | 'file_path';
+
+/** One indicator as loaded, before indexing. */
+export interface Indicator {
+  readonly type: IocType;
+  readonly value: string;
+  readonly description?: string;
+  readonly source?: string;
+}
+
+/** A row or object that could not be used, named by file and line (CSV) or object id (STIX). */
+export interface IocProblem {
+  readonly file: string;
+  readonly line?: number;
+  readonly id?: string;
+  readonly reason: string;
+}
+
+export interface ParsedIocs {
+  indicators: Indicator[];
+  problems: IocProblem[];
+}
+
+// Spellings seen in public indicator feeds, mapped onto our types.
+const TYPE_ALIASES: Readonly<Record<string, IocType>> = {
+  md5: 'md5',
+  sha1: 'sha1',
+  'sha-1': 'sha1',
+  sha256: 'sha256',
+  'sha-256': 'sha256',
+  sha512: 'sha512',
+  'sha-512': 'sha512',
+  imphash: 'imphash',
+  domain: 'domain',
+  'domain-name': 'domain',
+  hostname: 'domain',
+  fqdn: 'domain',
+  ip: 'ip',
+  ipv4: 'ip',
+  ipv6: 'ip',
+  'ip-dst': 'ip',
+  'ip-src': 'ip',
+  'ipv4-addr': 'ip',
+  'ipv6-addr': 'ip',
+  url: 'url',
+  uri: 'url',
+  file_name: 'file_name',
+  filename: 'file_name',
+  'file-name': 'file_name',
+  file: 'file_name',
+  file_path: 'file_path',
+  filepath: 'file_path',
+  path: 'file_path',
+  'file-path': 'file_path',
+};
+
+const HASH_LENGTHS: Readonly<Partial<Record<IocType, number>>> = {
+  md5: 32,
+  sha1: 40,
+  sha256: 64,
+  sha512: 128,
+  imphash: 32,
+};
+
+/** Maps a feed's type spelling onto an IocType, or undefined when Dwell cannot match it. */
+export function normaliseIocType(raw: string): IocType | undefined {
+  return TYPE_ALIASES[raw.trim().toLowerCase()];
+}
+
+/** Checks and canonicalises one indicator value; returns a reason string when it is unusable. */
+export function checkIndicatorValue(type: IocType, raw: string): { value: string } | { reason: string } {
+  let value = raw.trim();
+  if (value === '') return { reason: 'empty value' };
+  const hashLength = HASH_LENGTHS[type];
+  if (hashLength !== undefined) {
+    value = value.toLowerCase();
+    if (value.length !== hashLength || !/^[0-9a-f]+$/.test(value))
+      return { reason: `not a ${type} hash: ${JSON.stringify(raw.slice(0, 80))}` };
+    return { value };
+  }
+  if (type === 'domain') {
+    // Defanged forms (evil[.]com) are common in published lists.
+    value = value
+      .toLowerCase()
+      .replace(/\[\.\]/g, '.')
+      .replace(/^\*\./, '')
+      .replace(/\.$/, '');
+    if (!/^[a-z0-9_-]+(\.[a-z0-9_-]+)+$/.test(value))
+      return { reason: `not a domain name: ${JSON.stringify(raw.slice(0, 80))}` };
+    return { value };
+  }
+  if (type === 'ip') {
+    value = value.toLowerCase().replace(/\[\.\]/g, '.');
+    const v4 = /^\d{1,3}(\.\d{1,3}){3}$/.test(value);
+    const v6 = value.includes(':') && /^[0-9a-f:.]+$/.test(value);
+    if (!v4 && !v6) return { reason: `not an IP address: ${JSON.stringify(raw.slice(0, 80))}` };
+    return { value };
+  }
+  if (type === 'url') {
+    value = value.replace(/^hxxp/i, 'http').replace(/\[\.\]/g, '.');
+    return { value };
+  }
+  return { value };
+}
+
+/** Splits CSV text into rows of fields (RFC 4180 quoting; CRLF or LF); linear in the input. */
+export function parseCsvRows(text: string): { line: number; fields: string[] }[] {
+  const rows: { line: number; fields: string[] }[] = [];
+  let fields: string[] = [];
+  let field = '';
+  let inQuotes = false;
+  let line = 1;
+  let rowLine = 1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inQuotes) {
+      if (c === '"') {
+        if (text[i + 1] === '"') {
+          field += '"';
+          i++;
+        } else inQuotes = false;
+      } else {
+        if (c === '\n') line++;
+        field += c;
+      }
+      continue;
+    }
+    if (c === '"') inQuotes = true;
+    else if (c === ',') {
+      fields.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      fields.push(field);
+      if (fields.length > 1 || fields[0] !== '') rows.push({ line: rowLine, fields });
+      fields = [];
+      field = '';
+      line++;
+      rowLine = line;
+    } else field += c;
+  }
+  fields.push(field);
+  if (fields.length > 1 || fields[0] !== '') rows.push({ line: rowLine, fields });
+  return rows;
+}
+
+/** Reads a CSV indicator list `type,value,description,source` (a header row is recognised and skipped). */
+export function parseIocCsv(text: string, file: string): ParsedIocs {
+  const out: ParsedIocs = { indicators: [], problems: [] };
+  const rows = parseCsvRows(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  let typeCol = 0;
+  let valueCol = 1;
+  let descCol = 2;
+  let sourceCol = 3;
+  for (const [index, row] of rows.entries()) {
+    const lowered = row.fields.map((f) => f.trim().toLowerCase());
+    if (index === 0 && lowered.includes('type') && lowered.includes('value')) {
+      typeCol = lowered.indexOf('type');
+      valueCol = lowered.indexOf('value');
+      descCol = lowered.indexOf('description');
+      sourceCol = lowered.indexOf('source');
+      continue;
+    }
+    const rawType = row.fields[typeCol] ?? '';
+    if (rawType.trim().startsWith('#')) continue;
+    const type = normaliseIocType(rawType);
+    if (!type) {
+      out.problems.push({
+        file,
+        line: row.line,
+        reason: `unknown indicator type ${JSON.stringify(rawType.slice(0, 40))}`,
+      });
+      continue;
+    }
+    const checked = checkIndicatorValue(type, row.fields[valueCol] ?? '');
+    if ('reason' in checked) {
+      out.problems.push({ file, line: row.line, reason: checked.reason });
+      continue;
+    }
+    const description = descCol >= 0 ? row.fields[descCol]?.trim() : undefined;
+    const source = sourceCol >= 0 ? row.fields[sourceCol]?.trim() : undefined;
+    out.indicators.push({
+      type,
+      value: checked.value,
+      ...(description ? { description } : {}),
+      ...(source ? { source } : {}),
+    });
+  }
+  return out;
+}
+
+// STIX object paths we understand, mapped onto our types.
+function stixPathType(objectType: string, path: string): IocType | undefined {
+  const p = path.replace(/\s+/g, '').toLowerCase();
+  if (objectType === 'file') {
+    if (p === 'name') return 'file_name';
+    const hash = /^hashes\.'?([a-z0-9-]+)'?$/.exec(p);
+    if (hash) return normaliseIocType(hash[1]);
+    if (p === 'parent_directory_ref.path') return 'file_path';
+    return undefined;
+  }
+  if (objectType === 'domain-name' && p === 'value') return 'domain';
+  if ((objectType === 'ipv4-addr' || objectType === 'ipv6-addr') && p === 'value') return 'ip';
+  if (objectType === 'url' && p === 'value') return 'url';
+  if (objectType === 'directory' && p === 'path') return 'file_path';
+  return undefined;
+}
+
+/** Pulls every `object:path = 'value'` comparison out of a STIX pattern (OR-ed comparisons all count). */
+export function stixPatternComparisons(
+  pattern: string,
+): { objectType: string; path: string; value: string }[] {
+  const found: { objectType: string; path: string; value: string }[] = [];
+  const re = /([a-z0-9-]+):([a-z0-9_.'-]+)\s*=\s*'((?:[^'\\]|\\.)*)'/gi;
+  for (let m = re.exec(pattern); m !== null; m = re.exec(pattern)) {
+    found.push({ objectType: m[1].toLowerCase(), path: m[2], value: m[3].replace(/\\(.)/g, '$1') });
+  }
+  return found;
+}
+
+/** Reads the indicators of a STIX 2.1 bundle (or a bare array of objects); non-indicator objects are skipped. */
+export function parseStixIndicators(text: string, file: string): ParsedIocs {
+  const out: ParsedIocs = { indicators: [], problems: [] };
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    out.problems.push({ file, reason: `not JSON: ${(err as Error).message}` });
+    return out;
+  }
+  const objects = Array.isArray(doc)
+    ? doc
+    : typeof doc === 'object' && doc !== null && Array.isArray((doc as { objects?: unknown }).objects)
+      ? (doc as { objects: unknown[] }).objects
+      : undefined;
+  if (!objects) {
+    out.problems.push({ file, reason: 'not a STIX bundle: no "objects" array' });
+    return out;
+  }
+  for (const obj of objects) {
+    if (typeof obj !== 'object' || obj === null) continue;
+    const o = obj as Record<string, unknown>;
+    if (o.type !== 'indicator') continue;
+    const id = typeof o.id === 'string' ? o.id : undefined;
+    if (o.pattern_type !== undefined && o.pattern_type !== 'stix') {
+      out.problems.push({ file, id, reason: `pattern_type ${String(o.pattern_type)} is not supported` });
+      continue;
+    }
+    if (typeof o.pattern !== 'string') {
+      out.problems.push({ file, id, reason: 'indicator without a pattern' });
+      continue;
+    }
+    const name = typeof o.name === 'string' ? o.name : undefined;
+    const description = typeof o.description === 'string' ? o.description : name;
+    const refs = Array.isArray(o.external_references)
+      ? (o.external_references as Record<string, unknown>[])
+      : [];
+    const url = refs.map((r) => r?.url).find((u): u is string => typeof u === 'string');
+    const source = url ?? id;
+    let used = 0;
+    for (const cmp of stixPatternComparisons(o.pattern)) {
+      const type = stixPathType(cmp.objectType, cmp.path);
+      if (!type) continue;
+      const checked = checkIndicatorValue(type, cmp.value);
+      if ('reason' in checked) {
+        out.problems.push({ file, id, reason: checked.reason });
+        continue;
+      }
+      used++;
+      out.indicators.push({
+        type,
+        value: checked.value,
+        ...(description ? { description } : {}),
+        ...(source ? { source } : {}),
+      });
+    }
+    if (used === 0)
+      out.problems.push({
+        file,
+        id,
+        reason: `no supported comparison in pattern ${o.pattern.slice(0, 120)}`,
+      });
+  }
+  return out;
+}

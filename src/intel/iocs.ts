@@ -1,0 +1,341 @@
+// Indicator matching: hashes, domains, IPs, file names and paths looked up in hash sets, per record.
+// Domains inside free text (command lines, scripts, URLs) are found by splitting the text once into
+// host-name-shaped tokens and looking each token and its parent domains up in a set: a single linear pass
+// that is host-boundary aware by construction (evil.com matches www.evil.com but never notevil.com or
+// evil.com.au) and does not grow with the number of indicators.
+import { readFileSync } from 'node:fs';
+import type { Detection, RuleInfo } from '../engine/types.js';
+import { fieldText, type EventRecord } from '../event/types.js';
+import {
+  parseIocCsv,
+  parseStixIndicators,
+  type Indicator,
+  type IocProblem,
+  type IocType,
+  type ParsedIocs,
+} from './iocs-parse.js';
+
+export type { Indicator, IocProblem, IocType } from './iocs-parse.js';
+export { parseIocCsv, parseStixIndicators } from './iocs-parse.js';
+
+const HASH_FIELDS = ['Hashes', 'Hash', 'MD5', 'SHA1', 'SHA256', 'IMPHASH', 'FileHash', 'sha256', 'md5'];
+const IP_FIELDS = [
+  'DestinationIp',
+  'SourceIp',
+  'IpAddress',
+  'ClientAddress',
+  'SourceAddress',
+  'DestAddress',
+  'DestinationAddress',
+  'RemoteAddress',
+  'SourceNetworkAddress',
+];
+const HOST_FIELDS = ['QueryName', 'DestinationHostname', 'SourceHostname'];
+const TEXT_FIELDS = [
+  'CommandLine',
+  'ParentCommandLine',
+  'ScriptBlockText',
+  'Payload',
+  'QueryResults',
+  'Url',
+  'URL',
+];
+const PATH_FIELDS = [
+  'Image',
+  'ParentImage',
+  'TargetFilename',
+  'ImageLoaded',
+  'NewProcessName',
+  'ParentProcessName',
+  'ProcessName',
+  'ImagePath',
+  'ServiceFileName',
+  'SourceImage',
+  'TargetImage',
+  'ObjectName',
+  'RelativeTargetName',
+];
+// Context shown with every hit (besides the indicator itself).
+const CONTEXT_FIELDS = [
+  'Image',
+  'CommandLine',
+  'ParentImage',
+  'User',
+  'TargetUserName',
+  'QueryName',
+  'DestinationIp',
+];
+// Free text beyond this is not scanned: a bound on per-record work for hostile input.
+const MAX_TEXT = 1 << 20;
+const MAX_FIELD = 2000;
+// Directories where a file carrying a legitimate system name is expected, so a name-only match is noise.
+const SYSTEM_DIRS = ['\\windows\\system32\\', '\\windows\\syswow64\\', '\\windows\\winsxs\\', '\\windows\\'];
+
+interface Entry {
+  readonly indicator: Indicator;
+  readonly rule: RuleInfo;
+  /** File names that are also legitimate Windows names match only outside the system directories. */
+  readonly onlyOutOfPlace: boolean;
+}
+
+const RULES = new Map<IocType, RuleInfo>();
+function ruleFor(type: IocType): RuleInfo {
+  let rule = RULES.get(type);
+  if (!rule) {
+    rule = {
+      id: `ioc:${type}`,
+      title: `Indicator of compromise: ${type.replace('_', ' ')}`,
+      level: 'high',
+      status: 'stable',
+      tags: ['ioc', `ioc.${type}`],
+      description: `A record names a ${type.replace('_', ' ')} from the loaded indicator set.`,
+      kind: 'rule',
+    };
+    RULES.set(type, rule);
+  }
+  return rule;
+}
+
+function isLegitimateName(ind: Indicator): boolean {
+  return ind.type === 'file_name' && /legitimate/i.test(ind.description ?? '');
+}
+
+function basenameOf(path: string): string {
+  const cut = Math.max(path.lastIndexOf('\\'), path.lastIndexOf('/'));
+  return cut >= 0 ? path.slice(cut + 1) : path;
+}
+
+function dirOf(path: string): string {
+  const cut = Math.max(path.lastIndexOf('\\'), path.lastIndexOf('/'));
+  return cut >= 0 ? path.slice(0, cut + 1) : '';
+}
+
+function inSystemDir(lowerPath: string): boolean {
+  const dir = dirOf(lowerPath).replace(/\//g, '\\');
+  return SYSTEM_DIRS.some((d) => dir.endsWith(d));
+}
+
+// Character classes for host-name tokens, by char code.
+function isHostChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45 || c === 46 || c === 95;
+}
+
+/** An indicator set ready for matching: build with `loadIocs` or `buildIocSet`. */
+export class IocSet {
+  private readonly hashes = new Map<string, Entry>();
+  private readonly domains = new Map<string, Entry>();
+  private readonly ips = new Map<string, Entry>();
+  private readonly names = new Map<string, Entry>();
+  private readonly paths: Entry[] = [];
+  readonly problems: IocProblem[];
+  readonly size: number;
+
+  constructor(indicators: Iterable<Indicator>, problems: IocProblem[] = []) {
+    this.problems = problems;
+    let size = 0;
+    for (const indicator of indicators) {
+      const entry: Entry = {
+        indicator,
+        rule: ruleFor(indicator.type),
+        onlyOutOfPlace: isLegitimateName(indicator),
+      };
+      const key = indicator.value.toLowerCase();
+      switch (indicator.type) {
+        case 'md5':
+        case 'sha1':
+        case 'sha256':
+        case 'sha512':
+        case 'imphash':
+          this.hashes.set(key, entry);
+          break;
+        case 'domain':
+          this.domains.set(key, entry);
+          break;
+        case 'url': {
+          const host = hostOfUrl(key);
+          if (!host) continue;
+          this.domains.set(host, entry);
+          break;
+        }
+        case 'ip':
+          this.ips.set(key, entry);
+          break;
+        case 'file_name':
+          this.names.set(key, entry);
+          break;
+        case 'file_path':
+          this.paths.push(entry);
+          break;
+      }
+      size++;
+    }
+    this.size = size;
+  }
+
+  /** Indicators found in one record, one Detection per indicator (rule id `ioc:<type>`, level high). */
+  match(record: EventRecord): Detection[] {
+    const hits = new Map<Entry, string>();
+    if (this.hashes.size > 0) this.matchHashes(record, hits);
+    if (this.ips.size > 0) {
+      for (const name of IP_FIELDS) {
+        const v = fieldText(record.get(name));
+        if (!v) continue;
+        const entry = this.ips.get(normaliseIp(v));
+        if (entry && !hits.has(entry)) hits.set(entry, name);
+      }
+    }
+    if (this.domains.size > 0 || this.ips.size > 0) {
+      for (const name of HOST_FIELDS) {
+        const v = fieldText(record.get(name));
+        if (v) this.scanText(v, name, hits);
+      }
+      for (const name of TEXT_FIELDS) {
+        const v = fieldText(record.get(name));
+        if (v) this.scanText(v, name, hits);
+      }
+    }
+    if (this.names.size > 0 || this.paths.length > 0) {
+      for (const name of PATH_FIELDS) {
+        const v = fieldText(record.get(name));
+        if (v) this.matchPath(v, name, hits);
+      }
+    }
+    if (hits.size === 0) return [];
+    const detections: Detection[] = [];
+    for (const [entry, field] of hits) detections.push(this.detection(record, entry, field));
+    return detections;
+  }
+
+  private matchHashes(record: EventRecord, hits: Map<Entry, string>): void {
+    for (const name of HASH_FIELDS) {
+      const v = fieldText(record.get(name));
+      if (!v) continue;
+      // Sysmon writes `SHA1=..,MD5=..,SHA256=..,IMPHASH=..`; other sources write the bare hash.
+      for (const part of v.split(/[,;\s]+/)) {
+        const eq = part.indexOf('=');
+        const hash = (eq >= 0 ? part.slice(eq + 1) : part).toLowerCase();
+        const entry = this.hashes.get(hash);
+        if (entry && !hits.has(entry)) hits.set(entry, name);
+      }
+    }
+  }
+
+  private matchPath(value: string, field: string, hits: Map<Entry, string>): void {
+    const lower = value.slice(0, 4096).toLowerCase();
+    const entry = this.names.get(basenameOf(lower));
+    if (entry && !hits.has(entry) && !(entry.onlyOutOfPlace && inSystemDir(lower))) hits.set(entry, field);
+    for (const p of this.paths) {
+      if (hits.has(p)) continue;
+      const needle = p.indicator.value.toLowerCase();
+      // Absolute indicators (C:\Intel\) anchor at the start; relative ones (Temp\x.exe) at a path separator.
+      const absolute = /^[a-z]:\\/.test(needle);
+      const found = absolute
+        ? lower.startsWith(needle) || (needle.endsWith('\\') && lower === needle.slice(0, -1))
+        : lower.endsWith('\\' + needle) || (needle.endsWith('\\') && lower.includes('\\' + needle));
+      if (found) hits.set(p, field);
+    }
+  }
+
+  /** Splits text into host-name-shaped tokens; each token and its parent domains are looked up. */
+  private scanText(text: string, field: string, hits: Map<Entry, string>): void {
+    const lower = (text.length > MAX_TEXT ? text.slice(0, MAX_TEXT) : text).toLowerCase();
+    let start = -1;
+    for (let i = 0; i <= lower.length; i++) {
+      const inside = i < lower.length && isHostChar(lower.charCodeAt(i));
+      if (inside) {
+        if (start < 0) start = i;
+        continue;
+      }
+      if (start >= 0) {
+        this.lookupToken(lower, start, i, field, hits);
+        start = -1;
+      }
+    }
+  }
+
+  private lookupToken(
+    text: string,
+    start: number,
+    end: number,
+    field: string,
+    hits: Map<Entry, string>,
+  ): void {
+    // Trim dots and dashes that belong to the sentence, not the name ("see evil.com.").
+    while (start < end && (text.charCodeAt(start) === 46 || text.charCodeAt(start) === 45)) start++;
+    while (end > start && (text.charCodeAt(end - 1) === 46 || text.charCodeAt(end - 1) === 45)) end--;
+    if (end - start < 3 || end - start > 253) return;
+    const token = text.slice(start, end);
+    if (token.indexOf('.') < 0) return;
+    const ip = this.ips.get(token);
+    if (ip && !hits.has(ip)) hits.set(ip, field);
+    if (this.domains.size === 0) return;
+    for (let at = 0; at >= 0;) {
+      const entry = this.domains.get(at === 0 ? token : token.slice(at));
+      if (entry && !hits.has(entry)) hits.set(entry, field);
+      const dot = token.indexOf('.', at);
+      at = dot >= 0 && token.indexOf('.', dot + 1) >= 0 ? dot + 1 : -1;
+    }
+  }
+
+  private detection(record: EventRecord, entry: Entry, field: string): Detection {
+    const fields: Record<string, string> = {
+      IocType: entry.indicator.type,
+      IocValue: entry.indicator.value,
+      IocField: field,
+    };
+    if (entry.indicator.description) fields.IocDescription = entry.indicator.description.slice(0, MAX_FIELD);
+    if (entry.indicator.source) fields.IocSource = entry.indicator.source.slice(0, MAX_FIELD);
+    for (const name of [field, ...CONTEXT_FIELDS]) {
+      if (name in fields) continue;
+      const v = fieldText(record.get(name));
+      if (v) fields[name] = v.slice(0, MAX_FIELD);
+    }
+    return {
+      rule: entry.rule,
+      timestamp: record.timestamp,
+      host: record.computer,
+      channel: record.channel,
+      eventId: record.eventId,
+      recordId: record.recordId,
+      file: record.source.file,
+      ...(record.source.tenant !== undefined ? { tenant: record.source.tenant } : {}),
+      fields,
+    };
+  }
+}
+
+function normaliseIp(v: string): string {
+  const lower = v.trim().toLowerCase();
+  return lower.startsWith('::ffff:') && lower.includes('.') ? lower.slice(7) : lower;
+}
+
+function hostOfUrl(url: string): string | undefined {
+  const m = /^[a-z][a-z0-9+.-]*:\/\/([^/?#:@]+@)?([^/?#:]+)/.exec(url);
+  return m ? m[2].replace(/\.$/, '') : undefined;
+}
+
+/** Builds an IocSet from indicators already in memory (tests, STIX objects from another source). */
+export function buildIocSet(indicators: Iterable<Indicator>, problems: IocProblem[] = []): IocSet {
+  return new IocSet(indicators, problems);
+}
+
+/** Loads indicator files: CSV (`type,value,description,source`) or STIX 2.1 JSON, chosen by content. */
+export function loadIocs(paths: string[]): IocSet {
+  const all: Indicator[] = [];
+  const problems: IocProblem[] = [];
+  for (const path of paths) {
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (err) {
+      problems.push({ file: path, reason: `cannot read: ${(err as Error).message}` });
+      continue;
+    }
+    const parsed: ParsedIocs = /^\s*[[{]/.test(text.slice(0, 64))
+      ? parseStixIndicators(text, path)
+      : parseIocCsv(text, path);
+    all.push(...parsed.indicators);
+    problems.push(...parsed.problems);
+  }
+  return new IocSet(all, problems);
+}

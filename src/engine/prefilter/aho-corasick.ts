@@ -1,0 +1,230 @@
+// A multi-pattern string automaton (Aho-Corasick): built once over many lower-cased needles, it scans a string
+// in one pass and reports every needle that occurs in it. Time is linear in the text (plus the matches), so
+// hostile event values cannot make it slow.
+//
+// Layout: the alphabet is compressed into classes (one per character that appears in some needle, plus class
+// 0 for every other character, which always leads back to the root). The shallowest states (numbered in
+// breadth-first order) get a full transition row — a DFA where the scan never follows failure links — within a
+// fixed cell budget; deeper states keep only their own children plus a failure link. Memory is therefore
+// bounded by the needles' total length plus the budget, whatever the number of needles.
+
+/** Options for building an automaton. */
+export interface AhoCorasickOptions {
+  /** Upper bound on dense transition cells (4 bytes each); deeper states fall back to sparse children. */
+  readonly denseCellBudget?: number;
+}
+
+const DEFAULT_DENSE_CELLS = 1 << 20;
+const NONE = -1;
+
+/** An immutable Aho-Corasick automaton over lower-cased needles; needle ids are their indexes in the input. */
+export class AhoCorasick {
+  /** The needles as given (already lower-cased by the caller; the automaton lower-cases them again). */
+  readonly needles: readonly string[];
+  /** Number of automaton states (the root is state 0). */
+  readonly stateCount: number;
+  /** Number of states that have a dense transition row. */
+  readonly denseStates: number;
+
+  private readonly asciiClass: Int32Array;
+  private readonly otherClass: Map<number, number>;
+  private readonly classCount: number;
+  private readonly dense: Int32Array;
+  private readonly childStart: Int32Array;
+  private readonly childClass: Int32Array;
+  private readonly childTarget: Int32Array;
+  private readonly fail: Int32Array;
+  /** First state on the failure chain (itself included) that ends a needle, or NONE. */
+  private readonly matchAt: Int32Array;
+  /** Next state after this one on the failure chain that ends a needle, or NONE. */
+  private readonly dictLink: Int32Array;
+  private readonly outStart: Int32Array;
+  private readonly outNeedle: Int32Array;
+  /** Needles of length 0: present in every scanned text. */
+  private readonly emptyNeedles: readonly number[];
+
+  /** Builds the automaton; cost is linear in the needles' total length (times the class count for dense rows). */
+  constructor(needles: readonly string[], options: AhoCorasickOptions = {}) {
+    this.needles = needles;
+    const lowered = needles.map((n) => n.toLowerCase());
+
+    // 1. Alphabet classes.
+    this.asciiClass = new Int32Array(128);
+    this.otherClass = new Map();
+    let classCount = 1;
+    for (const needle of lowered) {
+      for (let i = 0; i < needle.length; i++) {
+        const c = needle.charCodeAt(i);
+        if (c < 128) {
+          if (this.asciiClass[c] === 0) this.asciiClass[c] = classCount++;
+        } else if (!this.otherClass.has(c)) {
+          this.otherClass.set(c, classCount++);
+        }
+      }
+    }
+    this.classCount = classCount;
+
+    // 2. Trie in insertion order (children kept in a map while building).
+    const children: Map<number, number>[] = [new Map()];
+    const ends: number[][] = [[]];
+    const empty: number[] = [];
+    lowered.forEach((needle, id) => {
+      if (needle.length === 0) {
+        empty.push(id);
+        return;
+      }
+      let state = 0;
+      for (let i = 0; i < needle.length; i++) {
+        const cls = this.classOf(needle.charCodeAt(i));
+        let next = children[state].get(cls);
+        if (next === undefined) {
+          next = children.length;
+          children.push(new Map());
+          ends.push([]);
+          children[state].set(cls, next);
+        }
+        state = next;
+      }
+      ends[state].push(id);
+    });
+    this.emptyNeedles = empty;
+    const n = children.length;
+    this.stateCount = n;
+
+    // 3. Breadth-first renumbering, so that shallow (hot) states get the dense rows.
+    const order = new Int32Array(n);
+    const rank = new Int32Array(n);
+    order[0] = 0;
+    let tail = 1;
+    for (let head = 0; head < tail; head++) {
+      for (const child of children[order[head]].values()) order[tail++] = child;
+    }
+    for (let i = 0; i < n; i++) rank[order[i]] = i;
+
+    // 4. Sparse children (by new number) and outputs.
+    this.childStart = new Int32Array(n + 1);
+    for (let i = 0; i < n; i++) this.childStart[i + 1] = this.childStart[i] + children[order[i]].size;
+    this.childClass = new Int32Array(this.childStart[n]);
+    this.childTarget = new Int32Array(this.childStart[n]);
+    this.outStart = new Int32Array(n + 1);
+    for (let i = 0; i < n; i++) this.outStart[i + 1] = this.outStart[i] + ends[order[i]].length;
+    this.outNeedle = new Int32Array(this.outStart[n]);
+    for (let i = 0; i < n; i++) {
+      let k = this.childStart[i];
+      for (const [cls, child] of children[order[i]]) {
+        this.childClass[k] = cls;
+        this.childTarget[k++] = rank[child];
+      }
+      this.outNeedle.set(ends[order[i]], this.outStart[i]);
+    }
+
+    // 5. Failure and dictionary links, in breadth-first order (a state's fail target is always shallower).
+    this.fail = new Int32Array(n);
+    this.matchAt = new Int32Array(n).fill(NONE);
+    this.dictLink = new Int32Array(n).fill(NONE);
+    for (let s = 0; s < n; s++) {
+      for (let k = this.childStart[s]; k < this.childStart[s + 1]; k++) {
+        const child = this.childTarget[k];
+        this.fail[child] = s === 0 ? 0 : this.gotoSparse(this.fail[s], this.childClass[k]);
+      }
+      if (s !== 0) {
+        const f = this.fail[s];
+        this.dictLink[s] = this.matchAt[f];
+      }
+      this.matchAt[s] = this.outStart[s + 1] > this.outStart[s] ? s : this.dictLink[s];
+    }
+
+    // 6. Dense rows for the shallowest states within the budget.
+    const budget = Math.max(classCount, options.denseCellBudget ?? DEFAULT_DENSE_CELLS);
+    const denseStates = Math.min(n, Math.floor(budget / classCount));
+    this.denseStates = denseStates;
+    this.dense = new Int32Array(denseStates * classCount);
+    for (let s = 0; s < denseStates; s++) {
+      const row = s * classCount;
+      // A state's failure target is shallower, hence numbered lower and already dense.
+      if (s !== 0)
+        this.dense.copyWithin(row, this.fail[s] * classCount, this.fail[s] * classCount + classCount);
+      for (let k = this.childStart[s]; k < this.childStart[s + 1]; k++) {
+        this.dense[row + this.childClass[k]] = this.childTarget[k];
+      }
+    }
+  }
+
+  /** Number of needles. */
+  get size(): number {
+    return this.needles.length;
+  }
+
+  /** Calls onMatch(needleId) for every occurrence of every needle in text (a needle may be reported repeatedly). */
+  scan(text: string, onMatch: (needle: number) => void): void {
+    for (const id of this.emptyNeedles) onMatch(id);
+    const { asciiClass, otherClass, dense, classCount, denseStates, matchAt, dictLink, outStart, outNeedle } =
+      this;
+    let state = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      const cls = c < 128 ? asciiClass[c] : (otherClass.get(c) ?? 0);
+      state = state < denseStates ? dense[state * classCount + cls] : this.gotoDeep(state, cls);
+      let t = matchAt[state];
+      while (t !== NONE) {
+        for (let k = outStart[t]; k < outStart[t + 1]; k++) onMatch(outNeedle[k]);
+        t = dictLink[t];
+      }
+    }
+  }
+
+  /** The ids of the distinct needles that occur in text, in ascending order. */
+  findAll(text: string): number[] {
+    const seen = new Set<number>();
+    this.scan(text, (id) => seen.add(id));
+    return [...seen].sort((a, b) => a - b);
+  }
+
+  /** Bytes held by the automaton's tables (for memory reports). */
+  memoryBytes(): number {
+    return (
+      this.dense.byteLength +
+      this.childStart.byteLength +
+      this.childClass.byteLength +
+      this.childTarget.byteLength +
+      this.fail.byteLength * 3 +
+      this.outStart.byteLength +
+      this.outNeedle.byteLength +
+      this.asciiClass.byteLength +
+      this.otherClass.size * 16
+    );
+  }
+
+  private classOf(c: number): number {
+    return c < 128 ? this.asciiClass[c] : (this.otherClass.get(c) ?? 0);
+  }
+
+  /** Transition of a state without a dense row: own children, else follow failure links. */
+  private gotoDeep(state: number, cls: number): number {
+    let s = state;
+    for (;;) {
+      if (s < this.denseStates) return this.dense[s * this.classCount + cls];
+      const child = this.childOf(s, cls);
+      if (child !== NONE) return child;
+      s = this.fail[s];
+    }
+  }
+
+  /** Transition using only sparse children and failure links (used while building). */
+  private gotoSparse(state: number, cls: number): number {
+    let s = state;
+    for (;;) {
+      const child = this.childOf(s, cls);
+      if (child !== NONE) return child;
+      if (s === 0) return 0;
+      s = this.fail[s];
+    }
+  }
+
+  private childOf(state: number, cls: number): number {
+    for (let k = this.childStart[state]; k < this.childStart[state + 1]; k++) {
+      if (this.childClass[k] === cls) return this.childTarget[k];
+    }
+    return NONE;
+  }
+}

@@ -1,0 +1,10 @@
+// The literal-needle prefilter: Aho-Corasick automata that tell which rules can still match a record.
+export { AhoCorasick, type AhoCorasickOptions } from './aho-corasick.js';
+export {
+  Prefilter,
+  KEYWORD_FIELD,
+  KEYWORD_SEPARATOR,
+  type PrefilterEntry,
+  type PrefilterNeedle,
+  type CandidateSet,
+} from './prefilter.js';

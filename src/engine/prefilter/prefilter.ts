@@ -1,0 +1,227 @@
+// The literal-needle prefilter ("fast pattern" of network IDS engines, applied across the whole rule set): per
+// field, one Aho-Corasick automaton over every needle that some rule requires in that field. Scanning a
+// record's few fields once tells which rules can still match; only those are evaluated.
+//
+// A rule's requirement is a disjunction of conjunctions: it can match only if, for at least one alternative,
+// every needle of that alternative occurs in its field's lower-cased value. The prefilter never drops a rule
+// that can match (it is a superset test); it may keep rules that then fail their full evaluation.
+import { AhoCorasick } from './aho-corasick.js';
+
+/** Pseudo-field for keyword (unfielded) needles: its value is every field value of the record. */
+export const KEYWORD_FIELD = '\u0000keywords';
+
+/** Separator callers put between values when they build the KEYWORD_FIELD text (never inside a needle). */
+export const KEYWORD_SEPARATOR = '\u0000';
+
+/** One literal a rule requires: `needle` (lower-cased) must occur in the lower-cased value of `field`. */
+export interface PrefilterNeedle {
+  readonly field: string;
+  readonly needle: string;
+}
+
+/** A rule's needles: `undefined` = always a candidate; `[]` = can never match; else any alternative suffices. */
+export interface PrefilterEntry {
+  readonly rule: number;
+  readonly alternatives: readonly (readonly PrefilterNeedle[])[] | undefined;
+}
+
+/** The rules that can still match one record; reused between calls (copy it to keep it). */
+export interface CandidateSet {
+  /** True when the rule may match. */
+  has(rule: number): boolean;
+  /** Number of candidate rules. */
+  readonly count: number;
+  /** Candidate rule numbers in ascending order (a view valid until the next `candidates` call). */
+  readonly rules: Int32Array;
+}
+
+interface FieldScanner {
+  readonly field: string;
+  readonly automaton: AhoCorasick;
+  /** Global needle id of each of the automaton's needles. */
+  readonly globalId: Int32Array;
+}
+
+/** Builds per-field automata over the rules' required needles and answers which rules can match a record. */
+export class Prefilter {
+  /** Fields the prefilter reads (KEYWORD_FIELD included when some rule has keyword needles). */
+  readonly fields: readonly string[];
+  /** Rules that have no needles and are therefore always candidates (ascending). */
+  readonly alwaysRules: readonly number[];
+
+  private readonly scanners: FieldScanner[];
+  /** For each global needle: the alternatives it belongs to (CSR layout). */
+  private readonly needleAltStart: Int32Array;
+  private readonly needleAlt: Int32Array;
+  /** For each alternative: how many distinct needles it needs, and its rule. */
+  private readonly altRequired: Int32Array;
+  private readonly altRule: Int32Array;
+  private readonly always: Uint8Array;
+  // Per-call scratch, stamped with an epoch so nothing is cleared between records.
+  private epoch = 0;
+  private readonly needleStamp: Uint32Array;
+  private readonly altStamp: Uint32Array;
+  private readonly altCount: Int32Array;
+  private readonly ruleStamp: Uint32Array;
+  private readonly hitRules: Int32Array;
+  private hitCount = 0;
+  private readonly out: Int32Array;
+  private readonly result: { count: number; rules: Int32Array; has: (rule: number) => boolean };
+  private readonly onNeedle: (local: number) => void;
+  private current: Int32Array = new Int32Array(0);
+
+  /** Compiles the entries; rule numbers are small non-negative integers (indexes into the caller's rules). */
+  constructor(entries: readonly PrefilterEntry[]) {
+    let maxRule = -1;
+    for (const e of entries) {
+      if (!Number.isInteger(e.rule) || e.rule < 0)
+        throw new RangeError(`prefilter: bad rule number ${e.rule}`);
+      maxRule = Math.max(maxRule, e.rule);
+    }
+    this.always = new Uint8Array(maxRule + 1);
+    const always: number[] = [];
+
+    // Intern (field, needle) pairs into global ids, grouped per field.
+    const perField = new Map<string, Map<string, number>>();
+    const altNeedles: number[][] = [];
+    const altRule: number[] = [];
+    let needleCount = 0;
+    for (const entry of entries) {
+      if (entry.alternatives === undefined) {
+        if (!this.always[entry.rule]) always.push(entry.rule);
+        this.always[entry.rule] = 1;
+        continue;
+      }
+      for (const alternative of entry.alternatives) {
+        if (alternative.length === 0) {
+          // An alternative without needles is always satisfied.
+          if (!this.always[entry.rule]) always.push(entry.rule);
+          this.always[entry.rule] = 1;
+          continue;
+        }
+        const ids = new Set<number>();
+        for (const { field, needle } of alternative) {
+          let needles = perField.get(field);
+          if (!needles) perField.set(field, (needles = new Map()));
+          const lowered = needle.toLowerCase();
+          let id = needles.get(lowered);
+          if (id === undefined) needles.set(lowered, (id = needleCount++));
+          ids.add(id);
+        }
+        altNeedles.push([...ids]);
+        altRule.push(entry.rule);
+      }
+    }
+    this.alwaysRules = always.sort((a, b) => a - b);
+
+    this.scanners = [];
+    for (const [field, needles] of perField) {
+      const automaton = new AhoCorasick([...needles.keys()]);
+      this.scanners.push({ field, automaton, globalId: Int32Array.from(needles.values()) });
+    }
+    this.fields = this.scanners.map((s) => s.field);
+
+    const altTotal = altNeedles.length;
+    this.altRequired = Int32Array.from(altNeedles, (ids) => ids.length);
+    this.altRule = Int32Array.from(altRule);
+    const counts = new Int32Array(needleCount + 1);
+    for (const ids of altNeedles) for (const id of ids) counts[id + 1]++;
+    for (let i = 0; i < needleCount; i++) counts[i + 1] += counts[i];
+    this.needleAltStart = counts.slice();
+    this.needleAlt = new Int32Array(counts[needleCount]);
+    const fill = counts.slice();
+    altNeedles.forEach((ids, alt) => {
+      for (const id of ids) this.needleAlt[fill[id]++] = alt;
+    });
+
+    this.needleStamp = new Uint32Array(needleCount);
+    this.altStamp = new Uint32Array(altTotal);
+    this.altCount = new Int32Array(altTotal);
+    this.ruleStamp = new Uint32Array(maxRule + 1);
+    this.hitRules = new Int32Array(maxRule + 1);
+    this.out = new Int32Array(maxRule + 1);
+    this.result = {
+      count: 0,
+      rules: this.out.subarray(0, 0),
+      has: (rule: number): boolean =>
+        rule >= 0 &&
+        rule < this.always.length &&
+        (this.always[rule] === 1 || this.ruleStamp[rule] === this.epoch),
+    };
+    this.onNeedle = (local: number) => this.markNeedle(this.current[local]);
+  }
+
+  /** Total number of distinct (field, needle) pairs. */
+  get needleCount(): number {
+    return this.needleStamp.length;
+  }
+
+  /**
+   * The rules that can match a record whose lower-cased field values lowerValueOf returns (undefined when the
+   * record lacks the field; for KEYWORD_FIELD, all values joined by KEYWORD_SEPARATOR). Allocation-free.
+   */
+  candidates(lowerValueOf: (field: string) => string | undefined): CandidateSet {
+    this.nextEpoch();
+    this.hitCount = 0;
+    for (const scanner of this.scanners) {
+      const value = lowerValueOf(scanner.field);
+      if (value === undefined) continue;
+      this.current = scanner.globalId;
+      scanner.automaton.scan(value, this.onNeedle);
+    }
+    // Merge the always-candidates (sorted) with the rules hit by needles (sorted here).
+    const hits = this.hitRules.subarray(0, this.hitCount).sort();
+    const always = this.alwaysRules;
+    let i = 0;
+    let j = 0;
+    let n = 0;
+    while (i < always.length || j < hits.length) {
+      if (j >= hits.length || (i < always.length && always[i] < hits[j])) this.out[n++] = always[i++];
+      else if (i < always.length && always[i] === hits[j]) {
+        this.out[n++] = always[i++];
+        j++;
+      } else this.out[n++] = hits[j++];
+    }
+    this.result.count = n;
+    this.result.rules = this.out.subarray(0, n);
+    return this.result;
+  }
+
+  /** Bytes held by the automata and tables (for memory reports). */
+  memoryBytes(): number {
+    let total = this.needleAlt.byteLength + this.needleAltStart.byteLength + this.altRequired.byteLength * 4;
+    for (const s of this.scanners) total += s.automaton.memoryBytes() + s.globalId.byteLength;
+    return total + this.needleStamp.byteLength + this.ruleStamp.byteLength * 4;
+  }
+
+  private markNeedle(id: number): void {
+    const epoch = this.epoch;
+    if (this.needleStamp[id] === epoch) return;
+    this.needleStamp[id] = epoch;
+    for (let k = this.needleAltStart[id]; k < this.needleAltStart[id + 1]; k++) {
+      const alt = this.needleAlt[k];
+      if (this.altStamp[alt] !== epoch) {
+        this.altStamp[alt] = epoch;
+        this.altCount[alt] = 0;
+      }
+      if (++this.altCount[alt] === this.altRequired[alt]) {
+        const rule = this.altRule[alt];
+        if (this.ruleStamp[rule] !== epoch && this.always[rule] === 0) {
+          this.ruleStamp[rule] = epoch;
+          this.hitRules[this.hitCount++] = rule;
+        }
+      }
+    }
+  }
+
+  private nextEpoch(): void {
+    this.epoch = (this.epoch + 1) >>> 0;
+    if (this.epoch === 0) {
+      // Wrapped after 2^32 records: clear the stamps once so no stale mark survives.
+      this.needleStamp.fill(0);
+      this.altStamp.fill(0);
+      this.ruleStamp.fill(0);
+      this.epoch = 1;
+    }
+  }
+}

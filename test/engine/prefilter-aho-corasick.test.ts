@@ -1,0 +1,105 @@
+// Aho-Corasick automaton: every occurrence found, nothing invented, also with tiny dense budgets and unicode.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { AhoCorasick } from '../../src/engine/prefilter/index.js';
+
+/** The needles that occur in text, found the slow obvious way. */
+function bruteForce(needles: readonly string[], text: string): number[] {
+  const lower = text;
+  return needles.flatMap((n, i) => (lower.includes(n.toLowerCase()) ? [i] : []));
+}
+
+/** A small deterministic PRNG so failures reproduce. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+test('finds overlapping and nested needles', () => {
+  const needles = ['he', 'she', 'his', 'hers', 'e'];
+  const ac = new AhoCorasick(needles);
+  assert.deepEqual(ac.findAll('ushers'), [0, 1, 3, 4]);
+  assert.deepEqual(ac.findAll('his'), [2]);
+  assert.deepEqual(ac.findAll('xyz'), []);
+});
+
+test('reports every occurrence, including repeated ones', () => {
+  const ac = new AhoCorasick(['aa']);
+  let hits = 0;
+  ac.scan('aaaa', () => hits++);
+  assert.equal(hits, 3);
+});
+
+test('empty input and empty needle set', () => {
+  assert.deepEqual(new AhoCorasick(['abc']).findAll(''), []);
+  assert.deepEqual(new AhoCorasick([]).findAll('anything'), []);
+  // An empty needle occurs in every scanned text, even an empty one.
+  assert.deepEqual(new AhoCorasick(['', 'x']).findAll(''), [0]);
+});
+
+test('unicode needles and text (non-ASCII code units, surrogate pairs)', () => {
+  const needles = ['überwachung', 'пароль', '😀x', 'ß'];
+  const ac = new AhoCorasick(needles);
+  assert.deepEqual(ac.findAll('die überwachung läuft'), [0]);
+  assert.deepEqual(ac.findAll('мой пароль'), [1]);
+  assert.deepEqual(ac.findAll('a😀xb straße'), [2, 3]);
+  assert.deepEqual(ac.findAll('😀 x'), []);
+});
+
+test('needles are lower-cased; text is taken as given (callers lower-case it once)', () => {
+  const ac = new AhoCorasick(['Mimikatz']);
+  assert.deepEqual(ac.findAll('c:\\tools\\mimikatz.exe'), [0]);
+  assert.deepEqual(ac.findAll('MIMIKATZ'), []);
+});
+
+test('duplicate needles are each reported', () => {
+  const ac = new AhoCorasick(['abc', 'abc', 'bc']);
+  assert.deepEqual(ac.findAll('xabcx'), [0, 1, 2]);
+});
+
+test('matches brute force on random needles and texts, with and without dense rows', () => {
+  const rand = rng(7);
+  const alphabet = 'abcé\\/.-_😀';
+  const word = (max: number) => {
+    let s = '';
+    const len = Math.floor(rand() * max);
+    for (let i = 0; i < len; i++) s += alphabet[Math.floor(rand() * alphabet.length)];
+    return s;
+  };
+  for (let round = 0; round < 60; round++) {
+    const needles = Array.from({ length: 1 + Math.floor(rand() * 40) }, () => word(6) || 'a');
+    const full = new AhoCorasick(needles);
+    // A budget of one row leaves all states but the root sparse: exercises the failure-link path.
+    const sparse = new AhoCorasick(needles, { denseCellBudget: 1 });
+    assert.ok(sparse.denseStates <= 1);
+    for (let t = 0; t < 20; t++) {
+      const text = word(60);
+      const expected = bruteForce(needles, text);
+      assert.deepEqual(full.findAll(text), expected, `needles ${JSON.stringify(needles)} text ${text}`);
+      assert.deepEqual(
+        sparse.findAll(text),
+        expected,
+        `sparse: needles ${JSON.stringify(needles)} text ${text}`,
+      );
+    }
+  }
+});
+
+test('memory stays within the dense budget for many needles', () => {
+  const needles = Array.from({ length: 5000 }, (_, i) => `needle-${i}-${(i * 7919).toString(36)}`);
+  const ac = new AhoCorasick(needles, { denseCellBudget: 1 << 16 });
+  assert.ok(ac.stateCount > ac.denseStates, 'some states must be sparse under a small budget');
+  assert.ok(ac.memoryBytes() < 4 * (1 << 16) + 40 * ac.stateCount + 64 * 1024);
+  assert.deepEqual(ac.findAll('xx needle-4999-' + (4999 * 7919).toString(36) + ' yy'), [4999]);
+});
+
+test('pathological text is scanned in linear time (no blow-up)', () => {
+  const ac = new AhoCorasick(['a'.repeat(50) + 'b', 'a'.repeat(49), 'aab']);
+  const text = 'a'.repeat(200_000);
+  let hits = 0;
+  ac.scan(text, () => hits++);
+  assert.equal(hits, 200_000 - 48);
+});

@@ -1,0 +1,155 @@
+// Prefilter: never drops a rule that can match (checked against brute force), and drops rules that cannot.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  KEYWORD_FIELD,
+  KEYWORD_SEPARATOR,
+  Prefilter,
+  type PrefilterEntry,
+  type PrefilterNeedle,
+} from '../../src/engine/prefilter/index.js';
+
+function lookup(values: Record<string, string>) {
+  return (field: string): string | undefined => {
+    if (field === KEYWORD_FIELD) return Object.values(values).join(KEYWORD_SEPARATOR).toLowerCase();
+    const v = values[field];
+    return v === undefined ? undefined : v.toLowerCase();
+  };
+}
+
+test('keeps rules whose needles occur and drops the rest', () => {
+  const pf = new Prefilter([
+    { rule: 0, alternatives: [[{ field: 'Image', needle: '\\mimikatz.exe' }]] },
+    {
+      rule: 1,
+      alternatives: [
+        [
+          { field: 'CommandLine', needle: 'sekurlsa' },
+          { field: 'CommandLine', needle: 'logonpasswords' },
+        ],
+      ],
+    },
+    { rule: 2, alternatives: undefined },
+    {
+      rule: 3,
+      alternatives: [
+        [{ field: 'Image', needle: 'psexec' }],
+        [{ field: 'CommandLine', needle: 'accepteula' }],
+      ],
+    },
+    { rule: 4, alternatives: [] },
+  ]);
+  const c1 = pf.candidates(
+    lookup({ Image: 'C:\\Tools\\Mimikatz.exe', CommandLine: 'mimikatz sekurlsa::minidump' }),
+  );
+  assert.deepEqual([...c1.rules], [0, 2]);
+  assert.ok(c1.has(0) && c1.has(2) && !c1.has(1) && !c1.has(3) && !c1.has(4));
+  const c2 = pf.candidates(lookup({ Image: 'x.exe', CommandLine: 'sekurlsa::logonpasswords /accepteula' }));
+  assert.deepEqual([...c2.rules], [1, 2, 3]);
+  assert.equal(c2.count, 3);
+  // A missing field contributes no needles.
+  const c3 = pf.candidates(lookup({}));
+  assert.deepEqual([...c3.rules], [2]);
+  assert.deepEqual(pf.alwaysRules, [2]);
+});
+
+test('needles in different fields do not stand in for each other', () => {
+  const pf = new Prefilter([{ rule: 0, alternatives: [[{ field: 'ParentImage', needle: 'winword' }]] }]);
+  assert.equal(pf.candidates(lookup({ Image: 'winword.exe' })).count, 0);
+  assert.equal(pf.candidates(lookup({ ParentImage: 'WINWORD.EXE' })).count, 1);
+});
+
+test('keyword needles scan every value of the record', () => {
+  const pf = new Prefilter([
+    { rule: 5, alternatives: [[{ field: KEYWORD_FIELD, needle: 'Invoke-Mimikatz' }]] },
+  ]);
+  assert.deepEqual([...pf.candidates(lookup({ A: 'x', B: 'powershell invoke-mimikatz' })).rules], [5]);
+  assert.deepEqual([...pf.candidates(lookup({ A: 'x', B: 'y' })).rules], []);
+  assert.deepEqual(pf.fields, [KEYWORD_FIELD]);
+});
+
+test('the same needle counts once per alternative even when repeated', () => {
+  const pf = new Prefilter([
+    {
+      rule: 0,
+      alternatives: [
+        [
+          { field: 'F', needle: 'ab' },
+          { field: 'F', needle: 'AB' },
+          { field: 'F', needle: 'cd' },
+        ],
+      ],
+    },
+  ]);
+  assert.equal(pf.candidates(lookup({ F: 'ab ab ab' })).count, 0);
+  assert.equal(pf.candidates(lookup({ F: 'xabcdx' })).count, 1);
+});
+
+test('results do not leak between records', () => {
+  const pf = new Prefilter([{ rule: 0, alternatives: [[{ field: 'F', needle: 'evil' }]] }]);
+  assert.equal(pf.candidates(lookup({ F: 'evil' })).count, 1);
+  assert.equal(pf.candidates(lookup({ F: 'good' })).count, 0);
+  assert.equal(pf.candidates(lookup({ F: 'good' })).has(0), false);
+});
+
+test('rejects bad rule numbers', () => {
+  assert.throws(() => new Prefilter([{ rule: -1, alternatives: undefined }]), RangeError);
+});
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+test('property: equals brute force on random rules and records (never drops a possible match)', () => {
+  const rand = rng(42);
+  const fields = ['Image', 'CommandLine', 'User', KEYWORD_FIELD];
+  const alphabet = 'abcdeXY\\.-';
+  const word = (min: number, max: number) => {
+    let s = '';
+    const len = min + Math.floor(rand() * (max - min + 1));
+    for (let i = 0; i < len; i++) s += alphabet[Math.floor(rand() * alphabet.length)];
+    return s;
+  };
+  for (let round = 0; round < 30; round++) {
+    const entries: PrefilterEntry[] = [];
+    const ruleCount = 1 + Math.floor(rand() * 60);
+    for (let rule = 0; rule < ruleCount; rule++) {
+      if (rand() < 0.1) {
+        entries.push({ rule, alternatives: undefined });
+        continue;
+      }
+      const alternatives: PrefilterNeedle[][] = Array.from({ length: 1 + Math.floor(rand() * 3) }, () =>
+        Array.from({ length: 1 + Math.floor(rand() * 3) }, () => ({
+          field: fields[Math.floor(rand() * fields.length)],
+          needle: word(1, 3),
+        })),
+      );
+      entries.push({ rule, alternatives });
+    }
+    const pf = new Prefilter(entries);
+    for (let rec = 0; rec < 40; rec++) {
+      const values: Record<string, string> = {};
+      for (const f of fields.slice(0, 3)) if (rand() < 0.8) values[f] = word(0, 30);
+      const lower = lookup(values);
+      const expected = entries
+        .filter(
+          (e) =>
+            e.alternatives === undefined ||
+            e.alternatives.some((alt) =>
+              alt.every(
+                ({ field, needle }) =>
+                  (lower(field) ?? '\u0001').includes(needle.toLowerCase()) && lower(field) !== undefined,
+              ),
+            ),
+        )
+        .map((e) => e.rule);
+      const got = pf.candidates(lower);
+      assert.deepEqual([...got.rules], expected, JSON.stringify({ values, round, rec }));
+      for (let r = 0; r < ruleCount; r++) assert.equal(got.has(r), expected.includes(r));
+    }
+  }
+});

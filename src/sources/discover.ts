@@ -1,0 +1,92 @@
+// Finds the input files under the paths a user gave: files as given, folders walked recursively (symlink
+// loops are cut by remembering each folder's real path), in a stable, sorted order.
+import { readdirSync, realpathSync, statSync } from 'node:fs';
+import { extname, join, resolve } from 'node:path';
+
+/** A file to read and the input root it was found under (for tenant-from-dir). */
+export interface FoundFile {
+  readonly path: string;
+  readonly root: string;
+  readonly size: number;
+  /** True when the user named this file directly (an unknown format is then an error, not noise). */
+  readonly explicit: boolean;
+}
+
+/** A path that could not be listed or read. */
+export interface DiscoverProblem {
+  readonly file: string;
+  readonly reason: string;
+}
+
+/** Extensions that name a log format (gz wraps any of them); other files in folders are sniffed quietly. */
+export const LOG_EXTENSIONS = new Set(['evtx', 'json', 'jsonl', 'ndjson', 'xml', 'gz']);
+
+/** True when a file's extension says it should be a log (used to decide whether a non-log is worth a warning). */
+export function hasLogExtension(path: string): boolean {
+  return LOG_EXTENSIONS.has(extname(path).slice(1).toLowerCase());
+}
+
+/** Lists every file under the given paths. */
+export function discoverFiles(
+  paths: readonly string[],
+  onProblem: (p: DiscoverProblem) => void,
+): FoundFile[] {
+  const out: FoundFile[] = [];
+  const seenDirs = new Set<string>();
+  const seenFiles = new Set<string>();
+  const walk = (dir: string, root: string, depth: number) => {
+    let real: string;
+    try {
+      real = realpathSync(dir);
+    } catch (err) {
+      onProblem({ file: dir, reason: `cannot resolve: ${(err as Error).message}` });
+      return;
+    }
+    if (seenDirs.has(real) || depth > 64) return;
+    seenDirs.add(real);
+    let names: string[];
+    try {
+      names = readdirSync(dir).sort();
+    } catch (err) {
+      onProblem({ file: dir, reason: `cannot list folder: ${(err as Error).message}` });
+      return;
+    }
+    for (const name of names) {
+      const full = join(dir, name);
+      let st;
+      try {
+        st = statSync(full);
+      } catch (err) {
+        onProblem({ file: full, reason: `cannot stat: ${(err as Error).message}` });
+        continue;
+      }
+      if (st.isDirectory()) walk(full, root, depth + 1);
+      else if (st.isFile()) add(full, root, st.size, false);
+    }
+  };
+  const add = (file: string, root: string, size: number, explicit: boolean) => {
+    let key = file;
+    try {
+      key = realpathSync(file);
+    } catch {
+      // keep the given path as its identity
+    }
+    if (seenFiles.has(key)) return;
+    seenFiles.add(key);
+    out.push({ path: file, root, size, explicit });
+  };
+  for (const given of paths) {
+    const abs = resolve(given);
+    let st;
+    try {
+      st = statSync(abs);
+    } catch (err) {
+      onProblem({ file: given, reason: `cannot read: ${(err as Error).message}` });
+      continue;
+    }
+    if (st.isDirectory()) walk(abs, abs, 0);
+    else if (st.isFile()) add(abs, resolve(abs, '..'), st.size, true);
+    else onProblem({ file: given, reason: 'not a file or folder' });
+  }
+  return out;
+}

@@ -1,0 +1,51 @@
+// What every input format reader shares: the warning shape, the sink records flow into, and the Kind contract.
+import type { EventRecord } from '../event/types.js';
+
+/** Input formats Dwell reads; gzip is a wrapper around any of them, not a format. */
+export type SourceFormat = 'evtx' | 'json' | 'xml';
+
+/** A problem met while reading an input: names the file, where in it, and why. Processing continues. */
+export interface SourceWarning {
+  readonly file: string;
+  /** 1-based record (value/element) number in the file, when known. */
+  readonly record?: number;
+  /** 1-based line, for text formats. */
+  readonly line?: number;
+  /** Byte offset (of the decompressed stream for gzip input). */
+  readonly offset?: number;
+  readonly reason: string;
+}
+
+/** Where a reader delivers what it finds. */
+export interface RecordSink {
+  record(record: EventRecord): void;
+  warning(warning: SourceWarning): void;
+}
+
+/** One input file as the readers see it. */
+export interface SourceInput {
+  readonly path: string;
+  readonly format: SourceFormat;
+  readonly gzip: boolean;
+  /** Tenant stamped on every record's `source.tenant`. */
+  readonly tenant?: string;
+}
+
+/** What a reader reports when a file is done. */
+export interface SourceStats {
+  records: number;
+  warnings: number;
+  /** True when the file could not be read at all (nothing came out of it and it was not empty). */
+  unreadable: boolean;
+}
+
+/** One reader per format (Chainsaw-style `Kind`): adding a format is adding a module. */
+export interface SourceKind {
+  readonly format: SourceFormat;
+  /** Usual file extensions (lower case, without dot); a hint only, content decides. */
+  readonly extensions: readonly string[];
+  /** True when the first bytes (after gzip decompression) look like this format. */
+  sniff(head: Buffer): boolean;
+  /** Streams the file's records into the sink; never throws for bad content. */
+  read(input: SourceInput, sink: RecordSink): Promise<SourceStats>;
+}

@@ -1,0 +1,125 @@
+// XML inputs: wevtutil/evtxexport exports (`<Events><Event>...</Event>...`), UTF-8 or UTF-16, streamed
+// element by element with indexOf scans (linear, no regex), each element bounded in size.
+import { TextDecoder } from 'node:util';
+import { openByteStream } from './byte-stream.js';
+import { eventNodeToObject, parseXmlElement } from './xml-element.js';
+import { ObjectRecord } from '../event/object-record.js';
+import type { RecordSink, SourceInput, SourceKind, SourceStats } from './types.js';
+
+const MAX_ELEMENT_CHARS = 8 * 1024 * 1024;
+
+function encodingOf(head: Buffer): 'utf-8' | 'utf-16le' | 'utf-16be' {
+  if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
+  if (head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
+  // UTF-16 without BOM: '<' followed by a zero byte.
+  if (head[0] === 0x3c && head[1] === 0x00) return 'utf-16le';
+  if (head[0] === 0x00 && head[1] === 0x3c) return 'utf-16be';
+  return 'utf-8';
+}
+
+/** Index of the next `<Event` start tag (not `<Events` or `<EventData`) at or after `from`, or -1. */
+function findEventStart(text: string, from: number): number {
+  let i = from;
+  for (;;) {
+    const at = text.indexOf('<Event', i);
+    if (at < 0 || at + 6 >= text.length) return at < 0 ? -1 : at;
+    const c = text[at + 6];
+    if (c === '>' || c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '/') return at;
+    i = at + 6;
+  }
+}
+
+async function readXml(input: SourceInput, sink: RecordSink): Promise<SourceStats> {
+  const stats: SourceStats = { records: 0, warnings: 0, unreadable: false };
+  let decoder: TextDecoder | undefined;
+  let pending = '';
+  let elements = 0;
+  let bytes = 0;
+  const warn = (reason: string, record?: number) => {
+    stats.warnings++;
+    sink.warning({ file: input.path, record, reason });
+  };
+  const emit = (xml: string) => {
+    elements++;
+    try {
+      const node = parseXmlElement(xml);
+      stats.records++;
+      sink.record(new ObjectRecord(eventNodeToObject(node), { file: input.path, tenant: input.tenant }));
+    } catch (err) {
+      warn(`malformed <Event> element: ${(err as Error).message}`, elements);
+    }
+  };
+  const drain = (final: boolean) => {
+    let pos = 0;
+    for (;;) {
+      const start = findEventStart(pending, pos);
+      if (start < 0) {
+        // Keep only a tail long enough to hold a split '<Event' token.
+        pending = pending.slice(Math.max(pos, pending.length - 6));
+        return;
+      }
+      if (start + 6 >= pending.length && !final) {
+        pending = pending.slice(start);
+        return;
+      }
+      const end = pending.indexOf('</Event>', start);
+      // A self-closing `<Event/>` holds nothing.
+      if (end < 0) {
+        if (final) {
+          elements++;
+          warn('input ends inside an <Event> element (file cut short?)', elements);
+          pending = '';
+          return;
+        }
+        pending = pending.slice(start);
+        if (pending.length > MAX_ELEMENT_CHARS) {
+          elements++;
+          pending = pending.slice(7);
+        }
+        return;
+      }
+      emit(pending.slice(start, end + 8));
+      pos = end + 8;
+    }
+  };
+  try {
+    for await (const chunk of openByteStream(input.path, input.gzip)) {
+      if (!decoder) decoder = new TextDecoder(encodingOf(chunk), { fatal: false, ignoreBOM: false });
+      bytes += chunk.length;
+      pending += decoder.decode(chunk, { stream: true });
+      drain(false);
+    }
+    if (decoder) pending += decoder.decode();
+  } catch (err) {
+    warn(`read failed: ${(err as Error).message}`);
+  }
+  drain(true);
+  stats.unreadable = stats.records === 0 && bytes > 0 && stats.warnings > 0;
+  return stats;
+}
+
+/** The XML kind: content starts with `<` (UTF-8 or UTF-16). */
+export const xmlKind: SourceKind = {
+  format: 'xml',
+  extensions: ['xml'],
+  sniff(head) {
+    const enc = encodingOf(head);
+    let i =
+      enc === 'utf-8'
+        ? head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf
+          ? 3
+          : 0
+        : head[0] === 0x3c || head[1] === 0x3c
+          ? 0
+          : 2;
+    const step = enc === 'utf-8' ? 1 : 2;
+    const lo = enc === 'utf-16be' ? 1 : 0;
+    for (; i + lo < head.length; i += step) {
+      const c = head[i + lo]!;
+      if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) continue;
+      return c === 0x3c;
+    }
+    return false;
+  },
+  read: readXml,
+};

@@ -1,0 +1,176 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { JsonValueScanner } from '../../src/sources/index.js';
+import { readAll, tempDir } from './helpers.js';
+
+const EV = (id: number, cmd = 'x') => ({
+  Event: {
+    System: {
+      Provider: { '#attributes': { Name: 'Microsoft-Windows-Sysmon' } },
+      EventID: 1,
+      EventRecordID: id,
+      Channel: 'Microsoft-Windows-Sysmon/Operational',
+      Computer: 'ws1',
+      TimeCreated: { '#attributes': { SystemTime: '2024-01-02T03:04:05.000Z' } },
+    },
+    EventData: { CommandLine: cmd, Image: 'C:\\a.exe' },
+  },
+});
+
+function scan(chunks: string[]): { values: string[]; problems: string[] } {
+  const values: string[] = [];
+  const problems: string[] = [];
+  const s = new JsonValueScanner(
+    (v) => values.push(v.text),
+    (p) => problems.push(`${p.line}: ${p.reason}`),
+  );
+  for (const c of chunks) s.push(Buffer.from(c));
+  s.end();
+  return { values, problems };
+}
+
+test('scanner splits arrays, concatenated pretty objects and JSONL, across chunk boundaries', () => {
+  const arr = JSON.stringify([{ a: 1 }, { b: '}{' }, { c: [1, { d: 2 }] }], null, 2);
+  for (const size of [1, 3, 7, 1000]) {
+    const chunks: string[] = [];
+    for (let i = 0; i < arr.length; i += size) chunks.push(arr.slice(i, i + size));
+    const { values, problems } = scan(chunks);
+    assert.deepEqual(problems, []);
+    assert.deepEqual(
+      values.map((v) => JSON.parse(v)),
+      [{ a: 1 }, { b: '}{' }, { c: [1, { d: 2 }] }],
+    );
+  }
+  const pretty = JSON.stringify({ a: '\\"{' }, null, 2) + '\n' + JSON.stringify({ b: 2 }, null, 2);
+  assert.deepEqual(
+    scan([pretty]).values.map((v) => JSON.parse(v)),
+    [{ a: '\\"{' }, { b: 2 }],
+  );
+});
+
+test('scanner resynchronises after broken JSONL lines and reports each with its line', () => {
+  const text = '{"a":1}\n{"b":"cut\n{"c":3}\n{"d":4,\n{"e":5}\ngarbage here\n{"f":6}\n{"g":';
+  const { values, problems } = scan([text]);
+  assert.deepEqual(
+    values.map((v) => JSON.parse(v)),
+    [{ a: 1 }, { c: 3 }, { e: 5 }, { f: 6 }],
+  );
+  assert.equal(problems.length, 4);
+  assert.match(problems[0]!, /^2: line break inside a string/);
+  assert.match(problems[1]!, /^4: .*ends at the line break/);
+  assert.match(problems[2]!, /^6: unexpected character 'g'/);
+  assert.match(problems[3]!, /^8: input ends inside a value/);
+});
+
+test('scanner bounds value size', () => {
+  const values: string[] = [];
+  const problems: string[] = [];
+  const s = new JsonValueScanner(
+    (v) => values.push(v.text),
+    (p) => problems.push(p.reason),
+    100,
+  );
+  s.push(Buffer.from(`{"big":"${'x'.repeat(500)}"}\n{"ok":1}\n`));
+  s.end();
+  assert.deepEqual(values, ['{"ok":1}']);
+  assert.match(problems[0]!, /larger than 100 bytes/);
+});
+
+test('reads evtx_dump JSON, JSONL and gzip JSON into records with tenant and fields', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    writeFileSync(
+      join(dir, 'a.json'),
+      JSON.stringify(EV(1), null, 2) + '\n' + JSON.stringify(EV(2), null, 2),
+    );
+    writeFileSync(join(dir, 'b.log'), [EV(3), EV(4)].map((e) => JSON.stringify(e)).join('\n'));
+    writeFileSync(join(dir, 'c.json.gz'), gzipSync(JSON.stringify([EV(5), EV(6), EV(7)])));
+    const a = await readAll(join(dir, 'a.json'), 'acme');
+    assert.deepEqual(
+      a.records.map((r) => r.recordId),
+      [1, 2],
+    );
+    assert.equal(a.records[0]!.source.tenant, 'acme');
+    assert.equal(a.records[0]!.get('CommandLine'), 'x');
+    assert.equal(a.records[0]!.channel, 'Microsoft-Windows-Sysmon/Operational');
+    assert.equal(a.records[0]!.timestamp, Date.parse('2024-01-02T03:04:05Z'));
+    const b = await readAll(join(dir, 'b.log'));
+    assert.deepEqual(
+      b.records.map((r) => r.recordId),
+      [3, 4],
+    );
+    const c = await readAll(join(dir, 'c.json.gz'));
+    assert.deepEqual(
+      c.records.map((r) => r.recordId),
+      [5, 6, 7],
+    );
+    assert.deepEqual(c.warnings, []);
+  } finally {
+    cleanup();
+  }
+});
+
+test('maps Winlogbeat/ECS and flat layouts onto Windows field names', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const ecs = {
+      '@timestamp': '2024-05-06T07:08:09.123Z',
+      winlog: {
+        channel: 'Security',
+        event_id: 4624,
+        computer_name: 'dc1.corp',
+        provider_name: 'Microsoft-Windows-Security-Auditing',
+        record_id: 77,
+        event_data: { TargetUserName: 'bob', LogonType: '3' },
+      },
+    };
+    const flat = {
+      EventID: 4688,
+      Channel: 'Security',
+      Computer: 'ws2',
+      UtcTime: '2024-05-06 07:08:09.500',
+      NewProcessName: 'C:\\w.exe',
+    };
+    writeFileSync(join(dir, 'e.jsonl'), JSON.stringify(ecs) + '\n' + JSON.stringify(flat) + '\n');
+    const { records, warnings } = await readAll(join(dir, 'e.jsonl'));
+    assert.deepEqual(warnings, []);
+    const [r1, r2] = records;
+    assert.equal(r1!.eventId, 4624);
+    assert.equal(r1!.channel, 'Security');
+    assert.equal(r1!.computer, 'dc1.corp');
+    assert.equal(r1!.provider, 'Microsoft-Windows-Security-Auditing');
+    assert.equal(r1!.recordId, 77);
+    assert.equal(r1!.timestamp, Date.parse('2024-05-06T07:08:09.123Z'));
+    assert.equal(r1!.get('TargetUserName'), 'bob');
+    assert.equal(r2!.eventId, 4688);
+    assert.equal(r2!.computer, 'ws2');
+    assert.equal(r2!.get('NewProcessName'), 'C:\\w.exe');
+    assert.equal(r2!.timestamp, Date.parse('2024-05-06T07:08:09.500Z'));
+  } finally {
+    cleanup();
+  }
+});
+
+test('a JSON file with broken lines keeps its good records and names the bad ones', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const good = JSON.stringify(EV(1));
+    writeFileSync(
+      join(dir, 'broken.jsonl'),
+      `${good}\n${good.slice(0, 40)}\n[1,2]\n${JSON.stringify(EV(2))}\n`,
+    );
+    const { records, warnings } = await readAll(join(dir, 'broken.jsonl'));
+    assert.deepEqual(
+      records.map((r) => r.recordId),
+      [1, 2],
+    );
+    assert.ok(warnings.length >= 1);
+    assert.ok(warnings.every((w) => w.file.endsWith('broken.jsonl')));
+    assert.equal(warnings[0]!.line, 2);
+  } finally {
+    cleanup();
+  }
+});

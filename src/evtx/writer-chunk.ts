@@ -1,0 +1,281 @@
+// One 64 KiB EVTX chunk being filled by the writer: header, string table (names), template table, records.
+// Names and template definitions are written inline the first time a chunk uses them and referenced by
+// offset afterwards, as Windows does; every chunk is self-contained.
+import { crc32 } from './writer-crc32.js';
+import {
+  nameHash,
+  type TemplateContent,
+  type TemplateElement,
+  type TemplateShape,
+} from './writer-template.js';
+import { writeFiletime, writeUtf16 } from './writer-values.js';
+
+export const CHUNK_SIZE = 0x10000;
+export const CHUNK_HEADER_SIZE = 512;
+const STRING_TABLE = 128; // 64 buckets of u32 offsets
+const TEMPLATE_TABLE = 384; // 32 buckets of u32 offsets
+const RECORD_MAGIC = 0x00002a2a;
+
+// BinXML tokens.
+const T = {
+  EOF: 0x00,
+  OPEN: 0x01,
+  CLOSE_START: 0x02,
+  CLOSE_EMPTY: 0x03,
+  END: 0x04,
+  VALUE: 0x05,
+  ATTR: 0x06,
+  TEMPLATE: 0x0c,
+  NORMAL_SUB: 0x0d,
+  OPTIONAL_SUB: 0x0e,
+  FRAGMENT: 0x0f,
+  MORE: 0x40,
+};
+
+/** Fixed bytes of a record around its template instance: header 24, fragment 4, instance 10, count 4, EOF 1, size copy 4. */
+export const RECORD_OVERHEAD = 24 + 4 + 10 + 4 + 1 + 4;
+
+/** A chunk under construction. `reset()` starts the next one in the same buffer. */
+export class ChunkBuilder {
+  readonly buf = Buffer.alloc(CHUNK_SIZE);
+  /** Offset where the next record starts. */
+  pos = CHUNK_HEADER_SIZE;
+  records = 0;
+  firstId = 0;
+  lastId = 0;
+  private lastRecordOffset = CHUNK_HEADER_SIZE;
+  private readonly names = new Map<string, number>();
+  private readonly templates = new Map<TemplateShape, number>();
+  // State saved by mark() so a record that fails half-way can be taken back out.
+  private saved = { pos: 0, records: 0, firstId: 0, lastId: 0, lastRecordOffset: 0, names: 0, templates: 0 };
+
+  /** Clears the buffer for a new chunk. */
+  reset(): void {
+    this.buf.fill(0);
+    this.pos = CHUNK_HEADER_SIZE;
+    this.records = 0;
+    this.lastRecordOffset = CHUNK_HEADER_SIZE;
+    this.names.clear();
+    this.templates.clear();
+  }
+
+  /** Remembers the current state; rollback() returns to it (one level, taken before every record). */
+  mark(): void {
+    const s = this.saved;
+    s.pos = this.pos;
+    s.records = this.records;
+    s.firstId = this.firstId;
+    s.lastId = this.lastId;
+    s.lastRecordOffset = this.lastRecordOffset;
+    s.names = this.names.size;
+    s.templates = this.templates.size;
+  }
+
+  /** Undoes a partly written record: unlinks names and templates it added and clears its bytes. */
+  rollback(): void {
+    const s = this.saved;
+    const b = this.buf;
+    const unlink = <K>(map: Map<K, number>, keep: number, bucketOf: (key: K, at: number) => number): void => {
+      const added = [...map].slice(keep).reverse();
+      for (const [key, at] of added) {
+        b.writeUInt32LE(b.readUInt32LE(at), bucketOf(key, at));
+        map.delete(key);
+      }
+    };
+    unlink(this.names, s.names, (_name, at) => STRING_TABLE + 4 * (b.readUInt16LE(at + 4) % 64));
+    unlink(this.templates, s.templates, (shape) => TEMPLATE_TABLE + 4 * (shape.id % 32));
+    this.pos = s.pos;
+    this.records = s.records;
+    this.firstId = s.firstId;
+    this.lastId = s.lastId;
+    this.lastRecordOffset = s.lastRecordOffset;
+    b.fill(0, this.pos);
+  }
+
+  /** Bytes still free for records. */
+  get free(): number {
+    return CHUNK_SIZE - this.pos;
+  }
+
+  /** Offset of the template's definition in this chunk, or undefined when the chunk does not hold it yet. */
+  templateOffset(shape: TemplateShape): number | undefined {
+    return this.templates.get(shape);
+  }
+
+  /**
+   * Starts a record at `pos`: header, fragment header and template instance (with the definition inline
+   * when this chunk has not seen the template). Returns the offset where the substitution array goes.
+   */
+  beginRecord(recordId: number, writtenMs: number, shape: TemplateShape): number {
+    const b = this.buf;
+    const start = this.pos;
+    if (this.records === 0) this.firstId = recordId;
+    this.lastId = recordId;
+    this.lastRecordOffset = start;
+    b.writeUInt32LE(RECORD_MAGIC, start);
+    writeU64(b, start + 8, recordId);
+    writeFiletime(b, start + 16, writtenMs);
+    let o = start + 24;
+    b[o++] = T.FRAGMENT;
+    b[o++] = 1;
+    b[o++] = 1;
+    b[o++] = 0;
+    b[o++] = T.TEMPLATE;
+    b[o++] = 1;
+    b.writeUInt32LE(shape.id, o);
+    o += 4;
+    const known = this.templates.get(shape);
+    if (known !== undefined) {
+      b.writeUInt32LE(known, o);
+      return o + 4;
+    }
+    const def = o + 4;
+    b.writeUInt32LE(def, o);
+    this.templates.set(shape, def);
+    // Template table: bucket by id; a new definition links to the previous head of its bucket.
+    const bucket = TEMPLATE_TABLE + 4 * (shape.id % 32);
+    b.writeUInt32LE(b.readUInt32LE(bucket), def);
+    b.writeUInt32LE(def, bucket);
+    shape.guid.copy(b, def + 4);
+    const fragment = def + 24;
+    let p = fragment;
+    b[p++] = T.FRAGMENT;
+    b[p++] = 1;
+    b[p++] = 1;
+    b[p++] = 0;
+    p = this.writeElement(shape.root, p);
+    b[p++] = T.EOF;
+    b.writeUInt32LE(p - fragment, def + 20);
+    return p;
+  }
+
+  /** Ends the record whose substitution values end at `end`: EOF token, sizes. */
+  endRecord(end: number): void {
+    const b = this.buf;
+    const start = this.pos;
+    b[end++] = T.EOF;
+    const size = end + 4 - start;
+    b.writeUInt32LE(size, start + 4);
+    b.writeUInt32LE(size, end);
+    this.pos = end + 4;
+    this.records++;
+  }
+
+  /** Fills in the chunk header and checksums; the buffer then holds the finished chunk. */
+  finish(): Buffer {
+    const b = this.buf;
+    b.write('ElfChnk\0', 0, 'latin1');
+    writeU64(b, 8, this.firstId);
+    writeU64(b, 16, this.lastId);
+    writeU64(b, 24, this.firstId);
+    writeU64(b, 32, this.lastId);
+    b.writeUInt32LE(128, 40);
+    b.writeUInt32LE(this.lastRecordOffset, 44);
+    b.writeUInt32LE(this.pos, 48);
+    b.writeUInt32LE(crc32(b.subarray(CHUNK_HEADER_SIZE, this.pos)), 52);
+    const headerCrc = crc32(b.subarray(128, CHUNK_HEADER_SIZE), crc32(b.subarray(0, 120)));
+    b.writeUInt32LE(headerCrc, 124);
+    return b;
+  }
+
+  // Writes a name reference at `p`: an offset, followed by the name itself the first time this chunk uses it.
+  private writeName(name: string, p: number): number {
+    const b = this.buf;
+    const known = this.names.get(name);
+    if (known !== undefined) {
+      b.writeUInt32LE(known, p);
+      return p + 4;
+    }
+    const at = p + 4;
+    b.writeUInt32LE(at, p);
+    const hash = nameHash(name);
+    const bucket = STRING_TABLE + 4 * (hash % 64);
+    b.writeUInt32LE(b.readUInt32LE(bucket), at);
+    b.writeUInt32LE(at, bucket);
+    b.writeUInt16LE(hash, at + 4);
+    b.writeUInt16LE(name.length, at + 6);
+    let q = writeUtf16(b, at + 8, name);
+    b.writeUInt16LE(0, q);
+    q += 2;
+    this.names.set(name, at);
+    return q;
+  }
+
+  private writeElement(e: TemplateElement, p: number): number {
+    const b = this.buf;
+    b[p] = e.attrs.length > 0 ? T.OPEN | T.MORE : T.OPEN;
+    // Dependency id: the optional substitution an element's content depends on, as Windows writes it.
+    const only = e.content.length === 1 ? e.content[0] : undefined;
+    const dep = only && 'sub' in only && only.optional ? only.sub : 0xffff;
+    b.writeUInt16LE(dep, p + 1);
+    const sizeAt = p + 3;
+    p = this.writeName(e.name, p + 7);
+    if (e.attrs.length > 0) {
+      const listAt = p;
+      p += 4;
+      e.attrs.forEach((a, i) => {
+        b[p] = i < e.attrs.length - 1 ? T.ATTR | T.MORE : T.ATTR;
+        p = this.writeName(a.name, p + 1);
+        p = this.writeContent(a.value, p);
+      });
+      b.writeUInt32LE(p - listAt - 4, listAt);
+    }
+    if (e.content.length === 0) {
+      b[p++] = T.CLOSE_EMPTY;
+    } else {
+      b[p++] = T.CLOSE_START;
+      for (const c of e.content) p = this.writeContent(c, p);
+      b[p++] = T.END;
+    }
+    b.writeUInt32LE(p - sizeAt - 4, sizeAt);
+    return p;
+  }
+
+  private writeContent(c: TemplateContent, p: number): number {
+    const b = this.buf;
+    if ('name' in c) return this.writeElement(c, p);
+    if ('text' in c) {
+      b[p] = T.VALUE;
+      b[p + 1] = 0x01; // string
+      b.writeUInt16LE(c.text.length, p + 2);
+      return writeUtf16(b, p + 4, c.text);
+    }
+    b[p] = c.optional ? T.OPTIONAL_SUB : T.NORMAL_SUB;
+    b.writeUInt16LE(c.sub, p + 1);
+    b[p + 3] = c.type;
+    return p + 4;
+  }
+}
+
+/** Writes a non-negative integer below 2^53 as a little-endian u64. */
+export function writeU64(b: Buffer, off: number, v: number): void {
+  b.writeUInt32LE(v % 4294967296, off);
+  b.writeUInt32LE(Math.floor(v / 4294967296), off + 4);
+}
+
+/** Largest size a template definition can take in a chunk (every name written inline): 24-byte header + fragment. */
+export function maxDefinitionSize(shape: TemplateShape): number {
+  return 24 + 4 + elementSize(shape.root) + 1;
+}
+
+function nameSize(name: string): number {
+  return 4 + 8 + 2 * name.length + 2;
+}
+
+function contentSize(c: TemplateContent): number {
+  if ('name' in c) return elementSize(c);
+  if ('text' in c) return 4 + 2 * c.text.length;
+  return 4;
+}
+
+function elementSize(e: TemplateElement): number {
+  let n = 7 + nameSize(e.name);
+  if (e.attrs.length > 0) {
+    n += 4;
+    for (const a of e.attrs) n += 1 + nameSize(a.name) + contentSize(a.value);
+  }
+  if (e.content.length === 0) return n + 1;
+  n += 2;
+  for (const c of e.content) n += contentSize(c);
+  return n;
+}

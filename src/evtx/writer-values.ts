@@ -1,0 +1,414 @@
+// Substitution values for the EVTX writer: which BinXML value type a spec value becomes, its byte size, and
+// its bytes. Sizing and writing are separate so a record's size is known before anything is written.
+import type { EventDataValue, TypedValue } from './writer-types.js';
+
+/** BinXML value type codes (libyal / MS-EVEN6 numbering); arrays add ARRAY_FLAG. */
+export const VT = {
+  NULL: 0x00,
+  STRING: 0x01,
+  ANSI: 0x02,
+  INT8: 0x03,
+  UINT8: 0x04,
+  INT16: 0x05,
+  UINT16: 0x06,
+  INT32: 0x07,
+  UINT32: 0x08,
+  INT64: 0x09,
+  UINT64: 0x0a,
+  REAL32: 0x0b,
+  REAL64: 0x0c,
+  BOOL: 0x0d,
+  BINARY: 0x0e,
+  GUID: 0x0f,
+  SIZET: 0x10,
+  FILETIME: 0x11,
+  SYSTEMTIME: 0x12,
+  SID: 0x13,
+  HEX32: 0x14,
+  HEX64: 0x15,
+  ARRAY_FLAG: 0x80,
+} as const;
+
+/** Largest value a substitution descriptor can describe (its size field is 16 bits). */
+export const MAX_VALUE_BYTES = 0xffff;
+
+const FIXED_TYPES: Record<string, number> = {
+  uint8: VT.UINT8,
+  uint16: VT.UINT16,
+  uint32: VT.UINT32,
+  int8: VT.INT8,
+  int16: VT.INT16,
+  int32: VT.INT32,
+  uint64: VT.UINT64,
+  int64: VT.INT64,
+  float: VT.REAL32,
+  double: VT.REAL64,
+  hex32: VT.HEX32,
+  hex64: VT.HEX64,
+  sizet: VT.SIZET,
+  guid: VT.GUID,
+  sid: VT.SID,
+  filetime: VT.FILETIME,
+  systemtime: VT.SYSTEMTIME,
+  ansi: VT.ANSI,
+  binary: VT.BINARY,
+};
+
+const ARRAY_ITEM_TYPES: Record<string, number> = {
+  string: VT.STRING,
+  uint16: VT.UINT16,
+  uint32: VT.UINT32,
+  uint64: VT.UINT64,
+  guid: VT.GUID,
+  sid: VT.SID,
+};
+
+const TWO_32 = 4294967296;
+const TWO_63 = 1n << 63n;
+const TWO_64 = 1n << 64n;
+
+/** The BinXML value type a spec value is written as. */
+export function valueTypeOf(value: EventDataValue | undefined): number {
+  switch (typeof value) {
+    case 'string':
+      return VT.STRING;
+    case 'number':
+      if (Number.isInteger(value)) return value >= 0 && value < TWO_32 ? VT.UINT32 : VT.INT64;
+      return VT.REAL64;
+    case 'boolean':
+      return VT.BOOL;
+    case 'bigint':
+      return value >= 0n ? VT.UINT64 : VT.INT64;
+    case 'undefined':
+      return VT.NULL;
+    default:
+      if (value === null) return VT.NULL;
+      if (value instanceof Uint8Array) return VT.BINARY;
+      return typedValueType(value);
+  }
+}
+
+function typedValueType(value: TypedValue): number {
+  if (value.type === 'array') {
+    const item = ARRAY_ITEM_TYPES[value.itemType];
+    if (item === undefined) throw new TypeError(`unsupported array item type: ${String(value.itemType)}`);
+    return item | VT.ARRAY_FLAG;
+  }
+  const code = FIXED_TYPES[value.type];
+  if (code === undefined) throw new TypeError(`unsupported typed value: ${String(value.type)}`);
+  return code;
+}
+
+/** Byte size of a value written as `type` (see valueTypeOf). */
+export function valueSize(type: number, value: EventDataValue | undefined): number {
+  switch (type) {
+    case VT.NULL:
+      return 0;
+    case VT.STRING:
+      return (value as string).length * 2;
+    case VT.INT8:
+    case VT.UINT8:
+      return 1;
+    case VT.INT16:
+    case VT.UINT16:
+      return 2;
+    case VT.INT32:
+    case VT.UINT32:
+    case VT.REAL32:
+    case VT.BOOL:
+    case VT.HEX32:
+      return 4;
+    case VT.INT64:
+    case VT.UINT64:
+    case VT.REAL64:
+    case VT.HEX64:
+    case VT.SIZET:
+    case VT.FILETIME:
+      return 8;
+    case VT.GUID:
+      return 16;
+    case VT.SYSTEMTIME:
+      return 16;
+    case VT.BINARY:
+      return value instanceof Uint8Array ? value.length : (value as { value: Uint8Array }).value.length;
+    case VT.ANSI:
+      return Buffer.byteLength((value as { value: string }).value, 'latin1');
+    case VT.SID:
+      return sidBytes(typedInner(value) as string).length;
+    default:
+      return arraySize(type, value as TypedValue & { type: 'array' });
+  }
+}
+
+function arraySize(type: number, value: { value: readonly unknown[] }): number {
+  const items = value.value;
+  switch (type & ~VT.ARRAY_FLAG) {
+    case VT.STRING: {
+      let n = 0;
+      for (const s of items) n += (String(s).length + 1) * 2;
+      return n;
+    }
+    case VT.UINT16:
+      return items.length * 2;
+    case VT.UINT32:
+      return items.length * 4;
+    case VT.UINT64:
+      return items.length * 8;
+    case VT.GUID:
+      return items.length * 16;
+    case VT.SID: {
+      let n = 0;
+      for (const s of items) n += sidBytes(String(s)).length;
+      return n;
+    }
+    default:
+      throw new TypeError(`unsupported value type 0x${type.toString(16)}`);
+  }
+}
+
+// The payload of a TypedValue, or the value itself for plain JS values.
+function typedInner(value: EventDataValue | undefined): unknown {
+  return value !== null && typeof value === 'object' && !(value instanceof Uint8Array) ? value.value : value;
+}
+
+/** Writes a value of `type` at `off`; returns the offset after it. The caller sized the buffer. */
+export function writeValue(
+  buf: Buffer,
+  off: number,
+  type: number,
+  value: EventDataValue | undefined,
+): number {
+  const v = typeof value === 'object' ? typedInner(value) : value;
+  switch (type) {
+    case VT.NULL:
+      return off;
+    case VT.STRING:
+      return writeUtf16(buf, off, v as string);
+    case VT.ANSI:
+      return off + buf.write(v as string, off, 'latin1');
+    case VT.INT8:
+      buf.writeInt8(Number(v), off);
+      return off + 1;
+    case VT.UINT8:
+      buf.writeUInt8(Number(v), off);
+      return off + 1;
+    case VT.INT16:
+      buf.writeInt16LE(Number(v), off);
+      return off + 2;
+    case VT.UINT16:
+      buf.writeUInt16LE(Number(v), off);
+      return off + 2;
+    case VT.INT32:
+      buf.writeInt32LE(Number(v), off);
+      return off + 4;
+    case VT.UINT32:
+    case VT.HEX32:
+      buf.writeUInt32LE(Number(v), off);
+      return off + 4;
+    case VT.BOOL:
+      buf.writeUInt32LE(v ? 1 : 0, off);
+      return off + 4;
+    case VT.REAL32:
+      buf.writeFloatLE(Number(v), off);
+      return off + 4;
+    case VT.REAL64:
+      buf.writeDoubleLE(Number(v), off);
+      return off + 8;
+    case VT.INT64:
+      return writeInt64(buf, off, v as number | bigint);
+    case VT.UINT64:
+    case VT.HEX64:
+    case VT.SIZET:
+      return writeUint64(buf, off, v as number | bigint);
+    case VT.FILETIME:
+      return writeFiletime(buf, off, toMillis(v as Date | number));
+    case VT.SYSTEMTIME:
+      return writeSystemtime(buf, off, toMillis(v as Date | number));
+    case VT.GUID:
+      return writeGuid(buf, off, v as string);
+    case VT.SID: {
+      const bytes = sidBytes(v as string);
+      buf.set(bytes, off);
+      return off + bytes.length;
+    }
+    case VT.BINARY: {
+      const bytes = v as Uint8Array;
+      buf.set(bytes, off);
+      return off + bytes.length;
+    }
+    default:
+      return writeArray(buf, off, type & ~VT.ARRAY_FLAG, v as readonly unknown[]);
+  }
+}
+
+function writeArray(buf: Buffer, off: number, itemType: number, items: readonly unknown[]): number {
+  for (const item of items) {
+    switch (itemType) {
+      case VT.STRING:
+        off = writeUtf16(buf, off, String(item));
+        buf.writeUInt16LE(0, off);
+        off += 2;
+        break;
+      case VT.UINT16:
+        buf.writeUInt16LE(Number(item), off);
+        off += 2;
+        break;
+      case VT.UINT32:
+        buf.writeUInt32LE(Number(item), off);
+        off += 4;
+        break;
+      case VT.UINT64:
+        off = writeUint64(buf, off, item as number | bigint);
+        break;
+      case VT.GUID:
+        off = writeGuid(buf, off, String(item));
+        break;
+      case VT.SID: {
+        const bytes = sidBytes(String(item));
+        buf.set(bytes, off);
+        off += bytes.length;
+        break;
+      }
+    }
+  }
+  return off;
+}
+
+/** Writes UTF-16LE code units (lone surrogates kept as they are); returns the offset after them. */
+export function writeUtf16(buf: Buffer, off: number, s: string): number {
+  const n = s.length;
+  // A JS loop beats the native call for the short strings that make up most event data.
+  if (n > 48) return off + buf.write(s, off, 'utf16le');
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    buf[off++] = c & 0xff;
+    buf[off++] = c >>> 8;
+  }
+  return off;
+}
+
+function writeUint64(buf: Buffer, off: number, v: number | bigint): number {
+  if (typeof v === 'number') {
+    if (!Number.isInteger(v) || v < 0) throw new RangeError(`not an unsigned 64-bit integer: ${v}`);
+    buf.writeUInt32LE(v % TWO_32, off);
+    buf.writeUInt32LE(Math.floor(v / TWO_32), off + 4);
+    return off + 8;
+  }
+  if (v < 0n || v >= TWO_64) throw new RangeError(`not an unsigned 64-bit integer: ${v}`);
+  buf.writeBigUInt64LE(v, off);
+  return off + 8;
+}
+
+function writeInt64(buf: Buffer, off: number, v: number | bigint): number {
+  const b = typeof v === 'bigint' ? v : BigInt(Math.trunc(v));
+  if (b < -TWO_63 || b >= TWO_63) throw new RangeError(`not a signed 64-bit integer: ${b}`);
+  buf.writeBigInt64LE(b, off);
+  return off + 8;
+}
+
+function toMillis(v: Date | number): number {
+  const ms = typeof v === 'number' ? v : v.getTime();
+  if (!Number.isFinite(ms)) throw new RangeError(`invalid time: ${String(v)}`);
+  return ms;
+}
+
+// Milliseconds between 1601-01-01 (FILETIME epoch) and 1970-01-01.
+const EPOCH_DELTA_MS = 11644473600000;
+
+/** Writes milliseconds since the Unix epoch as a FILETIME (100 ns ticks since 1601), exactly, without BigInt. */
+export function writeFiletime(buf: Buffer, off: number, ms: number): number {
+  const t = ms + EPOCH_DELTA_MS;
+  if (t < 0) throw new RangeError(`time before 1601: ${ms}`);
+  const whole = Math.floor(t);
+  const fracTicks = Math.round((t - whole) * 10000);
+  const hi = Math.floor(whole / TWO_32);
+  const loTicks = (whole - hi * TWO_32) * 10000 + fracTicks; // < 2^47: exact
+  const carry = Math.floor(loTicks / TWO_32);
+  buf.writeUInt32LE(loTicks - carry * TWO_32, off);
+  buf.writeUInt32LE(hi * 10000 + carry, off + 4);
+  return off + 8;
+}
+
+function writeSystemtime(buf: Buffer, off: number, ms: number): number {
+  const d = new Date(ms);
+  buf.writeUInt16LE(d.getUTCFullYear(), off);
+  buf.writeUInt16LE(d.getUTCMonth() + 1, off + 2);
+  buf.writeUInt16LE(d.getUTCDay(), off + 4);
+  buf.writeUInt16LE(d.getUTCDate(), off + 6);
+  buf.writeUInt16LE(d.getUTCHours(), off + 8);
+  buf.writeUInt16LE(d.getUTCMinutes(), off + 10);
+  buf.writeUInt16LE(d.getUTCSeconds(), off + 12);
+  buf.writeUInt16LE(d.getUTCMilliseconds(), off + 14);
+  return off + 16;
+}
+
+// Hex digit values without a regex: the input is a spec string, still validated strictly.
+function hexAt(s: string, i: number): number {
+  const c = s.charCodeAt(i);
+  if (c >= 48 && c <= 57) return c - 48;
+  const l = c | 0x20;
+  if (l >= 97 && l <= 102) return l - 87;
+  return -1;
+}
+
+const guidCache = new Map<string, Buffer>();
+
+/** Writes a GUID given as `{xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}` (braces optional) in its mixed-endian layout. */
+export function writeGuid(buf: Buffer, off: number, text: string): number {
+  let bytes = guidCache.get(text);
+  if (bytes === undefined) {
+    bytes = guidBytes(text);
+    if (guidCache.size > 4096) guidCache.clear();
+    guidCache.set(text, bytes);
+  }
+  bytes.copy(buf, off);
+  return off + 16;
+}
+
+function guidBytes(text: string): Buffer {
+  const s = text.length === 38 && text[0] === '{' && text[37] === '}' ? text.slice(1, 37) : text;
+  if (s.length !== 36 || s[8] !== '-' || s[13] !== '-' || s[18] !== '-' || s[23] !== '-') {
+    throw new TypeError(`invalid GUID: ${text}`);
+  }
+  const bytes = new Array<number>(16);
+  let k = 0;
+  for (let i = 0; i < 36; i += 2) {
+    if (s[i] === '-') i++;
+    const hi = hexAt(s, i);
+    const lo = hexAt(s, i + 1);
+    if (hi < 0 || lo < 0) throw new TypeError(`invalid GUID: ${text}`);
+    bytes[k++] = (hi << 4) | lo;
+  }
+  // Data1 (4 bytes), Data2 and Data3 (2 bytes each) are little-endian; Data4 is kept in order.
+  const order = [3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15];
+  return Buffer.from(order.map((i) => bytes[i]));
+}
+
+const sidCache = new Map<string, Buffer>();
+
+/** The binary form of a SID string `S-1-5-21-...` (cached: the same few SIDs repeat across events). */
+export function sidBytes(text: string): Buffer {
+  const hit = sidCache.get(text);
+  if (hit) return hit;
+  const parts = text.split('-');
+  if (parts.length < 3 || (parts[0] !== 'S' && parts[0] !== 's')) throw new TypeError(`invalid SID: ${text}`);
+  const nums = parts.slice(1).map((p) => (/^\d{1,20}$/.test(p) ? Number(p) : NaN));
+  const [revision, authority, ...subs] = nums;
+  if (
+    nums.some((n) => !Number.isFinite(n)) ||
+    revision > 255 ||
+    authority >= 2 ** 48 ||
+    subs.length > 15 ||
+    subs.some((n) => n >= TWO_32)
+  ) {
+    throw new TypeError(`invalid SID: ${text}`);
+  }
+  const out = Buffer.alloc(8 + 4 * subs.length);
+  out[0] = revision;
+  out[1] = subs.length;
+  out.writeUIntBE(authority, 2, 6);
+  subs.forEach((n, i) => out.writeUInt32LE(n, 8 + 4 * i));
+  if (sidCache.size > 4096) sidCache.clear();
+  sidCache.set(text, out);
+  return out;
+}

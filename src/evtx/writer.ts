@@ -1,0 +1,272 @@
+// The EVTX writer: turns EventSpec objects into real EVTX (file header, 64 KiB chunks with their own string
+// and template tables, template instances with substitution arrays, correct CRC32s), in memory for small
+// files or streamed to disk with bounded memory (one chunk buffer plus the compiled templates).
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { CHUNK_HEADER_SIZE, CHUNK_SIZE, ChunkBuilder, RECORD_OVERHEAD } from './writer-chunk.js';
+import { crc32 } from './writer-crc32.js';
+import { STEP, ShapeIndex } from './writer-shapes.js';
+import { SYS, SYSTEM_SLOTS, SYSTEM_TYPES } from './writer-template.js';
+import type { EventDataValue, EventSpec } from './writer-types.js';
+import { MAX_VALUE_BYTES, VT, valueSize, valueTypeOf, writeUtf16, writeValue } from './writer-values.js';
+
+export const FILE_HEADER_SIZE = 4096;
+/** The file header counts chunks in 16 bits. */
+export const MAX_CHUNKS = 0xffff;
+
+/** What a finished file holds. */
+export interface EvtxWriteSummary {
+  records: number;
+  chunks: number;
+  bytes: number;
+  /** Record id the next record would get (also written to the file header). */
+  nextRecordId: number;
+}
+
+/**
+ * Encodes EventSpecs into chunks and hands each finished chunk to `onChunk` (the buffer is reused: copy or
+ * write it before returning). Shared by writeEvtx and EvtxFileWriter.
+ */
+export class EvtxEncoder {
+  private readonly chunk = new ChunkBuilder();
+  private readonly shapes = new ShapeIndex();
+  private nextId = 1;
+  private records = 0;
+  private chunks = 0;
+  // Reused per record: slot types, sizes and values (System slots first, then data); `slots` are in use.
+  private readonly types: number[] = new Array<number>(64).fill(0);
+  private readonly sizes: number[] = new Array<number>(64).fill(0);
+  private readonly values: (EventDataValue | undefined)[] = new Array<EventDataValue | undefined>(64).fill(
+    null,
+  );
+  private slots = 0;
+  private recordId = 0;
+
+  constructor(private readonly onChunk: (chunk: Buffer) => void) {}
+
+  /** Adds one event; returns the record id it was given. Throws (and writes nothing) on an invalid spec. */
+  add(spec: EventSpec): number {
+    const recordId = spec.recordId ?? this.nextId;
+    if (!Number.isSafeInteger(recordId) || recordId < 0)
+      throw new RangeError(`invalid recordId: ${recordId}`);
+    this.recordId = recordId;
+    const timeMs = typeof spec.time === 'number' ? spec.time : spec.time.getTime();
+    if (!Number.isFinite(timeMs)) throw new RangeError(`invalid time for record ${recordId}`);
+    this.collect(spec, timeMs);
+    const compiled = this.shapes.compiled();
+    const { types, sizes, values } = this;
+    const n = this.slots;
+    let valueBytes = 0;
+    for (let i = 0; i < n; i++) {
+      const type = types[i];
+      const size = type === VT.STRING ? (values[i] as string).length * 2 : valueSize(type, values[i]);
+      if (size > MAX_VALUE_BYTES) {
+        throw new RangeError(
+          `record ${recordId}: value ${i} is ${size} bytes, over the ${MAX_VALUE_BYTES} limit`,
+        );
+      }
+      sizes[i] = size;
+      valueBytes += size;
+    }
+    const body = RECORD_OVERHEAD + 4 * n + valueBytes;
+    let chunk = this.chunk;
+    const inChunk = chunk.templateOffset(compiled.shape) !== undefined;
+    if (body + (inChunk ? 0 : compiled.maxDefinition) > chunk.free) {
+      if (body + compiled.maxDefinition > CHUNK_SIZE - CHUNK_HEADER_SIZE) {
+        throw new RangeError(`record ${recordId} (event ${spec.eventId}) is too large for one EVTX chunk`);
+      }
+      this.flushChunk();
+      chunk = this.chunk;
+    }
+    chunk.mark();
+    try {
+      let o = chunk.beginRecord(recordId, timeMs, compiled.shape);
+      const b = chunk.buf;
+      b.writeUInt32LE(n, o);
+      o += 4;
+      for (let i = 0; i < n; i++) {
+        const size = sizes[i];
+        b[o] = size & 0xff;
+        b[o + 1] = size >>> 8;
+        b[o + 2] = types[i];
+        b[o + 3] = 0;
+        o += 4;
+      }
+      for (let i = 0; i < n; i++) {
+        const type = types[i];
+        const end =
+          type === VT.STRING ? writeUtf16(b, o, values[i] as string) : writeValue(b, o, type, values[i]);
+        if (end - o !== sizes[i]) throw new RangeError(`record ${recordId}: value ${i} changed size`);
+        o = end;
+      }
+      chunk.endRecord(o);
+    } catch (err) {
+      chunk.rollback();
+      throw err;
+    }
+    this.nextId = recordId + 1;
+    this.records++;
+    return recordId;
+  }
+
+  /** Flushes the last chunk; returns the totals. The encoder must not be used afterwards. */
+  finish(): EvtxWriteSummary {
+    if (this.chunk.records > 0) this.flushChunk();
+    return {
+      records: this.records,
+      chunks: this.chunks,
+      bytes: FILE_HEADER_SIZE + this.chunks * CHUNK_SIZE,
+      nextRecordId: this.nextId,
+    };
+  }
+
+  private flushChunk(): void {
+    if (this.chunks >= MAX_CHUNKS) throw new RangeError(`EVTX file full: ${MAX_CHUNKS} chunks`);
+    this.onChunk(this.chunk.finish());
+    this.chunks++;
+    this.chunk.reset();
+  }
+
+  // A System slot: its fixed type, or Null when the spec leaves an optional field out.
+  private sys(slot: number, value: EventDataValue | undefined, max: number): void {
+    if (value === undefined || value === null) {
+      this.types[slot] = VT.NULL;
+      this.values[slot] = null;
+      return;
+    }
+    if (typeof value === 'number' && (!Number.isInteger(value) || value < 0 || value > max)) {
+      throw new RangeError(`record ${this.recordId}: System value ${slot} out of range: ${value}`);
+    }
+    if (typeof value === 'bigint' && (value < 0n || value > 0xffffffffffffffffn)) {
+      throw new RangeError(`record ${this.recordId}: System value ${slot} out of range: ${value}`);
+    }
+    this.types[slot] = SYSTEM_TYPES[slot];
+    this.values[slot] = value;
+  }
+
+  // A data slot; also one step of the shape walk.
+  private data(name: string, value: EventDataValue | undefined): void {
+    const type = valueTypeOf(value);
+    const i = this.slots++;
+    if (i === this.types.length) {
+      this.types.push(0);
+      this.sizes.push(0);
+      this.values.push(null);
+    }
+    this.types[i] = type;
+    this.values[i] = value ?? null;
+    this.shapes.step(name, type);
+  }
+
+  // Fills the slot arrays for a spec and walks its shape.
+  private collect(spec: EventSpec, timeMs: number): void {
+    this.sys(SYS.LEVEL, spec.level ?? 0, 0xff);
+    this.sys(SYS.OPCODE, spec.opcode ?? 0, 0xff);
+    this.sys(SYS.TASK, spec.task ?? 0, 0xffff);
+    this.sys(SYS.EVENT_ID, spec.eventId, 0xffff);
+    this.sys(SYS.QUALIFIERS, spec.qualifiers, 0xffff);
+    this.sys(SYS.KEYWORDS, spec.keywords ?? 0n, 0);
+    this.types[SYS.TIME_CREATED] = VT.FILETIME;
+    this.values[SYS.TIME_CREATED] = timeMs;
+    this.sys(SYS.ACTIVITY_ID, spec.activityId, 0);
+    this.sys(SYS.PROCESS_ID, spec.processId ?? 0, 0xffffffff);
+    this.sys(SYS.THREAD_ID, spec.threadId ?? 0, 0xffffffff);
+    this.sys(SYS.RECORD_ID, this.recordId, Number.MAX_SAFE_INTEGER);
+    this.sys(SYS.VERSION, spec.version ?? 0, 0xff);
+    this.sys(SYS.USER_ID, spec.userSid, 0);
+    this.sys(SYS.RELATED_ACTIVITY_ID, spec.relatedActivityId, 0);
+    this.sys(SYS.PROVIDER_NAME, spec.provider, 0);
+    this.sys(SYS.PROVIDER_GUID, spec.providerGuid, 0);
+    this.sys(SYS.CHANNEL, spec.channel ?? '', 0);
+    this.sys(SYS.COMPUTER, spec.computer ?? '', 0);
+    this.sys(SYS.EVENT_SOURCE_NAME, spec.eventSourceName, 0);
+    this.slots = SYSTEM_SLOTS;
+    this.shapes.start();
+    const data = spec.data;
+    if (data !== undefined) {
+      this.shapes.step('', STEP.DATA);
+      if (Array.isArray(data)) {
+        for (const [name, value] of data as ReadonlyArray<readonly [string, EventDataValue]>)
+          this.data(name, value);
+      } else {
+        const rec = data as Record<string, EventDataValue>;
+        for (const name in rec) if (Object.hasOwn(rec, name)) this.data(name, rec[name]);
+      }
+    }
+    const u = spec.userData;
+    if (u !== undefined) {
+      this.shapes.step(u.element, STEP.USER_ELEMENT);
+      if (u.xmlns === undefined) this.shapes.step('', STEP.USER_NO_XMLNS);
+      else this.shapes.step(u.xmlns, STEP.USER_XMLNS);
+      const fields = u.fields;
+      for (const name in fields) if (Object.hasOwn(fields, name)) this.data(name, fields[name]);
+    }
+  }
+}
+
+/** The 4 KiB file header for a file of `chunks` chunks whose next record id is `nextRecordId`. */
+export function buildFileHeader(chunks: number, nextRecordId: number, flags = 0): Buffer {
+  const b = Buffer.alloc(FILE_HEADER_SIZE);
+  b.write('ElfFile\0', 0, 'latin1');
+  b.writeBigUInt64LE(0n, 8); // first chunk number
+  b.writeBigUInt64LE(BigInt(Math.max(0, chunks - 1)), 16); // last chunk number
+  b.writeBigUInt64LE(BigInt(nextRecordId), 24);
+  b.writeUInt32LE(128, 32); // header size
+  b.writeUInt16LE(2, 36); // minor version
+  b.writeUInt16LE(3, 38); // major version
+  b.writeUInt16LE(FILE_HEADER_SIZE, 40);
+  b.writeUInt16LE(chunks, 42);
+  b.writeUInt32LE(flags, 120);
+  b.writeUInt32LE(crc32(b.subarray(0, 120)), 124);
+  return b;
+}
+
+/** Writes a whole EVTX file in memory (for tests and fixtures; use EvtxFileWriter for large files). */
+export function writeEvtx(events: Iterable<EventSpec>): Buffer {
+  const chunks: Buffer[] = [];
+  const encoder = new EvtxEncoder((chunk) => chunks.push(Buffer.from(chunk)));
+  for (const spec of events) encoder.add(spec);
+  const summary = encoder.finish();
+  return Buffer.concat([buildFileHeader(summary.chunks, summary.nextRecordId), ...chunks]);
+}
+
+/** Streams events into an EVTX file on disk; memory stays at one chunk plus compiled templates. */
+export class EvtxFileWriter {
+  private readonly fd: number;
+  private readonly encoder: EvtxEncoder;
+  private position = FILE_HEADER_SIZE;
+  private closed = false;
+
+  /** Creates (or truncates) `path`; the file header is written on close. */
+  constructor(readonly path: string) {
+    this.fd = openSync(path, 'w');
+    writeAll(this.fd, Buffer.alloc(FILE_HEADER_SIZE), 0);
+    this.encoder = new EvtxEncoder((chunk) => {
+      writeAll(this.fd, chunk, this.position);
+      this.position += chunk.length;
+    });
+  }
+
+  /** Adds one event; returns its record id. An invalid spec throws and leaves the file consistent. */
+  add(spec: EventSpec): number {
+    if (this.closed) throw new Error(`EvtxFileWriter(${this.path}) is closed`);
+    return this.encoder.add(spec);
+  }
+
+  /** Writes the last chunk and the file header, closes the file, and returns what it holds. */
+  close(): EvtxWriteSummary {
+    if (this.closed) throw new Error(`EvtxFileWriter(${this.path}) is already closed`);
+    this.closed = true;
+    try {
+      const summary = this.encoder.finish();
+      writeAll(this.fd, buildFileHeader(summary.chunks, summary.nextRecordId), 0);
+      return summary;
+    } finally {
+      closeSync(this.fd);
+    }
+  }
+}
+
+function writeAll(fd: number, data: Buffer, position: number): void {
+  let done = 0;
+  while (done < data.length) done += writeSync(fd, data, done, data.length - done, position + done);
+}

@@ -1,0 +1,39 @@
+// Splits EVTX files into chunk-range jobs for the chunk worker pool (file order, then chunk order).
+import { statSync } from 'node:fs';
+
+const FILE_HEADER_SIZE = 4096;
+const CHUNK_SIZE = 65536;
+
+/** A slice of one file: `chunkCount` chunks from `firstChunk` (chunk i starts at 4096 + i * 65536). */
+export interface ChunkJob {
+  readonly file: string;
+  readonly firstChunk: number;
+  readonly chunkCount: number;
+}
+
+/** Chunks a file holds by its size (a trailing partial chunk counts: recovery may still read from it). */
+export function chunkCountOf(fileSize: number): number {
+  return fileSize <= FILE_HEADER_SIZE ? 0 : Math.ceil((fileSize - FILE_HEADER_SIZE) / CHUNK_SIZE);
+}
+
+/**
+ * One job per `chunksPerJob` chunks of each file, in file then chunk order. A file without chunks (or one
+ * that cannot be stat'ed) still gets one job with `chunkCount` 0, so its runner can report it.
+ */
+export function planChunkJobs(files: readonly string[], opts: { chunksPerJob?: number } = {}): ChunkJob[] {
+  const per = Math.max(1, Math.floor(opts.chunksPerJob ?? 8));
+  const jobs: ChunkJob[] = [];
+  for (const file of files) {
+    let chunks = 0;
+    try {
+      chunks = chunkCountOf(statSync(file).size);
+    } catch {
+      chunks = 0;
+    }
+    if (chunks === 0) jobs.push({ file, firstChunk: 0, chunkCount: 0 });
+    for (let first = 0; first < chunks; first += per) {
+      jobs.push({ file, firstChunk: first, chunkCount: Math.min(per, chunks - first) });
+    }
+  }
+  return jobs;
+}

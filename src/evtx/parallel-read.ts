@@ -1,0 +1,52 @@
+// Reading a job's chunks inside a worker: one read for the whole range, then a view per chunk.
+import { closeSync, openSync, readSync } from 'node:fs';
+import type { ChunkJob } from './parallel-plan.js';
+
+const FILE_HEADER_SIZE = 4096;
+const CHUNK_SIZE = 65536;
+
+/** One chunk of a job: its index in the file, its file offset and its bytes (shorter at end of file). */
+export interface JobChunk {
+  readonly index: number;
+  readonly offset: number;
+  readonly data: Buffer;
+}
+
+/** Yields the chunks of a job in order; a chunk past the end of the file is simply not yielded. */
+export function* readChunks(job: ChunkJob): Generator<JobChunk> {
+  if (job.chunkCount <= 0) return;
+  const start = FILE_HEADER_SIZE + job.firstChunk * CHUNK_SIZE;
+  const want = job.chunkCount * CHUNK_SIZE;
+  const buf = Buffer.allocUnsafe(want);
+  let got = 0;
+  const fd = openSync(job.file, 'r');
+  try {
+    while (got < want) {
+      const n = readSync(fd, buf, got, want - got, start + got);
+      if (n === 0) break;
+      got += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  for (let i = 0; i < job.chunkCount && i * CHUNK_SIZE < got; i++) {
+    const from = i * CHUNK_SIZE;
+    yield {
+      index: job.firstChunk + i,
+      offset: start + from,
+      data: buf.subarray(from, Math.min(got, from + CHUNK_SIZE)),
+    };
+  }
+}
+
+/** Reads the 4 KiB file header block (shorter when the file is); for runners that need header fields. */
+export function readHeaderBlock(file: string): Buffer {
+  const buf = Buffer.alloc(FILE_HEADER_SIZE);
+  const fd = openSync(file, 'r');
+  try {
+    const n = readSync(fd, buf, 0, FILE_HEADER_SIZE, 0);
+    return buf.subarray(0, n);
+  } finally {
+    closeSync(fd);
+  }
+}

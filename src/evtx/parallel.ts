@@ -1,0 +1,217 @@
+/**
+ * A worker pool for work over EVTX chunks. Every 64 KiB chunk carries its own string and template tables, so
+ * slices of a file can be parsed on different cores; workers open and read the file themselves (the page
+ * cache shares it), and only job descriptions and results cross threads.
+ *
+ * Usage:
+ * ```ts
+ * const jobs = planChunkJobs(['a.evtx', 'b.evtx'], { chunksPerJob: 16 });
+ * const pool = new ChunkPool<MyResult>({ module: new URL('./my-job.js', import.meta.url), init: { rules } });
+ * for await (const result of pool.run(jobs)) merge(result);   // results arrive in job order
+ * await pool.close();
+ * ```
+ * The job module (an ES module path or URL) exports
+ * `createChunkJobRunner(init) => (job: ChunkJob) => result | Promise<result>`: it is called once per worker
+ * with `init` (structured-cloned; load rules and other setup there) and the runner it returns is called for
+ * each job. Inside a runner, `readChunks(job)` (from `./parallel-read.js`) yields the job's chunks.
+ * Results must be structured-cloneable. Output order is deterministic: job order, which `planChunkJobs`
+ * makes file order then chunk order; the runner keeps record order within its chunks.
+ *
+ * A runner that throws fails the run with an error naming the file and chunk range; a worker that dies is
+ * replaced. At most `maxPending` jobs are in flight or waiting to be yielded, so memory stays bounded
+ * however many jobs there are.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { planChunkJobs, type ChunkJob } from './parallel-plan.js';
+
+export { planChunkJobs, type ChunkJob };
+
+/** How to build a pool. */
+export interface ChunkPoolOptions {
+  /** Path or file URL of the job module (see the header comment). */
+  module: string | URL;
+  /** Passed to `createChunkJobRunner` once per worker. */
+  init?: unknown;
+  /** Number of worker threads (default: available cores). */
+  workers?: number;
+  /** Jobs dispatched but not yet yielded (default: 4 per worker). */
+  maxPending?: number;
+}
+
+/** Message from a worker: a job's result or error, or a setup failure (`index` -1). */
+interface WorkerReply {
+  index: number;
+  ok: boolean;
+  result?: unknown;
+  error?: string;
+}
+
+interface Slot {
+  worker: Worker;
+  busy: boolean;
+}
+
+const WORKER_SCRIPT = new URL('./chunk-worker.js', import.meta.url);
+
+/** A pool of worker threads running one job module over chunk ranges. */
+export class ChunkPool<R> {
+  private readonly slots: Slot[] = [];
+  private readonly moduleUrl: string;
+  private readonly init: unknown;
+  private readonly maxPending: number;
+  private running = false;
+  private closed = false;
+  // Per run: completed results waiting for their turn, and a wake-up for the consumer.
+  private done = new Map<number, WorkerReply>();
+  private wake: (() => void) | undefined;
+  private failure: Error | undefined;
+  private readonly jobOf = new Map<Worker, ChunkJob & { seq: number; run: number }>();
+  // Replies to jobs of an earlier (abandoned or failed) run are dropped by their run number.
+  private runNumber = 0;
+
+  constructor(opts: ChunkPoolOptions) {
+    const count = Math.max(1, Math.floor(opts.workers ?? availableParallelism()));
+    this.moduleUrl =
+      opts.module instanceof URL
+        ? opts.module.href
+        : new URL(opts.module, 'file://' + process.cwd() + '/').href;
+    this.init = opts.init;
+    this.maxPending = Math.max(count, Math.floor(opts.maxPending ?? count * 4));
+    for (let i = 0; i < count; i++) this.slots.push(this.spawn());
+  }
+
+  /** Number of worker threads. */
+  get size(): number {
+    return this.slots.length;
+  }
+
+  /** Runs the jobs and yields their results in job order. One run at a time per pool. */
+  async *run(jobs: Iterable<ChunkJob>): AsyncGenerator<R> {
+    if (this.closed) throw new Error('ChunkPool is closed');
+    if (this.running) throw new Error('ChunkPool is already running');
+    this.running = true;
+    const run = ++this.runNumber;
+    // Workers keep the process alive only while a run waits on them.
+    for (const s of this.slots) s.worker.ref();
+    this.done = new Map();
+    this.failure = undefined;
+    const source = jobs[Symbol.iterator]();
+    let nextSeq = 0; // next job to dispatch
+    let yieldSeq = 0; // next result to yield
+    let exhausted = false;
+    try {
+      for (;;) {
+        // Dispatch while there are idle workers and room in the window.
+        while (!exhausted && nextSeq - yieldSeq < this.maxPending) {
+          const slot = this.slots.find((s) => !s.busy);
+          if (!slot) break;
+          const step = source.next();
+          if (step.done) {
+            exhausted = true;
+            break;
+          }
+          const job = { ...step.value, seq: nextSeq++, run };
+          slot.busy = true;
+          this.jobOf.set(slot.worker, job);
+          slot.worker.postMessage(job);
+        }
+        if (this.failure) throw this.failure;
+        const reply = this.done.get(yieldSeq);
+        if (reply) {
+          this.done.delete(yieldSeq);
+          yieldSeq++;
+          yield reply.result as R;
+          continue;
+        }
+        if (exhausted && yieldSeq === nextSeq) return;
+        await new Promise<void>((resolve) => (this.wake = resolve));
+      }
+    } finally {
+      // Jobs still in flight (early stop or failure) finish in the background; their replies are dropped.
+      this.running = false;
+      this.done.clear();
+      for (const s of this.slots) s.worker.unref();
+    }
+  }
+
+  /** Runs the jobs and returns all results, in job order. */
+  async map(jobs: Iterable<ChunkJob>): Promise<R[]> {
+    const out: R[] = [];
+    for await (const r of this.run(jobs)) out.push(r);
+    return out;
+  }
+
+  /** Stops the workers. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+
+  private spawn(): Slot {
+    const worker = new Worker(WORKER_SCRIPT, { workerData: { module: this.moduleUrl, init: this.init } });
+    const slot: Slot = { worker, busy: false };
+    worker.on('message', (reply: WorkerReply) => this.onReply(slot, reply));
+    worker.on('error', (err) => this.onDeath(slot, err));
+    worker.on('exit', (code) => {
+      if (!this.closed) this.onDeath(slot, new Error(`worker exited with code ${code}`));
+    });
+    if (!this.running) worker.unref();
+    return slot;
+  }
+
+  private onReply(slot: Slot, reply: WorkerReply): void {
+    const job = this.jobOf.get(slot.worker);
+    if (reply.index === -1 || !job) {
+      this.fail(new Error(`chunk worker setup failed for ${this.moduleUrl}: ${reply.error}`));
+      return;
+    }
+    this.jobOf.delete(slot.worker);
+    slot.busy = false;
+    if (job.run !== this.runNumber || !this.running) {
+      this.notify(); // a stale reply: the slot is free again
+      return;
+    }
+    if (!reply.ok) {
+      this.fail(new Error(`${describe(job)}: ${reply.error}`));
+      return;
+    }
+    this.done.set(job.seq, reply);
+    this.notify();
+  }
+
+  private onDeath(slot: Slot, err: Error): void {
+    if (this.closed) return;
+    const job = this.jobOf.get(slot.worker);
+    this.jobOf.delete(slot.worker);
+    const i = this.slots.indexOf(slot);
+    if (i >= 0) this.slots[i] = this.spawn();
+    if (job?.run === this.runNumber)
+      this.fail(new Error(`${job ? describe(job) : 'chunk worker'}: ${err.message}`));
+  }
+
+  private fail(err: Error): void {
+    if (this.running) this.failure ??= err;
+    this.notify();
+  }
+
+  private notify(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+}
+
+function describe(job: ChunkJob): string {
+  return `${job.file} chunks ${job.firstChunk}..${job.firstChunk + job.chunkCount - 1}`;
+}
+
+/** Convenience: runs jobs on a fresh pool and closes it; yields results in job order. */
+export async function* runChunkJobs<R>(jobs: Iterable<ChunkJob>, opts: ChunkPoolOptions): AsyncGenerator<R> {
+  const pool = new ChunkPool<R>(opts);
+  try {
+    yield* pool.run(jobs);
+  } finally {
+    await pool.close();
+  }
+}

@@ -98,6 +98,8 @@ export interface Intrusion {
   readonly staging: readonly Evidence[];
   readonly exfiltration: readonly Evidence[];
   readonly crossTenant: readonly CrossTenantLink[];
+  /** The intrusion's tenants in the order its malicious activity reached them (first malicious time each). */
+  readonly hopChain?: readonly { readonly tenant: string; readonly firstMalicious: string }[];
   readonly attribution: readonly AttributionMatch[];
   /** Lateral movement edges seen between the intrusion's hosts, in time order. */
   readonly lateralMovement: readonly {

@@ -1,0 +1,163 @@
+// Joins detections into clusters: one node per host (tenant + short name), nodes united through shared rare
+// artifacts (account, tool hash, archive, command, tool, domain, indicator) and lateral-movement edges close in
+// time to the detections they connect. Weak hits never join strong ones across tenants, so benign noise stays
+// apart (thresholds documented in docs/intrusions.md).
+import { LEVELS, type Detection } from '../engine/types.js';
+import { artifactsOf, type Artifact } from './artifacts.js';
+import { hostKey } from './normalize.js';
+import type { ResolvedEdge } from './resolve.js';
+import { ACTION_EDGES } from './roles.js';
+
+const MEDIUM = LEVELS.indexOf('medium');
+const HIGH = LEVELS.indexOf('high');
+/** An artifact named on more hosts than this is common (a shared admin account, a deployment tool). */
+export const MAX_ARTIFACT_HOSTS = 30;
+/** An edge joins two hosts only if it happened within this long of a detection on either of them. */
+export const EDGE_PROXIMITY_MS = 3 * 86_400_000;
+/** Edge kinds that are remote execution in themselves (no shared account needed to trust them). */
+const REMOTE_EXEC_EDGES = new Set(['psexec', 'wmi', 'winrm', 'service', 'scheduled-task', 'admin-share']);
+
+/** Detections on one host. */
+export interface HostNode {
+  readonly key: string;
+  readonly tenant: string;
+  /** The host name as the first detection spelt it. */
+  readonly name: string;
+  readonly detections: Detection[];
+  /** Highest level index (LEVELS) of its detections; correlation and IOC hits count as high. */
+  maxLevel: number;
+  readonly accounts: Set<string>;
+  /** Detection times, sorted once clustering starts. */
+  readonly times: number[];
+}
+
+/** Level index of a detection, lifting correlation and IOC hits to at least high. */
+export function levelOf(d: Detection): number {
+  const l = LEVELS.indexOf(d.rule.level);
+  if (d.rule.kind !== 'rule' || d.rule.id.startsWith('ioc:')) return Math.max(l, HIGH);
+  return l;
+}
+
+class UnionFind {
+  private readonly parent = new Map<string, string>();
+  find(x: string): string {
+    let root = x;
+    for (let p = this.parent.get(root); p !== undefined && p !== root; p = this.parent.get(root)) root = p;
+    // Path compression.
+    let cur = x;
+    while (cur !== root) {
+      const next = this.parent.get(cur) ?? root;
+      this.parent.set(cur, root);
+      cur = next;
+    }
+    return root;
+  }
+  union(a: string, b: string): void {
+    const ra = this.find(a);
+    const rb = this.find(b);
+    if (ra !== rb) this.parent.set(rb, ra);
+  }
+}
+
+/** Whether two hosts may be joined through evidence of these levels. */
+function mayJoin(a: HostNode, levelA: number, b: HostNode, levelB: number): boolean {
+  if (a.tenant === b.tenant) return Math.min(levelA, levelB) >= MEDIUM;
+  return Math.min(levelA, levelB) >= HIGH;
+}
+
+function nearAny(sorted: readonly number[], t: number, window: number): boolean {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return (lo < sorted.length && sorted[lo] - t <= window) || (lo > 0 && t - sorted[lo - 1] <= window);
+}
+
+/** Groups detections by host (informational ones are left out: they are context, not findings). */
+export function hostNodes(
+  detections: readonly Detection[],
+  tenantOf?: (host: string) => string | undefined,
+): Map<string, HostNode> {
+  const nodes = new Map<string, HostNode>();
+  for (const d of detections) {
+    const level = levelOf(d);
+    if (level < LEVELS.indexOf('low')) continue;
+    const tenant = d.tenant ?? tenantOf?.(d.host) ?? '';
+    const key = hostKey(tenant, d.host) || `${tenant}|${d.host === '' ? '(unknown)' : d.host.toLowerCase()}`;
+    let n = nodes.get(key);
+    if (!n) {
+      n = { key, tenant, name: d.host, detections: [], maxLevel: level, accounts: new Set(), times: [] };
+      nodes.set(key, n);
+    }
+    n.detections.push(d);
+    n.times.push(d.timestamp);
+    if (level > n.maxLevel) n.maxLevel = level;
+  }
+  for (const n of nodes.values()) n.times.sort((a, b) => a - b);
+  return nodes;
+}
+
+/** Clusters host nodes; returns the host keys of each cluster and the artifacts seen per node. */
+export function clusterNodes(
+  nodes: ReadonlyMap<string, HostNode>,
+  edges: readonly ResolvedEdge[],
+): { clusters: string[][]; artifacts: Map<string, Map<string, number>> } {
+  const uf = new UnionFind();
+  // artifact key → host key → highest level of the detections naming it there.
+  const byArtifact = new Map<string, Map<string, number>>();
+  for (const n of nodes.values()) {
+    for (const d of n.detections) {
+      const level = levelOf(d);
+      for (const a of artifactsOf(d)) {
+        if (a.kind === 'account') n.accounts.add(a.value);
+        const key = artifactKey(a);
+        let hosts = byArtifact.get(key);
+        if (!hosts) byArtifact.set(key, (hosts = new Map()));
+        hosts.set(n.key, Math.max(hosts.get(n.key) ?? -1, level));
+      }
+    }
+  }
+  for (const hosts of byArtifact.values()) {
+    if (hosts.size < 2 || hosts.size > MAX_ARTIFACT_HOSTS) continue;
+    const list = [...hosts];
+    for (let i = 0; i < list.length; i++) {
+      for (let j = i + 1; j < list.length; j++) {
+        const a = nodes.get(list[i][0]);
+        const b = nodes.get(list[j][0]);
+        if (a && b && mayJoin(a, list[i][1], b, list[j][1])) uf.union(a.key, b.key);
+      }
+    }
+  }
+  for (const e of edges) {
+    if (!ACTION_EDGES.has(e.edge.how)) continue;
+    const a = nodes.get(e.src);
+    const b = nodes.get(e.dst);
+    if (!a || !b || !mayJoin(a, a.maxLevel, b, b.maxLevel)) continue;
+    const trusted =
+      REMOTE_EXEC_EDGES.has(e.edge.how) || a.accounts.has(e.edge.account) || b.accounts.has(e.edge.account);
+    if (!trusted) continue;
+    if (
+      e.edge.times.some(
+        (t) => nearAny(b.times, t, EDGE_PROXIMITY_MS) || nearAny(a.times, t, EDGE_PROXIMITY_MS),
+      )
+    ) {
+      uf.union(a.key, b.key);
+    }
+  }
+  const groups = new Map<string, string[]>();
+  for (const key of nodes.keys()) {
+    const root = uf.find(key);
+    const g = groups.get(root);
+    if (g) g.push(key);
+    else groups.set(root, [key]);
+  }
+  return { clusters: [...groups.values()], artifacts: byArtifact };
+}
+
+/** `kind:value`, the key of an artifact in indexes. */
+export function artifactKey(a: Artifact): string {
+  return `${a.kind}:${a.value}`;
+}

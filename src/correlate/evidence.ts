@@ -1,0 +1,119 @@
+// Evidence of staging and exfiltration, read from detections (ATT&CK tags, tools, command lines) and from the
+// archives the graph saw created on the intrusion's hosts.
+import type { Detection } from '../engine/types.js';
+import type { TimedSample } from './graph-types.js';
+import type { Evidence } from './types.js';
+import { archiveNames } from './artifacts.js';
+
+const STAGING_TECHNIQUES = ['attack.t1560', 'attack.t1074', 'attack.t1039', 'attack.t1119'];
+const EXFIL_TECHNIQUES = [
+  'attack.t1567',
+  'attack.t1048',
+  'attack.t1041',
+  'attack.t1537',
+  'attack.t1020',
+  'attack.t1030',
+  'attack.t1011',
+  'attack.t1052',
+];
+/** Tool names whose use is exfiltration evidence (cloud storage and transfer clients). */
+const EXFIL_TOOLS = [
+  'rclone',
+  'pscp',
+  'megacmd',
+  'megasync',
+  'mega-put',
+  'azcopy',
+  'gsutil',
+  'aws s3',
+  'dropbox',
+  'winscp',
+  'filezilla',
+  'restic',
+  's3browser',
+  'onedrive',
+  'googledrive',
+];
+const CURL_UPLOAD = [' -t ', ' --upload-file', ' -f ', ' --form', ' --data-binary', ' -d @', ' --data @'];
+const MAX_EVIDENCE = 25;
+
+function hasTagPrefix(d: Detection, prefixes: readonly string[]): boolean {
+  for (const tag of d.rule.tags) {
+    const t = tag.toLowerCase();
+    if (prefixes.some((p) => t === p || t.startsWith(`${p}.`))) return true;
+  }
+  return false;
+}
+
+function hasTag(d: Detection, tag: string): boolean {
+  return d.rule.tags.some((t) => t.toLowerCase() === tag);
+}
+
+/** Evidence entry for a detection. */
+export function evidenceOf(d: Detection, why: string): Evidence {
+  const command = d.fields.CommandLine ?? d.fields.TargetFilename ?? d.fields.Image ?? '';
+  const shown = command.length > 300 ? `${command.slice(0, 300)}…` : command;
+  return {
+    time: new Date(d.timestamp).toISOString(),
+    host: d.host,
+    tenant: d.tenant,
+    description: shown === '' ? `${why}: ${d.rule.title}` : `${why}: ${d.rule.title} — ${shown}`,
+    ruleId: d.rule.id,
+    ruleTitle: d.rule.title,
+    recordId: d.recordId,
+    file: d.file,
+  };
+}
+
+/** Why a detection shows staging, or '' when it does not. */
+export function stagingReason(d: Detection): string {
+  if (hasTagPrefix(d, STAGING_TECHNIQUES)) return 'archive/staging technique';
+  const text = `${d.fields.CommandLine ?? ''} ${d.fields.TargetFilename ?? ''}`.toLowerCase();
+  if (archiveNames(text).length === 0) return '';
+  if (text.includes('$recycle.bin')) return 'archive in the Recycle Bin';
+  if (text.includes(' -hp') || text.includes(' -p')) return 'password-protected archive';
+  if (text.includes(' a ')) return 'archive created';
+  return '';
+}
+
+/** Why a detection shows exfiltration, or '' when it does not. */
+export function exfiltrationReason(d: Detection): string {
+  if (hasTagPrefix(d, EXFIL_TECHNIQUES) || hasTag(d, 'attack.exfiltration')) return 'exfiltration technique';
+  const text =
+    `${d.fields.Image ?? ''} ${d.fields.CommandLine ?? ''} ${d.fields.OriginalFileName ?? ''}`.toLowerCase();
+  const tool = EXFIL_TOOLS.find((t) => text.includes(t));
+  if (tool) return `transfer tool ${tool}`;
+  if ((text.includes('curl') || text.includes('c.exe')) && CURL_UPLOAD.some((f) => text.includes(f))) {
+    return 'upload with curl';
+  }
+  return '';
+}
+
+/** Evidence lists for an intrusion's detections (bounded, time-ordered). */
+export function stagingAndExfiltration(
+  detections: readonly Detection[],
+  archives: readonly { host: string; tenant?: string; sample: TimedSample }[],
+): { staging: Evidence[]; exfiltration: Evidence[] } {
+  const staging: Evidence[] = [];
+  const exfiltration: Evidence[] = [];
+  for (const d of detections) {
+    const s = stagingReason(d);
+    if (s !== '' && staging.length < MAX_EVIDENCE) staging.push(evidenceOf(d, s));
+    const x = exfiltrationReason(d);
+    if (x !== '' && exfiltration.length < MAX_EVIDENCE) exfiltration.push(evidenceOf(d, x));
+  }
+  for (const a of archives) {
+    if (staging.length >= MAX_EVIDENCE) break;
+    const recycle = a.sample.detail.toLowerCase().includes('$recycle.bin');
+    staging.push({
+      time: new Date(a.sample.time).toISOString(),
+      host: a.host,
+      tenant: a.tenant,
+      description: `${recycle ? 'archive written to the Recycle Bin' : 'archive written'}: ${a.sample.detail}`,
+      recordId: a.sample.recordId,
+      file: a.sample.file,
+    });
+  }
+  const byTime = (x: Evidence, y: Evidence): number => (x.time < y.time ? -1 : x.time > y.time ? 1 : 0);
+  return { staging: staging.sort(byTime), exfiltration: exfiltration.sort(byTime) };
+}

@@ -1,0 +1,29 @@
+// Public face of correlate: the entity graph hunt workers fill, and the intrusions built from it.
+export { EntityGraph, GRAPH_LIMITS } from './graph.js';
+export type {
+  AccountSnapshot,
+  AddressSnapshot,
+  EdgeSnapshot,
+  EntityGraphSnapshot,
+  HostSnapshot,
+  ProcessSessionSnapshot,
+  SessionSnapshot,
+  TimedSample,
+} from './graph-types.js';
+export { observeRecord } from './observe.js';
+export { buildIntrusions, type BuildIntrusionsOptions } from './intrusions.js';
+export { INTRUSION_THRESHOLD, intrusionScore, isIntrusion } from './score.js';
+export { FILE_SERVER_MIN_ACCESSES, FILE_SERVER_MIN_SOURCES } from './roles.js';
+export { intrusionsDocument, INTRUSIONS_SCHEMA_ID, type IntrusionsDocument } from './document.js';
+export {
+  accountUser,
+  hostKey,
+  isGenericAccount,
+  isMachineAccount,
+  machineAccountHost,
+  normalizeAccount,
+  normalizeAddress,
+  normalizeLogonId,
+  shortHostName,
+} from './normalize.js';
+export type * from './types.js';

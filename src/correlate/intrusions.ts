@@ -1,0 +1,308 @@
+// Builds intrusions: clusters of detections joined through shared entities and lateral movement, each with its
+// hosts and roles, accounts, tenants, dwell time, tactics, DC reach, staging/exfiltration, cross-tenant links,
+// attribution and a score; clusters below the threshold (scattered noise) are dropped.
+import { createHash } from 'node:crypto';
+import { LEVELS, type Detection } from '../engine/types.js';
+import { attribute, sortTactics, tacticsOf, techniquesOf, type AttackTable } from '../intel/index.js';
+import { clusterNodes, hostNodes, levelOf, type HostNode } from './cluster.js';
+import { crossTenantLinks } from './cross-tenant.js';
+import { derivedEdges } from './derived-edges.js';
+import { evidenceOf, stagingAndExfiltration } from './evidence.js';
+import { EntityGraph } from './graph.js';
+import type { EntityGraphSnapshot, HostSnapshot, TimedSample } from './graph-types.js';
+import { nameOfHostKey, tenantOfHostKey } from './normalize.js';
+import { HostResolver, type ResolvedEdge } from './resolve.js';
+import { ACTION_EDGES, hostRoles, jumpHosts } from './roles.js';
+import { intrusionScore, isIntrusion } from './score.js';
+import type { Evidence, Intrusion, IntrusionHost } from './types.js';
+
+const MEDIUM = LEVELS.indexOf('medium');
+const DAY = 86_400_000;
+const MAX_LATERAL = 200;
+const MAX_ACCOUNTS = 50;
+const MAX_DC_EVIDENCE = 12;
+
+/** What `buildIntrusions` needs; only `detections` is required. */
+export interface BuildIntrusionsOptions {
+  /** The merged entity graph of the hunt (or its snapshot). */
+  readonly graph?: EntityGraph | EntityGraphSnapshot;
+  readonly detections: readonly Detection[];
+  /** ATT&CK table for attribution and technique → tactic mapping (`loadAttackTable()` from intel). */
+  readonly attack?: AttackTable;
+  /** Tenant of a host, for detections that carry none. */
+  readonly tenantOf?: (host: string) => string | undefined;
+  /** Tenants known to be service providers (their hosts that reach other tenants are jump hosts). */
+  readonly providerTenants?: readonly string[];
+}
+
+const EMPTY: EntityGraphSnapshot = {
+  version: 1,
+  hosts: [],
+  accounts: [],
+  addresses: [],
+  edges: [],
+  sessions: [],
+  processSessions: [],
+  dropped: 0,
+};
+
+function iso(t: number): string {
+  return Number.isFinite(t) ? new Date(t).toISOString() : new Date(0).toISOString();
+}
+
+function byDetectionOrder(a: Detection, b: Detection): number {
+  return (
+    a.timestamp - b.timestamp || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.recordId - b.recordId
+  );
+}
+
+/** True when a host's detections show it is a domain controller (Netlogon events, NTDS dump on it). */
+function detectionsShowDc(n: HostNode | undefined): boolean {
+  if (!n) return false;
+  return n.detections.some((d) => {
+    if (d.eventId >= 5827 && d.eventId <= 5831) return true;
+    const tagged = d.rule.tags.some((t) => t.toLowerCase() === 'attack.t1003.003');
+    const text = `${d.fields.CommandLine ?? ''} ${d.fields.TargetFilename ?? ''}`.toLowerCase();
+    return tagged && text.includes('ntds');
+  });
+}
+
+/** Shared context for building every intrusion of one run. */
+interface Context {
+  readonly opts: BuildIntrusionsOptions;
+  readonly nodes: ReadonlyMap<string, HostNode>;
+  readonly graphHosts: ReadonlyMap<string, HostSnapshot>;
+  readonly edges: readonly ResolvedEdge[];
+  readonly jumps: ReadonlySet<string>;
+  readonly graphAccounts: ReadonlyMap<string, EntityGraphSnapshot['accounts'][number]>;
+}
+
+function hostName(ctx: Context, key: string): string {
+  if (!key.includes('|')) return key.replace(/^(ip|name):/, '');
+  return ctx.nodes.get(key)?.name ?? ctx.graphHosts.get(key)?.name ?? nameOfHostKey(key);
+}
+
+function firstIn(times: readonly number[], from: number, to: number): number {
+  let best = NaN;
+  for (const t of times) if (t >= from && t <= to && !(t >= best)) best = t;
+  return best;
+}
+
+/** Builds one intrusion from a cluster of host keys, or undefined when it is below the threshold. */
+function buildOne(ctx: Context, keys: readonly string[]): Intrusion | undefined {
+  const clusterNodesList = keys.map((k) => ctx.nodes.get(k)).filter((n): n is HostNode => n !== undefined);
+  const detections = clusterNodesList.flatMap((n) => n.detections).sort(byDetectionOrder);
+  if (detections.length === 0) return undefined;
+  const core = detections.filter((d) => levelOf(d) >= MEDIUM);
+  const timed = (core.length > 0 ? core : detections).filter((d) => Number.isFinite(d.timestamp));
+  const first = timed.length > 0 ? timed[0].timestamp : NaN;
+  const last = timed.length > 0 ? timed[timed.length - 1].timestamp : NaN;
+  const windowFrom = first - DAY;
+  const windowTo = last + DAY;
+
+  const accountCounts = new Map<string, number>();
+  for (const n of clusterNodesList)
+    for (const a of n.accounts) accountCounts.set(a, (accountCounts.get(a) ?? 0) + 1);
+  const accountSet = new Set(accountCounts.keys());
+  const tenants = new Set(clusterNodesList.map((n) => n.tenant).filter((t) => t !== ''));
+
+  // Hosts reached by the intrusion's accounts without a detection of their own (same tenants, same window).
+  const hostKeys = new Set(keys);
+  const reached = new Map<string, number>();
+  for (const e of ctx.edges) {
+    if (
+      !e.srcResolved ||
+      !e.dstResolved ||
+      !ACTION_EDGES.has(e.edge.how) ||
+      !accountSet.has(e.edge.account)
+    ) {
+      continue;
+    }
+    const t = firstIn(e.edge.times, first, last);
+    if (Number.isNaN(t)) continue;
+    for (const [inside, other] of [
+      [e.src, e.dst],
+      [e.dst, e.src],
+    ]) {
+      if (hostKeys.has(inside) && !hostKeys.has(other) && tenants.has(tenantOfHostKey(other))) {
+        reached.set(other, Math.min(reached.get(other) ?? t, t));
+      }
+    }
+  }
+  for (const k of reached.keys()) hostKeys.add(k);
+
+  // Lateral movement among the intrusion's hosts (and from outside sources with its accounts).
+  const lateral: { time: number; from: string; to: string; account?: string; how: string; toKey: string }[] =
+    [];
+  let lateralEdges = 0;
+  for (const e of ctx.edges) {
+    if (!ACTION_EDGES.has(e.edge.how) || !hostKeys.has(e.dst)) continue;
+    const inside = hostKeys.has(e.src);
+    if (!inside && !(accountSet.has(e.edge.account) && !e.srcResolved)) continue;
+    const t = firstIn(e.edge.times, windowFrom, windowTo);
+    if (Number.isNaN(t)) continue;
+    if (inside) lateralEdges++;
+    lateral.push({
+      time: t,
+      from: hostName(ctx, e.src),
+      to: hostName(ctx, e.dst),
+      account: e.edge.account || undefined,
+      how: e.edge.how,
+      toKey: e.dst,
+    });
+    if (e.edge.account !== '') accountSet.add(e.edge.account);
+  }
+  lateral.sort((a, b) => a.time - b.time);
+
+  const hosts: IntrusionHost[] = [];
+  const dcHosts: string[] = [];
+  const dcKeys = new Set<string>();
+  const archives: { host: string; tenant?: string; sample: TimedSample }[] = [];
+  for (const key of hostKeys) {
+    const node = ctx.nodes.get(key);
+    const g = ctx.graphHosts.get(key);
+    const roles = hostRoles(g, { dc: detectionsShowDc(node), jump: ctx.jumps.has(key) });
+    const name = hostName(ctx, key);
+    const times = node ? node.times : [reached.get(key) ?? first];
+    hosts.push({
+      name,
+      tenant: tenantOfHostKey(key) || undefined,
+      roles,
+      firstSeen: iso(times[0]),
+      lastSeen: iso(times[times.length - 1]),
+      detections: node ? node.detections.length : 0,
+    });
+    if (roles.includes('domain_controller')) {
+      dcHosts.push(name);
+      dcKeys.add(key);
+    }
+    for (const s of g?.archives ?? []) {
+      if (s.time >= windowFrom && s.time <= windowTo)
+        archives.push({ host: name, tenant: g?.tenant, sample: s });
+    }
+  }
+  hosts.sort((a, b) => b.detections - a.detections || (a.firstSeen < b.firstSeen ? -1 : 1));
+
+  const dcEvidence: Evidence[] = [];
+  const onDc = clusterNodesList
+    .filter((n) => dcKeys.has(n.key))
+    .flatMap((n) => n.detections)
+    .filter((d) => levelOf(d) >= MEDIUM)
+    .sort((a, b) => levelOf(b) - levelOf(a) || a.timestamp - b.timestamp)
+    .slice(0, MAX_DC_EVIDENCE);
+  for (const d of onDc) dcEvidence.push(evidenceOf(d, 'on domain controller'));
+  for (const l of lateral) {
+    if (dcEvidence.length >= MAX_DC_EVIDENCE * 2) break;
+    if (!dcKeys.has(l.toKey)) continue;
+    dcEvidence.push({
+      time: iso(l.time),
+      host: l.to,
+      tenant: tenantOfHostKey(l.toKey) || undefined,
+      description: `${l.how} from ${l.from}${l.account ? ` as ${l.account}` : ''}`,
+    });
+  }
+  dcEvidence.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
+
+  const tags = detections.flatMap((d) => d.rule.tags);
+  const techniques = techniquesOf(tags).sort();
+  const tacticSet = new Set(tacticsOf(tags));
+  if (ctx.opts.attack) {
+    const byId = new Map(ctx.opts.attack.techniques.map((t) => [t.id, t.tactics]));
+    for (const t of techniques) for (const tactic of byId.get(t) ?? []) tacticSet.add(tactic);
+  }
+  const tactics = sortTactics(tacticSet);
+  const { staging, exfiltration } = stagingAndExfiltration(detections, archives);
+
+  const tenantFirst = new Map<string, number>();
+  for (const d of core.length > 0 ? core : detections) {
+    const t = d.tenant ?? '';
+    if (t !== '' && !(d.timestamp >= (tenantFirst.get(t) ?? Infinity))) tenantFirst.set(t, d.timestamp);
+  }
+  const hopChain = [...tenantFirst]
+    .sort((a, b) => a[1] - b[1])
+    .map(([tenant, t]) => ({ tenant, firstMalicious: iso(t) }));
+  for (const t of tenants) if (!tenantFirst.has(t)) hopChain.push({ tenant: t, firstMalicious: iso(first) });
+
+  const crossTenant = crossTenantLinks({
+    detections,
+    hostKeys,
+    tenants,
+    accounts: accountSet,
+    edges: ctx.edges,
+    hostName: (k) => hostName(ctx, k),
+    graphAccounts: ctx.graphAccounts,
+  });
+  const accounts = [...accountSet]
+    .sort((a, b) => (accountCounts.get(b) ?? 0) - (accountCounts.get(a) ?? 0) || (a < b ? -1 : 1))
+    .slice(0, MAX_ACCOUNTS);
+  const scoreInput = {
+    detections,
+    tactics: tactics.length,
+    hosts: hostKeys.size,
+    lateralEdges,
+    domainControllerReached: dcHosts.length > 0,
+    staging: staging.length > 0,
+    exfiltration: exfiltration.length > 0,
+    tenants: tenants.size,
+    crossTenantLinks: crossTenant.length,
+  };
+  const score = intrusionScore(scoreInput);
+  if (!isIntrusion(score, scoreInput)) return undefined;
+  const id = `INT-${createHash('sha1')
+    .update([...hostKeys].sort().join('\n'))
+    .update(String(first))
+    .digest('hex')
+    .slice(0, 10)}`;
+  return {
+    id,
+    score,
+    tenants: hopChain.map((h) => h.tenant),
+    hosts,
+    accounts,
+    firstMalicious: iso(first),
+    lastMalicious: iso(last),
+    dwellDays: Number.isFinite(last - first) ? Math.round(((last - first) / DAY) * 100) / 100 : 0,
+    tactics,
+    techniques,
+    domainControllerReach: { reached: dcHosts.length > 0, hosts: dcHosts, evidence: dcEvidence },
+    staging,
+    exfiltration,
+    crossTenant,
+    hopChain,
+    attribution:
+      ctx.opts.attack && techniques.length > 0 ? attribute(techniques, ctx.opts.attack).slice(0, 5) : [],
+    lateralMovement: lateral.slice(0, MAX_LATERAL).map((l) => ({
+      time: iso(l.time),
+      from: l.from,
+      to: l.to,
+      ...(l.account ? { account: l.account } : {}),
+      how: l.how,
+    })),
+    detections,
+  };
+}
+
+/** Turns a hunt's detections and entity graph into ranked intrusions (highest score first). */
+export function buildIntrusions(opts: BuildIntrusionsOptions): Intrusion[] {
+  const snap =
+    opts.graph === undefined ? EMPTY : opts.graph instanceof EntityGraph ? opts.graph.snapshot() : opts.graph;
+  const resolver = new HostResolver(snap);
+  const base = resolver.edges(snap);
+  const edges = [...base, ...derivedEdges(snap, resolver, base)];
+  const nodes = hostNodes(opts.detections, opts.tenantOf);
+  const { clusters } = clusterNodes(nodes, edges);
+  const ctx: Context = {
+    opts,
+    nodes,
+    graphHosts: resolver.hosts,
+    edges,
+    jumps: jumpHosts(edges, new Set(opts.providerTenants ?? [])),
+    graphAccounts: new Map(snap.accounts.map((a) => [a.key, a])),
+  };
+  const out: Intrusion[] = [];
+  for (const keys of clusters) {
+    const intrusion = buildOne(ctx, keys);
+    if (intrusion) out.push(intrusion);
+  }
+  return out.sort((a, b) => b.score - a.score || (a.firstMalicious < b.firstMalicious ? -1 : 1));
+}

@@ -108,14 +108,32 @@ test('event_count: a second episode needs a fresh set of events', () => {
   assert.equal(out.length, 2);
 });
 
-test('groups are per tenant: the same user in two companies is not one group', () => {
+test('groups span tenants unless a rule groups by Tenant; value_count of Tenant finds cloud hopping', () => {
   const hits = [0, 1, 2].flatMap((m) => [
     hit('failed_login', m, { TargetUserName: 'admin' }, { tenant: 'acme' }),
     hit('failed_login', m, { TargetUserName: 'admin' }, { tenant: 'globex' }),
   ]);
-  const rule = corr({ ...bruteForce, condition: { gte: 4 } });
-  assert.equal(run(new CorrelationEngine([rule]), hits).length, 0);
-  assert.equal(run(new CorrelationEngine([corr({ ...bruteForce, condition: { gte: 3 } })]), hits).length, 2);
+  const six = corr({ ...bruteForce, condition: { gte: 6 } });
+  assert.equal(run(new CorrelationEngine([six]), hits).length, 1);
+  const perTenant = corr({ ...bruteForce, groupBy: ['Tenant', 'TargetUserName'], condition: { gte: 3 } });
+  const out = run(new CorrelationEngine([perTenant]), hits);
+  assert.deepEqual(out.map((d) => d.correlation?.groupBy.Tenant).sort(), ['acme', 'globex']);
+  assert.equal(run(new CorrelationEngine([corr({ ...perTenant, condition: { gte: 4 } })]), hits).length, 0);
+  const hopping = corr({
+    type: 'value_count',
+    rules: ['remote_logon'],
+    groupBy: ['TargetUserName'],
+    timespan: '30d',
+    timespanMs: 30 * 1440 * MIN,
+    condition: { field: ['Tenant'], gte: 3 },
+  });
+  const logons = ['acme', 'globex', 'initech'].map((tenant, i) =>
+    hit('remote_logon', i * 1440, { TargetUserName: 'svc_msp' }, { tenant }),
+  );
+  const hop = run(new CorrelationEngine([hopping]), logons);
+  assert.equal(hop.length, 1);
+  assert.equal(hop[0]!.fields.Tenant, 'acme, globex, initech');
+  assert.equal(run(new CorrelationEngine([hopping]), logons.slice(0, 2)).length, 0);
 });
 
 test('hits missing a group-by field are not grouped together; ComputerName falls back to the host', () => {

@@ -3,7 +3,7 @@
 // window meets its condition. Chained correlations receive the results of the correlations they reference.
 import type { CorrelationRule } from '../../sigma/correlation-types.js';
 import type { Detection, Level, RuleInfo } from '../types.js';
-import { CorrelationWindow, type WindowResult } from './window.js';
+import { CorrelationWindow, valueOf, type WindowResult } from './window.js';
 import type { CorrelationHit, CorrelationLimits, CorrelationStats } from './types.js';
 
 interface Subscriber {
@@ -206,7 +206,7 @@ export class CorrelationEngine {
     const valueField = rule.condition?.field;
     if (valueField && valueField.length === 1) {
       const distinct = [
-        ...new Set(entries.map((e) => e.hit.values[valueField[0]!]).filter((v) => v !== undefined)),
+        ...new Set(entries.map((e) => valueOf(e.hit, valueField[0]!)).filter((v) => v !== undefined)),
       ];
       fields[valueField[0]!] = distinct.slice(0, 20).join(', ').slice(0, MAX_FIELD_TEXT);
     }

@@ -71,11 +71,10 @@ export class CorrelationWindow {
   /** Adds a hit of referenced rule number ruleIndex; returns the windows that met their condition. */
   add(hit: CorrelationHit, ruleIndex: number, out: WindowResult[]): void {
     const groupBy: Record<string, string> = {};
-    let key = hit.tenant ?? '';
+    let key = '';
     for (const name of this.rule.groupBy) {
       const field = this.fieldFor(name, hit.ruleId, hit.ruleName);
-      let v = hit.values[field];
-      if (v === undefined && HOST_FIELDS.has(field.toLowerCase())) v = hit.host;
+      const v = valueOf(hit, field);
       if (v === undefined) {
         this.ungroupedHits++;
         return;
@@ -84,9 +83,9 @@ export class CorrelationWindow {
       key += '\u0001' + v;
     }
     let value: string | undefined;
-    if (this.valueFields.length === 1) value = hit.values[this.valueFields[0]!];
+    if (this.valueFields.length === 1) value = valueOf(hit, this.valueFields[0]!);
     else if (this.valueFields.length > 1) {
-      const parts = this.valueFields.map((f) => hit.values[f]);
+      const parts = this.valueFields.map((f) => valueOf(hit, f));
       value = parts.some((p) => p === undefined) ? undefined : parts.join('\u0001');
     }
     const entry: WindowEntry = { ts: hit.timestamp, ruleIndex, value, hit };
@@ -184,6 +183,19 @@ export class CorrelationWindow {
     this.groups.delete(key);
     this.evictedGroups++;
   }
+}
+
+/**
+ * A field of the hit's event. Host and tenant have fallbacks: `ComputerName`/`Computer`/`Hostname` → the
+ * record's computer, `Tenant` → the tenant Dwell assigned (groups span tenants unless a rule groups by it).
+ */
+export function valueOf(hit: CorrelationHit, field: string): string | undefined {
+  const v = hit.values[field];
+  if (v !== undefined) return v;
+  const lower = field.toLowerCase();
+  if (HOST_FIELDS.has(lower)) return hit.host || undefined;
+  if (lower === 'tenant') return hit.tenant;
+  return undefined;
 }
 
 /** Inserts keeping ts order (after equal timestamps); returns the index used. Usually appends in O(1). */

@@ -1,0 +1,299 @@
+// Compiles a parsed rule for one logsource target into a CompiledRule: a single matching function built from
+// its selections and condition tree, the rule index keys, and the literal needles for the prefilter.
+import { namePatternMatches } from '../sigma/condition.js';
+import type { ExpandConfig } from '../sigma/modifiers/index.js';
+import type { LogsourceTarget } from '../sigma/logsource.js';
+import type { ConditionNode, ParsedFilter, ParsedRule, Selection } from '../sigma/types.js';
+import type { Level, RuleInfo } from './types.js';
+import { compileItem, type ItemProblem, type ViewTest } from './compile-item.js';
+import { andNeedles, orNeedles, type Needles } from './needles.js';
+import type { RecordView } from './record-view.js';
+
+/** A rule compiled for one place its events live (a rule mapped to Sysmon and Security has two). */
+export interface CompiledRule {
+  readonly info: RuleInfo;
+  readonly parsed: ParsedRule;
+  /** Lower-cased channels this variant is indexed under (empty: any channel). */
+  readonly channels: readonly string[];
+  /** Event ids it is indexed under (undefined: every event of its channels). */
+  readonly eventIds?: readonly number[];
+  readonly providers?: readonly string[];
+  readonly fieldMap?: Readonly<Record<string, string>>;
+  /** Needles for the prefilter (per record field; undefined = always a candidate). */
+  readonly needles: Needles;
+  /** Record fields the rule reads (shown in detections). */
+  readonly fields: readonly string[];
+  /** Full evaluation (logsource provider check, condition, filters). */
+  readonly match: ViewTest;
+  /** Human-readable compiled form (for `rules explain`). */
+  readonly explain: readonly string[];
+  /** Names of filters applied to it. */
+  readonly filters: readonly string[];
+}
+
+interface CompiledSelection {
+  readonly test: ViewTest;
+  readonly needles: Needles;
+  readonly eventIds?: readonly number[];
+  readonly fields: readonly string[];
+  readonly describe: string;
+}
+
+/** Compiles every selection of a detection for a field mapping, or reports the first item it cannot run. */
+export function compileSelections(
+  selections: ReadonlyMap<string, Selection>,
+  fieldMap: Readonly<Record<string, string>> | undefined,
+  expand: ExpandConfig,
+): Map<string, CompiledSelection> | ItemProblem {
+  const out = new Map<string, CompiledSelection>();
+  for (const [name, sel] of selections) {
+    const alternatives: {
+      test: ViewTest;
+      needles: Needles;
+      eventIds?: readonly number[];
+      describe: string[];
+    }[] = [];
+    const fields = new Set<string>();
+    for (const items of sel.alternatives) {
+      const compiled = [];
+      for (const item of items) {
+        const c = compileItem(item, fieldMap, expand);
+        if ('severity' in c) return { severity: c.severity, reason: `selection '${name}': ${c.reason}` };
+        compiled.push(c);
+        c.fields.forEach((f) => fields.add(f));
+      }
+      const tests = compiled.map((c) => c.test);
+      const test: ViewTest =
+        tests.length === 1
+          ? tests[0]!
+          : tests.length === 2
+            ? (
+                (a, b) => (v: RecordView) =>
+                  a(v) && b(v)
+              )(tests[0]!, tests[1]!)
+            : (v) => {
+                for (const t of tests) if (!t(v)) return false;
+                return true;
+              };
+      const ids = compiled.find((c) => c.eventIds)?.eventIds;
+      alternatives.push({
+        test,
+        needles: andNeedles(compiled.map((c) => c.needles)),
+        eventIds: ids,
+        describe: compiled.map((c) => c.describe),
+      });
+    }
+    const tests = alternatives.map((a) => a.test);
+    const test: ViewTest =
+      tests.length === 1
+        ? tests[0]!
+        : (v) => {
+            for (const t of tests) if (t(v)) return true;
+            return false;
+          };
+    const allIds = alternatives.every((a) => a.eventIds)
+      ? [...new Set(alternatives.flatMap((a) => a.eventIds!))]
+      : undefined;
+    out.set(name, {
+      test,
+      needles: orNeedles(alternatives.map((a) => a.needles)),
+      eventIds: allIds,
+      fields: [...fields],
+      describe:
+        alternatives.length === 1
+          ? alternatives[0]!.describe.join(' AND ')
+          : alternatives.map((a) => `(${a.describe.join(' AND ')})`).join(' OR '),
+    });
+  }
+  return out;
+}
+
+interface CompiledCondition {
+  readonly test: ViewTest;
+  readonly needles: Needles;
+  readonly eventIds?: readonly number[];
+}
+
+function union(sets: (readonly number[] | undefined)[]): readonly number[] | undefined {
+  if (sets.some((s) => s === undefined)) return undefined;
+  return [...new Set(sets.flatMap((s) => s!))];
+}
+
+function intersect(sets: (readonly number[] | undefined)[]): readonly number[] | undefined {
+  const defined = sets.filter((s): s is readonly number[] => s !== undefined);
+  if (defined.length === 0) return undefined;
+  return defined.reduce((acc, s) => acc.filter((x) => s.includes(x)));
+}
+
+function andTest(tests: ViewTest[]): ViewTest {
+  if (tests.length === 1) return tests[0]!;
+  if (tests.length === 2) {
+    const [a, b] = tests as [ViewTest, ViewTest];
+    return (v) => a(v) && b(v);
+  }
+  return (v) => {
+    for (const t of tests) if (!t(v)) return false;
+    return true;
+  };
+}
+
+function orTest(tests: ViewTest[]): ViewTest {
+  if (tests.length === 1) return tests[0]!;
+  if (tests.length === 2) {
+    const [a, b] = tests as [ViewTest, ViewTest];
+    return (v) => a(v) || b(v);
+  }
+  return (v) => {
+    for (const t of tests) if (t(v)) return true;
+    return false;
+  };
+}
+
+/** Compiles a condition tree over compiled selections. */
+export function compileCondition(
+  node: ConditionNode,
+  sels: ReadonlyMap<string, CompiledSelection>,
+): CompiledCondition {
+  switch (node.type) {
+    case 'ref': {
+      const s = sels.get(node.name)!;
+      return { test: s.test, needles: s.needles, eventIds: s.eventIds };
+    }
+    case 'not': {
+      const c = compileCondition(node.child, sels);
+      const t = c.test;
+      return { test: (v) => !t(v), needles: undefined, eventIds: undefined };
+    }
+    case 'and': {
+      const cs = node.children.map((c) => compileCondition(c, sels));
+      return {
+        test: andTest(cs.map((c) => c.test)),
+        needles: andNeedles(cs.map((c) => c.needles)),
+        eventIds: intersect(cs.map((c) => c.eventIds)),
+      };
+    }
+    case 'or': {
+      const cs = node.children.map((c) => compileCondition(c, sels));
+      return {
+        test: orTest(cs.map((c) => c.test)),
+        needles: orNeedles(cs.map((c) => c.needles)),
+        eventIds: union(cs.map((c) => c.eventIds)),
+      };
+    }
+    case 'quantified': {
+      const names = [...sels.keys()].filter((n) => namePatternMatches(node.pattern, n));
+      const cs = names.map((n) => compileCondition({ type: 'ref', name: n }, sels));
+      if (cs.length === 0) return { test: () => false, needles: [], eventIds: [] };
+      return node.quantifier === 'all'
+        ? {
+            test: andTest(cs.map((c) => c.test)),
+            needles: andNeedles(cs.map((c) => c.needles)),
+            eventIds: intersect(cs.map((c) => c.eventIds)),
+          }
+        : {
+            test: orTest(cs.map((c) => c.test)),
+            needles: orNeedles(cs.map((c) => c.needles)),
+            eventIds: union(cs.map((c) => c.eventIds)),
+          };
+    }
+  }
+}
+
+/** Renders a condition tree back to text (for explain). */
+export function conditionText(node: ConditionNode): string {
+  switch (node.type) {
+    case 'ref':
+      return node.name;
+    case 'not':
+      return `not ${conditionText(node.child)}`;
+    case 'and':
+    case 'or':
+      return `(${node.children.map(conditionText).join(` ${node.type} `)})`;
+    case 'quantified':
+      return `${node.quantifier === 'all' ? 'all' : '1'} of ${node.pattern}`;
+  }
+}
+
+/** The RuleInfo that travels with detections. */
+export function ruleInfoOf(rule: ParsedRule): RuleInfo {
+  return {
+    id: rule.id,
+    title: rule.title,
+    level: rule.level as Level,
+    status: rule.status,
+    tags: rule.tags,
+    path: rule.file,
+    description: rule.description,
+    author: rule.author,
+    references: rule.references,
+    falsepositives: rule.falsepositives,
+    kind: 'rule',
+  };
+}
+
+/** Compiles a rule for one target (with the filters that name it); a problem when it cannot run there. */
+export function compileRuleVariant(
+  rule: ParsedRule,
+  info: RuleInfo,
+  target: LogsourceTarget | undefined,
+  filters: readonly ParsedFilter[],
+  expand: ExpandConfig,
+): CompiledRule | ItemProblem | 'never' {
+  const fieldMap = target?.fields;
+  const sels = compileSelections(rule.selections, fieldMap, expand);
+  if ('severity' in sels) return sels as ItemProblem;
+  const conds = rule.conditions.map((c) => compileCondition(c, sels));
+  const cond: CompiledCondition =
+    conds.length === 1
+      ? conds[0]!
+      : {
+          test: orTest(conds.map((c) => c.test)),
+          needles: orNeedles(conds.map((c) => c.needles)),
+          eventIds: union(conds.map((c) => c.eventIds)),
+        };
+  let eventIds = cond.eventIds;
+  if (target?.eventIds)
+    eventIds = eventIds ? eventIds.filter((id) => target.eventIds!.includes(id)) : target.eventIds;
+  if (eventIds && eventIds.length === 0) return 'never';
+
+  const filterTests: ViewTest[] = [];
+  const explain: string[] = [];
+  for (const f of filters) {
+    const fsels = compileSelections(f.selections, fieldMap, expand);
+    if ('severity' in fsels)
+      return { severity: fsels.severity, reason: `filter '${f.title}' (${f.file}): ${fsels.reason}` };
+    const fconds = f.conditions.map((c) => compileCondition(c, fsels));
+    filterTests.push(orTest(fconds.map((c) => c.test)));
+    explain.push(`filter '${f.title}': not (${f.conditions.map(conditionText).join(' or ')})`);
+  }
+  const providers = target?.providers;
+  const base = cond.test;
+  const filtered: ViewTest =
+    filterTests.length === 0
+      ? base
+      : (v) => {
+          if (!base(v)) return false;
+          for (const t of filterTests) if (t(v)) return false;
+          return true;
+        };
+  const match: ViewTest = providers
+    ? (v) => providers.includes(v.record.provider.toLowerCase()) && filtered(v)
+    : filtered;
+  const fields = new Set<string>();
+  for (const s of sels.values()) s.fields.forEach((x) => fields.add(x));
+  for (const [name, s] of sels) explain.unshift(`${name}: ${s.describe}`);
+  explain.unshift(`condition: ${rule.conditions.map(conditionText).join(' | ')}`);
+  return {
+    info,
+    parsed: rule,
+    channels: target?.channels ?? [],
+    eventIds,
+    providers,
+    fieldMap,
+    needles: cond.needles,
+    fields: [...fields],
+    match,
+    explain,
+    filters: filters.map((f) => f.title),
+  };
+}

@@ -1,0 +1,9 @@
+// The Sigma engine: load and compile rule sets, match records, report per-rule statistics.
+export { loadRuleSet, type RuleSet, type RuleOutcome, type LoadOptions } from './load.js';
+export { Engine, type EngineOptions, type RuleStat } from './engine.js';
+export type { CompiledRule } from './compile-rule.js';
+export { RecordView } from './record-view.js';
+export { RuleIndex } from './rule-index.js';
+export { CONTEXT_FIELDS } from './detection-fields.js';
+export type { RuleProblem } from '../sigma/types.js';
+export { LEVELS, type Detection, type RuleInfo, type Level } from './types.js';

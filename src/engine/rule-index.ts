@@ -1,0 +1,74 @@
+// The rule index: compiled rules keyed by (channel, event id). A record is only shown the rules of its own
+// bucket; each bucket with enough rules gets its own needle prefilter over just the fields its rules read.
+import { Prefilter } from './prefilter/index.js';
+import type { CompiledRule } from './compile-rule.js';
+
+/** The rules a record of one (channel, event id) can match, with their prefilter. */
+export interface Bucket {
+  /** Rule numbers (indexes into the engine's rule list), ascending. */
+  readonly rules: Int32Array;
+  /** Prefilter over this bucket's rules (local numbers = positions in `rules`), when worth it. */
+  readonly prefilter?: Prefilter;
+}
+
+const ANY = '*';
+const PREFILTER_MIN_RULES = 4;
+const MAX_CACHED_BUCKETS = 20_000;
+
+function key(channel: string, eventId: number | '*'): string {
+  return `${channel}\u0000${eventId}`;
+}
+
+/** Maps (channel, event id) to the rules that may match there; merged buckets are built lazily and cached. */
+export class RuleIndex {
+  private readonly exact = new Map<string, number[]>();
+  private readonly cache = new Map<string, Bucket>();
+  private readonly empty: Bucket = { rules: new Int32Array(0) };
+
+  constructor(private readonly rules: readonly CompiledRule[]) {
+    rules.forEach((rule, n) => {
+      const channels = rule.channels.length > 0 ? rule.channels : [ANY];
+      const ids: (number | '*')[] = rule.eventIds ? [...rule.eventIds] : [ANY];
+      for (const ch of channels) for (const id of ids) this.add(key(ch, id), n);
+    });
+  }
+
+  private add(k: string, rule: number): void {
+    const list = this.exact.get(k);
+    if (list) {
+      if (list[list.length - 1] !== rule) list.push(rule);
+    } else this.exact.set(k, [rule]);
+  }
+
+  /** Index keys and rule counts (for explain and stats). */
+  keys(): { channel: string; eventId: string; rules: number }[] {
+    return [...this.exact].map(([k, v]) => {
+      const [channel, eventId] = k.split('\u0000') as [string, string];
+      return { channel, eventId, rules: v.length };
+    });
+  }
+
+  /** The bucket for a record's channel (already lower-cased) and event id. */
+  bucket(channelLower: string, eventId: number): Bucket {
+    const k = key(channelLower, eventId);
+    const hit = this.cache.get(k);
+    if (hit) return hit;
+    const merged = new Set<number>();
+    for (const kk of [k, key(channelLower, ANY), key(ANY, eventId), key(ANY, ANY)]) {
+      for (const r of this.exact.get(kk) ?? []) merged.add(r);
+    }
+    let bucket = this.empty;
+    if (merged.size > 0) {
+      const rules = Int32Array.from([...merged].sort((a, b) => a - b));
+      let prefilter: Prefilter | undefined;
+      if (rules.length >= PREFILTER_MIN_RULES) {
+        prefilter = new Prefilter(
+          Array.from(rules, (r, local) => ({ rule: local, alternatives: this.rules[r]!.needles })),
+        );
+      }
+      bucket = { rules, prefilter };
+    }
+    if (this.cache.size < MAX_CACHED_BUCKETS) this.cache.set(k, bucket);
+    return bucket;
+  }
+}

@@ -1,0 +1,152 @@
+// Native logsource mapping: which channels, event ids and providers a Sigma logsource stands for in Windows
+// logs, and how field names differ there. Read from YAML (config/logsources.yaml plus user files).
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import type { Logsource, RuleProblem } from './types.js';
+
+/** One place a logsource's events come from. */
+export interface LogsourceTarget {
+  /** Lower-cased channel names; empty means any channel. */
+  readonly channels: readonly string[];
+  readonly eventIds?: readonly number[];
+  /** Lower-cased provider names the record must come from (absent: any). */
+  readonly providers?: readonly string[];
+  /** Rule field name → the field name in this log. */
+  readonly fields?: Readonly<Record<string, string>>;
+}
+
+/** One mapping entry: a logsource and where it lives. */
+export interface LogsourceMappingEntry {
+  readonly logsource: Logsource;
+  readonly targets: readonly LogsourceTarget[];
+  readonly file: string;
+}
+
+/** How a rule's logsource resolved. */
+export type LogsourceResolution =
+  | { kind: 'mapped'; targets: readonly LogsourceTarget[] }
+  /** A product-only logsource (e.g. `product: windows`): every record of that product. */
+  | { kind: 'any' }
+  | { kind: 'unmapped'; reason: string };
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** Path of the shipped mapping (config/logsources.yaml at the package root, from src/ or dist/src/). */
+export function defaultMappingFile(): string {
+  const fromSrc = resolve(here, '..', '..', 'config', 'logsources.yaml');
+  const fromDist = resolve(here, '..', '..', '..', 'config', 'logsources.yaml');
+  return here.includes(`${join('dist', 'src')}`) ? fromDist : fromSrc;
+}
+
+/** Path of the shipped expand placeholder folder (config/expand). */
+export function defaultExpandDir(): string {
+  return join(dirname(defaultMappingFile()), 'expand');
+}
+
+function lowerList(v: unknown): string[] | undefined {
+  if (v === undefined || v === null) return undefined;
+  const list = Array.isArray(v) ? v : [v];
+  return list.map((x) => String(x).toLowerCase());
+}
+
+/** Reads mapping files; later files take precedence over earlier ones. Problems for malformed entries. */
+export function loadLogsourceMapping(
+  files: readonly string[],
+  problems: RuleProblem[],
+): LogsourceMappingEntry[] {
+  const entries: LogsourceMappingEntry[] = [];
+  for (const file of files) {
+    let data: unknown;
+    try {
+      data = parseYaml(readFileSync(file, 'utf8'));
+    } catch (err) {
+      problems.push({
+        file,
+        severity: 'invalid',
+        reason: `logsource mapping cannot be read: ${(err as Error).message}`,
+      });
+      continue;
+    }
+    const list = (data as { logsources?: unknown } | null)?.logsources;
+    if (!Array.isArray(list)) {
+      problems.push({
+        file,
+        severity: 'invalid',
+        reason: `logsource mapping needs a top-level 'logsources:' list`,
+      });
+      continue;
+    }
+    list.forEach((raw, i) => {
+      const e = raw as Record<string, unknown> | null;
+      const sources = e?.sources;
+      if (!e || !Array.isArray(sources)) {
+        problems.push({ file, severity: 'invalid', reason: `logsources[${i}] needs a 'sources' list` });
+        return;
+      }
+      const logsource: { product?: string; category?: string; service?: string } = {};
+      for (const key of ['product', 'category', 'service'] as const) {
+        if (typeof e[key] === 'string') logsource[key] = (e[key] as string).toLowerCase();
+      }
+      const targets: LogsourceTarget[] = [];
+      for (const s of sources as Record<string, unknown>[]) {
+        if (!s || typeof s !== 'object') continue;
+        const ids =
+          s.event_ids === undefined ? undefined : Array.isArray(s.event_ids) ? s.event_ids : [s.event_ids];
+        const eventIds = ids?.map(Number).filter((n) => Number.isInteger(n));
+        const fields =
+          s.fields && typeof s.fields === 'object'
+            ? Object.fromEntries(
+                Object.entries(s.fields as Record<string, unknown>).map(([k, v]) => [k, String(v)]),
+              )
+            : undefined;
+        targets.push({
+          channels: lowerList(s.channel) ?? [],
+          eventIds,
+          providers: lowerList(s.providers),
+          fields,
+        });
+      }
+      entries.push({ logsource, targets, file });
+    });
+  }
+  return entries;
+}
+
+function describe(ls: Logsource): string {
+  return (['product', 'category', 'service'] as const)
+    .filter((k) => ls[k])
+    .map((k) => `${k}=${ls[k]}`)
+    .join(' ');
+}
+
+/** Finds where a rule's logsource lives; the most recently loaded matching entry wins. */
+export function resolveLogsource(
+  ls: Logsource,
+  mapping: readonly LogsourceMappingEntry[],
+): LogsourceResolution {
+  const fits = (e: LogsourceMappingEntry, useCategory: boolean, useService: boolean): boolean =>
+    (e.logsource.product === undefined || ls.product === undefined || e.logsource.product === ls.product) &&
+    (useCategory ? e.logsource.category === ls.category : e.logsource.category === undefined) &&
+    (useService ? e.logsource.service === ls.service : e.logsource.service === undefined);
+  const attempts: [boolean, boolean][] = [[true, true]];
+  if (ls.category && ls.service) attempts.push([true, false], [false, true]);
+  for (const [c, s] of attempts) {
+    for (let i = mapping.length - 1; i >= 0; i--) {
+      const e = mapping[i]!;
+      if (
+        (c || s) &&
+        fits(e, c, s) &&
+        (e.logsource.category !== undefined || e.logsource.service !== undefined)
+      ) {
+        return { kind: 'mapped', targets: e.targets };
+      }
+    }
+  }
+  if (!ls.category && !ls.service && ls.product === 'windows') return { kind: 'any' };
+  return {
+    kind: 'unmapped',
+    reason: `logsource '${describe(ls)}' has no mapping to Windows channels (add one to a logsource mapping file)`,
+  };
+}

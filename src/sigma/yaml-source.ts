@@ -1,0 +1,144 @@
+// Reading Sigma YAML: finding rule files under folders and splitting files into documents that remember where
+// each of their keys was written, so every problem can name a line and column.
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node } from 'yaml';
+import type { RuleProblem, SourcePosition } from './types.js';
+
+/** One YAML document of a rule file, as plain data, with a way to locate any key path inside it. */
+export interface YamlDocument {
+  readonly file: string;
+  /** 0-based index of the document in its file. */
+  readonly index: number;
+  readonly data: unknown;
+  /** Position of the key at `path` (or of the value for sequence indexes); the document start when absent. */
+  locate(path: readonly (string | number)[]): SourcePosition;
+}
+
+const RULE_EXTENSIONS = new Set(['.yml', '.yaml']);
+
+/** Lists YAML files under the given files/folders (recursive, sorted); unreadable paths become problems. */
+export async function listRuleFiles(paths: readonly string[], problems: RuleProblem[]): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (path: string, explicit: boolean, depth: number): Promise<void> => {
+    let info;
+    try {
+      info = await stat(path);
+    } catch (err) {
+      problems.push({ file: path, severity: 'invalid', reason: `cannot read: ${(err as Error).message}` });
+      return;
+    }
+    if (info.isDirectory()) {
+      if (depth > 32) return;
+      let names: string[];
+      try {
+        names = await readdir(path);
+      } catch (err) {
+        problems.push({
+          file: path,
+          severity: 'invalid',
+          reason: `cannot list folder: ${(err as Error).message}`,
+        });
+        return;
+      }
+      names.sort();
+      for (const name of names) {
+        if (name.startsWith('.')) continue;
+        await walk(join(path, name), false, depth + 1);
+      }
+    } else if (explicit || RULE_EXTENSIONS.has(extname(path).toLowerCase())) {
+      out.push(path);
+    }
+  };
+  for (const p of paths) await walk(p, true, 0);
+  return out;
+}
+
+function nodeAt(root: Node | null | undefined, path: readonly (string | number)[]): Node | undefined {
+  let node: Node | null | undefined = root;
+  let found: Node | undefined = root ?? undefined;
+  for (const seg of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
+      if (!pair) return found;
+      found = (isScalar(pair.key) ? pair.key : undefined) ?? found;
+      node = pair.value as Node | null;
+    } else if (isSeq(node) && typeof seg === 'number') {
+      const item = node.items[seg] as Node | undefined;
+      if (!item) return found;
+      found = item;
+      node = item;
+    } else {
+      return found;
+    }
+  }
+  return found;
+}
+
+/** Splits YAML text into documents; YAML syntax errors become problems with their position. */
+export function parseYamlDocuments(text: string, file: string, problems: RuleProblem[]): YamlDocument[] {
+  const lineCounter = new LineCounter();
+  const out: YamlDocument[] = [];
+  let docs;
+  try {
+    docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  } catch (err) {
+    problems.push({ file, severity: 'invalid', reason: `YAML cannot be parsed: ${(err as Error).message}` });
+    return out;
+  }
+  if (!Array.isArray(docs)) return out;
+  const pos = (offset: number): SourcePosition => {
+    const p = lineCounter.linePos(offset);
+    return { line: p.line, column: p.col };
+  };
+  docs.forEach((doc, index) => {
+    if (doc.errors.length > 0) {
+      for (const e of doc.errors.slice(0, 3)) {
+        const at = pos(e.pos[0]);
+        problems.push({
+          file,
+          ...at,
+          severity: 'invalid',
+          reason: `YAML syntax: ${e.message.split('\n')[0]}`,
+        });
+      }
+      return;
+    }
+    let data: unknown;
+    try {
+      data = doc.toJS({ maxAliasCount: 100 });
+    } catch (err) {
+      problems.push({ file, severity: 'invalid', reason: `YAML cannot be read: ${(err as Error).message}` });
+      return;
+    }
+    if (data === null || data === undefined) return; // an empty document (e.g. a trailing '---')
+    const start = pos(doc.range[0]);
+    out.push({
+      file,
+      index,
+      data,
+      locate(path) {
+        const node = nodeAt(doc.contents as Node | null, path);
+        const range = node?.range;
+        return range ? pos(range[0]) : start;
+      },
+    });
+  });
+  return out;
+}
+
+/** Reads a file and splits it into YAML documents (problems on failure, never throws). */
+export async function readYamlFile(file: string, problems: RuleProblem[]): Promise<YamlDocument[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    problems.push({ file, severity: 'invalid', reason: `cannot read: ${(err as Error).message}` });
+    return [];
+  }
+  if (text.length > 4 * 1024 * 1024) {
+    problems.push({ file, severity: 'invalid', reason: 'rule file larger than 4 MiB; refusing to parse it' });
+    return [];
+  }
+  return parseYamlDocuments(text, file, problems);
+}

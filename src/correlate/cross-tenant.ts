@@ -65,7 +65,8 @@ export function crossTenantLinks(input: {
     if (!e.srcResolved || !e.dstResolved || !ACTION_EDGES.has(e.edge.how)) continue;
     const from = tenantOfHostKey(e.src);
     const to = tenantOfHostKey(e.dst);
-    if (from === to) continue;
+    // Only hops between the intrusion's own tenants: a shared account's routine work elsewhere is not a hop.
+    if (from === to || !input.tenants.has(from) || !input.tenants.has(to)) continue;
     const inSrc = input.hostKeys.has(e.src);
     const inDst = input.hostKeys.has(e.dst);
     if (!(inSrc && inDst) && !((inSrc || inDst) && input.accounts.has(e.edge.account))) continue;

@@ -1,0 +1,11 @@
+// Public face of the EVTX reader (and writer): read files or buffers into lazy records, render them.
+export { CHUNK_SIZE, FILE_HEADER_SIZE } from './constants.js';
+export { crc32 } from './crc32.js';
+export { parseChunk, readFileHeader } from './chunk.js';
+export type { ChunkHeaderInfo, ChunkLocation, ChunkOptions, ChunkResult } from './chunk.js';
+export { EvtxRecord } from './record.js';
+export { EvtxReader, openEvtx, parseEvtxBuffer, readEvtxFile } from './reader.js';
+export { renderJson, stringifyJson } from './render-json.js';
+export type { JsonObject, JsonValue } from './render-json.js';
+export { renderXml } from './render-xml.js';
+export type { EvtxFileHeader, EvtxFileStats, EvtxReadOptions, EvtxWarning } from './types.js';

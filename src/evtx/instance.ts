@@ -1,0 +1,273 @@
+// A template instance's values in the chunk buffer (offsets/types/sizes, decoded only on demand), the
+// per-chunk caches (names, template shapes) and fragment parsing for records and nested BinXML values.
+import type { FieldValue } from '../event/types.js';
+import { TOKEN, VALUE } from './constants.js';
+import { BinXmlError, BinXmlParser, readInstance, type InstanceInfo, type NameCache } from './binxml.js';
+import {
+  NODE_CDATA,
+  NODE_CHARREF,
+  NODE_ENTITYREF,
+  NODE_SUBST,
+  NODE_TEXT,
+  charRefText,
+  entityText,
+  type ContentNode,
+} from './nodes.js';
+import { compileShape, sharedShape, type FieldRef, type Shape } from './shape.js';
+import { decodeValue, formatGuid, valueText } from './values.js';
+
+/** Deepest chain of BinXML values nested in BinXML values that we follow. */
+const MAX_NESTING = 8;
+
+/** The latest shape seen per template id, for records whose own definition was overwritten. */
+const shapesById = new Map<number, Shape>();
+const MAX_SHAPES_BY_ID = 4096;
+
+/** One chunk's buffer and caches; shared by all records of the chunk. */
+export class ChunkContext {
+  readonly names: NameCache = new Map();
+  /** Template shape (or the reason it could not be parsed) by definition offset. */
+  readonly templates = new Map<number, Shape | string>();
+
+  constructor(
+    readonly buf: Buffer,
+    readonly file: string,
+    readonly chunkIndex: number,
+    /** Offset of the chunk in its file. */
+    readonly fileOffset: number,
+  ) {}
+
+  /** The shape of the template an instance refers to, parsed once per chunk (and compiled once overall). */
+  templateAt(info: InstanceInfo): Shape | string {
+    if (info.stale) {
+      // The definition this (carved) record used was overwritten: reuse a template with the same id seen
+      // earlier, since a template's id is the start of its GUID.
+      return shapesById.get(info.templateId) ?? `template ${info.templateId.toString(16)} overwritten`;
+    }
+    let shape = this.templates.get(info.defOffset);
+    if (shape === undefined) {
+      try {
+        const parser = new BinXmlParser(this.buf, info.bodyStart, info.bodyEnd, this.names, true, true);
+        const nodes = parser.fragment();
+        const guid = formatGuid(this.buf, info.defOffset + 4, false);
+        shape = sharedShape(guid, nodes);
+        if (shapesById.size >= MAX_SHAPES_BY_ID) shapesById.clear();
+        shapesById.set(info.templateId, shape);
+      } catch (err) {
+        shape = `template at ${info.defOffset}: ${err instanceof BinXmlError ? err.message : String(err)}`;
+      }
+      this.templates.set(info.defOffset, shape);
+    }
+    return shape;
+  }
+}
+
+const scratch: InstanceInfo = {
+  defOffset: 0,
+  templateId: 0,
+  stale: false,
+  bodyStart: 0,
+  bodyEnd: 0,
+  descStart: 0,
+  count: 0,
+  dataStart: 0,
+  end: 0,
+};
+
+/** Where a parsed fragment's shape and values are; filled by resolveFragment. */
+export interface FragmentInfo {
+  shape: Shape | null;
+  descStart: number;
+  count: number;
+  dataStart: number;
+}
+
+/**
+ * Resolves a BinXML fragment in [start, end): a template instance (the usual case) or raw elements.
+ * Fills `out` and returns null, or returns the reason it failed. Raw elements inside nested BinXML values
+ * may lack the dependency id, so both spellings are tried.
+ */
+export function resolveFragment(
+  ctx: ChunkContext,
+  start: number,
+  end: number,
+  nested: boolean,
+  out: FragmentInfo,
+): string | null {
+  const buf = ctx.buf;
+  let p = start;
+  while (p < end && (buf[p] & 0x1f) === TOKEN.FRAGMENT_HEADER) p += 4;
+  if (p >= end) return 'empty BinXML fragment';
+  if (buf[p] === TOKEN.TEMPLATE_INSTANCE) {
+    const err = readInstance(buf, p, end, scratch);
+    if (err !== null) return err;
+    const shape = ctx.templateAt(scratch);
+    if (typeof shape === 'string') return shape;
+    out.shape = shape;
+    out.descStart = scratch.descStart;
+    out.count = scratch.count;
+    out.dataStart = scratch.dataStart;
+    return null;
+  }
+  let firstError = '';
+  for (const dependencyId of nested ? [false, true] : [true, false]) {
+    try {
+      const nodes = new BinXmlParser(buf, p, end, ctx.names, dependencyId, false).fragment();
+      out.shape = compileShape(nodes);
+      out.descStart = 0;
+      out.count = 0;
+      out.dataStart = 0;
+      return null;
+    } catch (err) {
+      if (!firstError) firstError = err instanceof Error ? err.message : String(err);
+    }
+  }
+  return firstError;
+}
+
+const nestedInfo: FragmentInfo = { shape: null, descStart: 0, count: 0, dataStart: 0 };
+
+/** The values of one template instance; a record is one of these plus its header facts. */
+export class TemplateValues {
+  private offsets: Int32Array | null = null;
+  private nestedValues: (TemplateValues | null | undefined)[] | null = null;
+
+  constructor(
+    readonly ctx: ChunkContext,
+    readonly shape: Shape,
+    readonly descStart: number,
+    readonly count: number,
+    readonly dataStart: number,
+    readonly depth: number,
+  ) {}
+
+  /** Value type of slot i (NULL for slots the instance does not have). */
+  slotType(i: number): number {
+    return i < this.count ? this.ctx.buf[this.descStart + 4 * i + 2] : VALUE.NULL;
+  }
+
+  /** Byte size of slot i. */
+  slotSize(i: number): number {
+    return i < this.count ? this.ctx.buf.readUInt16LE(this.descStart + 4 * i) : 0;
+  }
+
+  /** Chunk offset of slot i's data. */
+  slotOffset(i: number): number {
+    let offs = this.offsets;
+    if (offs === null) {
+      const n = this.count;
+      offs = new Int32Array(n + 1);
+      const buf = this.ctx.buf;
+      let p = this.dataStart;
+      for (let k = 0; k < n; k++) {
+        offs[k] = p;
+        p += buf.readUInt16LE(this.descStart + 4 * k);
+      }
+      offs[n] = p;
+      this.offsets = offs;
+    }
+    return i < this.count ? offs[i] : 0;
+  }
+
+  /** The typed value of slot i (evtx_dump semantics; `braces` for XML-style GUIDs and times). */
+  slotValue(i: number, braces: boolean): FieldValue {
+    const type = this.slotType(i);
+    if (type === VALUE.NULL || type === VALUE.BINXML) return null;
+    return decodeValue(this.ctx.buf, this.slotOffset(i), this.slotSize(i), type, braces);
+  }
+
+  /** The nested BinXML held by slot i, parsed on first use (null when it is not BinXML or is broken). */
+  nested(i: number): TemplateValues | null {
+    if (i >= this.count || this.slotType(i) !== VALUE.BINXML || this.depth >= MAX_NESTING) return null;
+    const cache = (this.nestedValues ??= new Array(this.count));
+    let v = cache[i];
+    if (v === undefined) {
+      const off = this.slotOffset(i);
+      const err = resolveFragment(this.ctx, off, off + this.slotSize(i), true, nestedInfo);
+      v =
+        err === null && nestedInfo.shape !== null
+          ? new TemplateValues(
+              this.ctx,
+              nestedInfo.shape,
+              nestedInfo.descStart,
+              nestedInfo.count,
+              nestedInfo.dataStart,
+              this.depth + 1,
+            )
+          : null;
+      cache[i] = v;
+    }
+    return v;
+  }
+
+  /** Concatenated text of content parts (literal text, substitutions, references). */
+  partsText(parts: readonly ContentNode[], braces: boolean): string {
+    let s = '';
+    for (const p of parts) {
+      switch (p.kind) {
+        case NODE_TEXT:
+        case NODE_CDATA:
+          s += p.text;
+          break;
+        case NODE_SUBST: {
+          const t = this.slotType(p.slot);
+          if (t !== VALUE.NULL && t !== VALUE.BINXML)
+            s += valueText(this.ctx.buf, this.slotOffset(p.slot), this.slotSize(p.slot), t, braces);
+          break;
+        }
+        case NODE_CHARREF:
+          s += charRefText(p.code);
+          break;
+        case NODE_ENTITYREF:
+          s += entityText(p.name);
+          break;
+      }
+    }
+    return s;
+  }
+
+  private refValue(ref: FieldRef): FieldValue | undefined {
+    if (ref.slot >= 0) {
+      const v = this.slotValue(ref.slot, false);
+      return v === null && ref.attr ? undefined : v;
+    }
+    if (ref.parts.length === 0) return ref.attr ? '' : null;
+    return this.partsText(ref.parts, false);
+  }
+
+  /** A field's value by reference (arrays for repeated unnamed Data). */
+  fieldValue(ref: FieldRef): FieldValue | undefined {
+    const v = this.refValue(ref);
+    if (ref.more === null) return v;
+    const all: FieldValue[] = [v ?? null];
+    for (const m of ref.more) all.push(this.refValue(m) ?? null);
+    return all;
+  }
+
+  /** A field by name, looking into nested BinXML values when the template itself does not have it. */
+  lookup(name: string): FieldValue | undefined {
+    const ref = this.shape.fields.get(name);
+    if (ref !== undefined) return this.fieldValue(ref);
+    const dyn = this.shape.dynamicSlots;
+    for (let k = 0; k < dyn.length; k++) {
+      const n = this.nested(dyn[k]);
+      if (n !== null) {
+        const v = n.lookup(name);
+        if (v !== undefined) return v;
+      }
+    }
+    return undefined;
+  }
+
+  /** Appends every field (this template's, then nested ones) not already seen. */
+  collect(out: [string, FieldValue][], seen: Set<string>): void {
+    for (const [name, ref] of this.shape.fields) {
+      if (seen.has(name)) continue;
+      const v = this.fieldValue(ref);
+      if (v === undefined) continue;
+      seen.add(name);
+      out.push([name, v]);
+    }
+    for (const slot of this.shape.dynamicSlots) this.nested(slot)?.collect(out, seen);
+  }
+}

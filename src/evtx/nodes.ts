@@ -1,0 +1,110 @@
+// The parsed form of BinXML: a small node tree per template (built once), walked by field lookup and renderers.
+
+export const NODE_ELEMENT = 0;
+export const NODE_TEXT = 1;
+export const NODE_SUBST = 2;
+export const NODE_CHARREF = 3;
+export const NODE_ENTITYREF = 4;
+export const NODE_CDATA = 5;
+export const NODE_PI = 6;
+
+export interface AttrNode {
+  readonly name: string;
+  /** The attribute value: text, substitutions, character and entity references, concatenated. */
+  readonly parts: readonly ContentNode[];
+}
+
+export interface ElementNode {
+  readonly kind: typeof NODE_ELEMENT;
+  readonly name: string;
+  readonly attrs: readonly AttrNode[];
+  readonly children: readonly Node[];
+}
+
+export interface TextNode {
+  readonly kind: typeof NODE_TEXT;
+  readonly text: string;
+}
+
+/** A placeholder filled from the template instance's value array at render/lookup time. */
+export interface SubstNode {
+  readonly kind: typeof NODE_SUBST;
+  readonly slot: number;
+  /** Optional substitutions with a NULL value drop the attribute they stand in. */
+  readonly optional: boolean;
+  /** The value type the template declares (the instance's descriptor has the real one). */
+  readonly type: number;
+}
+
+export interface CharRefNode {
+  readonly kind: typeof NODE_CHARREF;
+  readonly code: number;
+}
+
+export interface EntityRefNode {
+  readonly kind: typeof NODE_ENTITYREF;
+  readonly name: string;
+}
+
+export interface CDataNode {
+  readonly kind: typeof NODE_CDATA;
+  readonly text: string;
+}
+
+export interface PINode {
+  readonly kind: typeof NODE_PI;
+  readonly target: string;
+  readonly data: string;
+}
+
+export type ContentNode = TextNode | SubstNode | CharRefNode | EntityRefNode | CDataNode;
+export type Node = ElementNode | ContentNode | PINode;
+
+const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+
+/** The character an entity reference stands for (unknown entities keep their `&name;` spelling). */
+export function entityText(name: string): string {
+  return Object.prototype.hasOwnProperty.call(ENTITIES, name) ? ENTITIES[name] : '&' + name + ';';
+}
+
+/** The character a character reference stands for (invalid code points become U+FFFD). */
+export function charRefText(code: number): string {
+  return code > 0 && code < 0xd800
+    ? String.fromCharCode(code)
+    : code >= 0xe000
+      ? String.fromCharCode(code)
+      : '\ufffd';
+}
+
+/** A structural signature of a node list: equal signatures mean equal templates, whatever chunk they are in. */
+export function signatureOf(nodes: readonly Node[]): string {
+  let s = '';
+  for (const n of nodes) {
+    switch (n.kind) {
+      case NODE_ELEMENT:
+        s += '<' + n.name.length + ':' + n.name;
+        for (const a of n.attrs) s += ' ' + a.name.length + ':' + a.name + '=' + signatureOf(a.parts) + ';';
+        s += '>' + signatureOf(n.children) + '/';
+        break;
+      case NODE_TEXT:
+        s += 't' + n.text.length + ':' + n.text;
+        break;
+      case NODE_SUBST:
+        s += (n.optional ? 'o' : 'n') + n.slot + '.' + n.type + ';';
+        break;
+      case NODE_CHARREF:
+        s += 'c' + n.code + ';';
+        break;
+      case NODE_ENTITYREF:
+        s += 'e' + n.name.length + ':' + n.name;
+        break;
+      case NODE_CDATA:
+        s += 'd' + n.text.length + ':' + n.text;
+        break;
+      case NODE_PI:
+        s += 'p' + n.target.length + ':' + n.target + n.data.length + ':' + n.data;
+        break;
+    }
+  }
+  return s;
+}

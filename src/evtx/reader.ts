@@ -1,0 +1,164 @@
+// Reading whole EVTX files (chunk by chunk with fs.readSync, never the whole file at once) or buffers:
+// an iterable of lazy records plus the warnings and statistics gathered on the way.
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { CHUNK_SIZE, FILE_HEADER_SIZE } from './constants.js';
+import { parseChunk, readFileHeader, type ChunkResult } from './chunk.js';
+import type { EvtxRecord } from './record.js';
+import type { EvtxFileStats, EvtxReadOptions, EvtxWarning } from './types.js';
+
+/** Reads chunk-sized pieces of an input. */
+interface ByteSource {
+  size(): number;
+  /** Bytes [offset, offset+length) (fewer at the end of the input). */
+  read(offset: number, length: number): Buffer;
+  close(): void;
+}
+
+function fileSource(path: string): ByteSource {
+  const fd = openSync(path, 'r');
+  return {
+    size: () => fstatSync(fd).size,
+    read(offset, length) {
+      const buf = Buffer.allocUnsafe(length);
+      let got = 0;
+      while (got < length) {
+        const n = readSync(fd, buf, got, length - got, offset + got);
+        if (n <= 0) break;
+        got += n;
+      }
+      return got < length ? buf.subarray(0, got) : buf;
+    },
+    close: () => closeSync(fd),
+  };
+}
+
+function bufferSource(data: Buffer): ByteSource {
+  return {
+    size: () => data.length,
+    read: (offset, length) => data.subarray(offset, Math.min(offset + length, data.length)),
+    close: () => undefined,
+  };
+}
+
+/** An EVTX input being read: iterate it for records; `warnings` and `stats` fill in as it goes. */
+export class EvtxReader implements Iterable<EvtxRecord> {
+  readonly warnings: EvtxWarning[] = [];
+  readonly stats: EvtxFileStats = {
+    fileSize: 0,
+    header: null,
+    chunks: 0,
+    damagedChunks: 0,
+    records: 0,
+    recovered: 0,
+    skipped: 0,
+  };
+  private started = false;
+
+  constructor(
+    /** The file name used in warnings and record sources. */
+    readonly file: string,
+    private readonly open: () => ByteSource,
+    private readonly opts: EvtxReadOptions = {},
+  ) {}
+
+  private warn(w: EvtxWarning): void {
+    this.warnings.push(w);
+    this.opts.onWarning?.(w);
+  }
+
+  /** Reads the input once, yielding records in file order (records first, then those recovered per chunk). */
+  *[Symbol.iterator](): Generator<EvtxRecord> {
+    if (this.started) return;
+    this.started = true;
+    let src: ByteSource;
+    try {
+      src = this.open();
+    } catch (err) {
+      this.warn({ file: this.file, chunk: -1, offset: 0, reason: `cannot open: ${(err as Error).message}` });
+      return;
+    }
+    try {
+      yield* this.chunks(src);
+    } finally {
+      try {
+        src.close();
+      } catch {
+        // Closing a read-only descriptor cannot lose data; nothing to report.
+      }
+    }
+  }
+
+  private *chunks(src: ByteSource): Generator<EvtxRecord> {
+    const file = this.file;
+    let size: number;
+    let head: Buffer;
+    try {
+      size = src.size();
+      head = src.read(0, FILE_HEADER_SIZE);
+    } catch (err) {
+      this.warn({ file, chunk: -1, offset: 0, reason: `cannot read: ${(err as Error).message}` });
+      return;
+    }
+    this.stats.fileSize = size;
+    const header = readFileHeader(head);
+    this.stats.header = header;
+    if (header === null) {
+      this.warn({ file, chunk: -1, offset: 0, reason: 'no EVTX file header (bad magic or file too short)' });
+    } else {
+      if (!header.checksumOk)
+        this.warn({ file, chunk: -1, offset: 0x7c, reason: 'file header CRC32 mismatch' });
+      if (header.dirty)
+        this.warn({ file, chunk: -1, offset: 0x78, reason: 'file is dirty (not closed cleanly)' });
+    }
+    const recover = this.opts.recover ?? true;
+    for (let off = FILE_HEADER_SIZE, index = 0; off < size; off += CHUNK_SIZE, index++) {
+      let result: ChunkResult;
+      try {
+        const buf = src.read(off, CHUNK_SIZE);
+        if (buf.length === 0) break;
+        result = parseChunk(
+          buf,
+          { file, chunkIndex: index, fileOffset: off },
+          { recover, checksums: this.opts.checksums },
+        );
+      } catch (err) {
+        this.warn({
+          file,
+          chunk: index,
+          offset: off,
+          reason: `cannot read chunk: ${(err as Error).message}`,
+        });
+        break;
+      }
+      if (result.empty) continue;
+      this.stats.chunks++;
+      if (result.damaged) this.stats.damagedChunks++;
+      this.stats.recovered += result.recovered;
+      this.stats.records += result.records.length - result.recovered;
+      this.stats.skipped += result.skipped;
+      for (const w of result.warnings) this.warn(w);
+      yield* result.records;
+    }
+  }
+
+  /** Reads everything (when not yet read) and returns the statistics. */
+  finish(): EvtxFileStats {
+    for (const _ of this) {
+      // Draining the iterator fills in stats and warnings.
+    }
+    return this.stats;
+  }
+}
+
+/** Opens an EVTX file for streaming: iterate the result for lazy records. Never throws. */
+export function readEvtxFile(path: string, opts?: EvtxReadOptions): EvtxReader {
+  return new EvtxReader(path, () => fileSource(path), opts);
+}
+
+/** Same as readEvtxFile. */
+export const openEvtx = readEvtxFile;
+
+/** Reads EVTX held in memory (tests, writer round trips, decompressed input). Never throws. */
+export function parseEvtxBuffer(buf: Buffer, fileName: string, opts?: EvtxReadOptions): EvtxReader {
+  return new EvtxReader(fileName, () => bufferSource(buf), opts);
+}

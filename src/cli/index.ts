@@ -1,9 +1,10 @@
 // The `dwell` command line: a thin shell over the library. Each subcommand lives in commands/<name>.ts.
 import { Command, CommanderError } from 'commander';
 import { EXIT, type CliContext, type RegisterCommand } from './context.js';
+import { registerDump } from './commands/dump.js';
 
 // Subcommands are registered here, one line each.
-const COMMANDS: RegisterCommand[] = [];
+const COMMANDS: RegisterCommand[] = [registerDump];
 
 /** Runs the CLI on argv and resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {

@@ -1,0 +1,185 @@
+// The data the HTML report embeds: detections as compact rows, intrusions, rules, ATT&CK names. Plain JSON;
+// the page renders it with DOM text nodes only, so values stay as found (capped in length, never interpreted).
+import type { Intrusion } from '../../correlate/types.js';
+import type { Detection } from '../../engine/types.js';
+import { indexOf, tacticsOf, techniquesOf, type AttackTable } from '../../intel/index.js';
+
+/** Longest value kept per field (the page shows a prefix with "show more"). */
+export const VALUE_CAP = 20_000;
+const FIELD_COUNT_CAP = 64;
+const NAME_CAP = 1_000;
+
+/** One detection row: [time ms|null, rule index, host, tenant, channel, event id, record id, file index, fields]. */
+export type ReportRow = [
+  number | null,
+  number,
+  string,
+  string,
+  string,
+  number,
+  number,
+  number,
+  [string, string][],
+];
+
+export interface ReportRule {
+  readonly id: string;
+  readonly title: string;
+  readonly level: string;
+  readonly tags: readonly string[];
+  readonly techniques: readonly string[];
+  readonly tactics: readonly string[];
+}
+
+/** An intrusion as the page needs it: the model plus row indexes instead of detection objects. */
+export type ReportIntrusion = Omit<Intrusion, 'detections'> & { readonly rows: number[] };
+
+export interface ReportPayload {
+  readonly title: string;
+  readonly generated: string;
+  readonly attackVersion: string;
+  readonly summary: [string, string][];
+  readonly tactics: { readonly id: string; readonly shortName: string; readonly name: string }[];
+  /** Technique id → [name, tactic short names], for techniques that appear in the report. */
+  readonly techniques: Record<string, [string, string[]]>;
+  readonly rules: ReportRule[];
+  readonly files: string[];
+  readonly rows: ReportRow[];
+  /** Detections past the row limit (those belonging to an intrusion are added back to the rows). */
+  readonly omitted: number;
+  readonly intrusions: ReportIntrusion[];
+}
+
+export interface PayloadInput {
+  readonly detections: Iterable<Detection>;
+  readonly intrusions?: readonly Intrusion[];
+  readonly summary?: unknown;
+  readonly table: AttackTable;
+  readonly title: string;
+  readonly generated: Date;
+  readonly maxRows: number;
+}
+
+function cap(value: unknown, limit: number): string {
+  const text = typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
+  return text.length > limit ? text.slice(0, limit) : text;
+}
+
+function detectionKey(d: Detection): string {
+  return `${d.file}\u0000${d.recordId}\u0000${d.rule.id}\u0000${d.timestamp}`;
+}
+
+/** Builds the embedded payload; intrusion detections are always kept even beyond the row limit. */
+export function buildReportPayload(input: PayloadInput): ReportPayload {
+  const rules: ReportRule[] = [];
+  const ruleIndex = new Map<string, number>();
+  const files: string[] = [];
+  const fileIndex = new Map<string, number>();
+  const rows: ReportRow[] = [];
+  const rowOf = new Map<string, number>();
+  const usedTechniques = new Set<string>();
+
+  const addRow = (d: Detection): number => {
+    const key = detectionKey(d);
+    const known = rowOf.get(key);
+    if (known !== undefined) return known;
+    let r = ruleIndex.get(d.rule.id);
+    if (r === undefined) {
+      const techniques = techniquesOf(d.rule.tags);
+      for (const t of techniques) usedTechniques.add(t);
+      r =
+        rules.push({
+          id: cap(d.rule.id, NAME_CAP),
+          title: cap(d.rule.title, NAME_CAP),
+          level: cap(d.rule.level, 20),
+          tags: d.rule.tags.slice(0, 64).map((t) => cap(t, 200)),
+          techniques,
+          tactics: tacticsOf(d.rule.tags),
+        }) - 1;
+      ruleIndex.set(d.rule.id, r);
+    }
+    let f = fileIndex.get(d.file);
+    if (f === undefined) {
+      f = files.push(cap(d.file, NAME_CAP * 4)) - 1;
+      fileIndex.set(d.file, f);
+    }
+    const fields: [string, string][] = [];
+    for (const [k, v] of Object.entries(d.fields ?? {})) {
+      if (fields.length >= FIELD_COUNT_CAP) break;
+      fields.push([cap(k, 200), cap(v, VALUE_CAP)]);
+    }
+    const row: ReportRow = [
+      Number.isFinite(d.timestamp) ? d.timestamp : null,
+      r,
+      cap(d.host, NAME_CAP),
+      cap(d.tenant, NAME_CAP),
+      cap(d.channel, NAME_CAP),
+      Number.isFinite(d.eventId) ? d.eventId : 0,
+      Number.isFinite(d.recordId) ? d.recordId : 0,
+      f,
+      fields,
+    ];
+    rowOf.set(key, rows.length);
+    return rows.push(row) - 1;
+  };
+
+  let omitted = 0;
+  for (const d of input.detections) {
+    if (rows.length < input.maxRows) addRow(d);
+    else omitted++;
+  }
+  const intrusions = [...(input.intrusions ?? [])]
+    .sort((a, b) => b.score - a.score)
+    .map((i): ReportIntrusion => {
+      const { detections, ...rest } = i;
+      for (const t of i.techniques) usedTechniques.add(t);
+      return { ...rest, rows: detections.map(addRow).sort((a, b) => a - b) };
+    });
+
+  const index = indexOf(input.table);
+  const techniques: Record<string, [string, string[]]> = {};
+  for (const id of [...usedTechniques].sort()) {
+    const t = index.technique.get(id);
+    if (t) techniques[id] = [t.name, [...t.tactics]];
+  }
+  return {
+    title: input.title,
+    generated: input.generated.toISOString(),
+    attackVersion: input.table.attackVersion,
+    summary: flattenSummary(input.summary),
+    tactics: input.table.tactics.map((t) => ({ id: t.id, shortName: t.shortName, name: t.name })),
+    techniques,
+    rules,
+    files,
+    rows,
+    omitted,
+    intrusions,
+  };
+}
+
+/** Summary as label/text pairs: scalars as they are, small objects as `k=v` lists, the rest as short JSON. */
+export function flattenSummary(summary: unknown): [string, string][] {
+  if (!summary || typeof summary !== 'object') return [];
+  const out: [string, string][] = [];
+  for (const [key, value] of Object.entries(summary as Record<string, unknown>).slice(0, 60)) {
+    let text: string;
+    if (value === null || value === undefined) continue;
+    if (typeof value !== 'object') text = String(value);
+    else if (
+      !Array.isArray(value) &&
+      Object.values(value).every((v) => typeof v !== 'object' || v === null)
+    ) {
+      text = Object.entries(value)
+        .map(([k, v]) => `${k}=${String(v)}`)
+        .join(', ');
+    } else {
+      try {
+        text = JSON.stringify(value);
+      } catch {
+        text = '[unprintable]';
+      }
+    }
+    out.push([cap(key, 200), cap(text, 2_000)]);
+  }
+  return out;
+}

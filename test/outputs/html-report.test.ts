@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { loadAttackTable } from '../../src/intel/index.js';
+import { escapeHtml, jsonForScript, renderHtmlReport } from '../../src/outputs/html-report.js';
+import { REPORT_SCRIPT } from '../../src/outputs/report/client-script.js';
+import { VALUE_CAP, buildReportPayload, flattenSummary } from '../../src/outputs/report/payload.js';
+import { REPORT_CSS } from '../../src/outputs/report/style.js';
+import { RULES, detection, scenario } from './html-fixtures.js';
+
+const table = loadAttackTable();
+const HOSTILE = '</script><script>alert(1)</script><img src=x onerror=alert(2)>\u2028\u2029&amp;';
+
+test('jsonForScript leaves no character that could end the script element, and round-trips', () => {
+  const text = jsonForScript({ v: HOSTILE, lone: '\ud800' });
+  assert.doesNotMatch(text, /[<>&\u2028\u2029]/);
+  assert.deepEqual(JSON.parse(text), { v: HOSTILE, lone: '\ud800' });
+  assert.equal(escapeHtml(`<a href="x">'&`), '&#60;a href=&#34;x&#34;&#62;&#39;&#38;');
+});
+
+test('the report is one offline file with a strict CSP, and data never appears as markup', () => {
+  const { detections, intrusions } = scenario();
+  detections.push(detection(RULES.ntds, HOSTILE, 99, HOSTILE, { CommandLine: HOSTILE }));
+  const html = renderHtmlReport({ detections, intrusions, title: 'T <b>', summary: { note: HOSTILE } });
+  const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1] ?? '';
+  assert.match(csp, /default-src 'none'/);
+  const nonce = /script-src 'nonce-([A-Za-z0-9+/=]+)'/.exec(csp)?.[1];
+  assert.ok(nonce);
+  assert.match(csp, /img-src data:/);
+  assert.equal(html.match(/<script/g)?.length, 2, 'one data block and one nonce script');
+  assert.ok(html.includes(`<script nonce="${nonce}">`));
+  assert.ok(!html.includes('<img'), 'no data reaches the markup');
+  assert.ok(!html.includes('alert(1)</script>'));
+  // Markup (outside the page script, whose only links are ATT&CK pages built from checked ids) loads nothing.
+  const markup = html.replace(/<script nonce="[^"]+">[\s\S]*?<\/script>/, '');
+  assert.doesNotMatch(markup, /(src|href)\s*=\s*["']?(https?:|\/\/)/i, 'no external resources');
+  assert.ok(html.includes('<title>T &#60;b&#62;</title>'));
+  // the embedded data holds the values intact
+  const json = /<script type="application\/json" id="dwell-data">([^<]*)<\/script>/.exec(html)?.[1] ?? '';
+  const data = JSON.parse(json);
+  assert.ok(data.rows.some((r: unknown[]) => r[2] === HOSTILE));
+  assert.equal(data.intrusions.length, 1);
+});
+
+test('the page script parses, never builds HTML from strings, and cannot end its element early', () => {
+  assert.doesNotThrow(() => new Function(REPORT_SCRIPT));
+  for (const banned of [
+    'innerHTML',
+    'outerHTML',
+    'insertAdjacentHTML',
+    'document.write',
+    'eval(',
+    'new Function',
+  ]) {
+    assert.ok(!REPORT_SCRIPT.includes(banned), banned);
+  }
+  assert.ok(!/<\/script/i.test(REPORT_SCRIPT));
+  assert.ok(!/<\/style/i.test(REPORT_CSS));
+  assert.ok(!/url\(|@import/i.test(REPORT_CSS), 'no external resources from CSS');
+});
+
+test('payload: row limit, intrusion detections always kept, values capped, rules shared', () => {
+  const { detections, intrusions } = scenario();
+  const big = detection(RULES.rdp, 'h', 1, 't', { CommandLine: 'y'.repeat(VALUE_CAP + 500) });
+  const payload = buildReportPayload({
+    detections: [big, ...detections.slice(5)],
+    intrusions,
+    table,
+    title: 't',
+    generated: new Date(0),
+    maxRows: 1,
+  });
+  assert.equal(payload.omitted, 1);
+  assert.equal(payload.rows[0][8][0][1].length, VALUE_CAP);
+  // the 5 intrusion detections are added although the limit is 1
+  assert.equal(payload.rows.length, 6);
+  assert.equal(payload.intrusions[0].rows.length, 5);
+  assert.equal(new Set(payload.rules.map((r) => r.id)).size, payload.rules.length);
+  assert.deepEqual(payload.techniques['T1003.003'], ['NTDS', ['credential-access']]);
+  assert.equal(payload.tactics.length, 14);
+});
+
+test('flattenSummary lists scalars and flat objects, tolerates anything else', () => {
+  const cyclic: Record<string, unknown> = {};
+  cyclic.self = cyclic;
+  assert.deepEqual(flattenSummary({ records: 5, byLevel: { high: 1, low: 2 }, nested: cyclic, skip: null }), [
+    ['records', '5'],
+    ['byLevel', 'high=1, low=2'],
+    ['nested', '[unprintable]'],
+  ]);
+  assert.deepEqual(flattenSummary(undefined), []);
+  assert.deepEqual(flattenSummary('text'), []);
+});

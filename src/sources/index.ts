@@ -28,3 +28,4 @@ export {
   type TenantResolver,
 } from './tenants.js';
 export { openByteStream } from './byte-stream.js';
+export { evtxKind, evtxChunkCount } from './evtx.js';

@@ -1,10 +1,11 @@
 // The registry of input kinds, in sniffing order (binary magic first, then text formats).
+import { evtxKind } from './evtx.js';
 import { jsonKind } from './json.js';
 import { xmlKind } from './xml.js';
 import type { RecordSink, SourceInput, SourceKind, SourceStats } from './types.js';
 
 /** Every input kind Dwell reads. */
-export const SOURCE_KINDS: SourceKind[] = [jsonKind, xmlKind];
+export const SOURCE_KINDS: SourceKind[] = [evtxKind, jsonKind, xmlKind];
 
 /** Adds a kind at the front of the sniffing order (binary formats register themselves this way). */
 export function registerSourceKind(kind: SourceKind): void {

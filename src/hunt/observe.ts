@@ -1,0 +1,18 @@
+// The correlation observer run on every record inside workers: H7's entity graph, snapshotted at the end.
+import { EntityGraph, observeRecord } from '../correlate/index.js';
+import type { EventRecord } from '../event/types.js';
+
+/** A per-worker entity graph and its record observer. */
+export interface Observer {
+  observe(record: EventRecord): void;
+  snapshot(): unknown;
+}
+
+/** Builds an observer feeding a fresh entity graph. */
+export async function createObserver(): Promise<Observer> {
+  const graph = new EntityGraph();
+  return {
+    observe: (record) => observeRecord(record, graph),
+    snapshot: () => graph.snapshot(),
+  };
+}

@@ -1,0 +1,73 @@
+// From the paths a user gave to a list of jobs: discover files, detect formats from content, assign tenants,
+// and split big EVTX files into chunk ranges so several workers can share them.
+import {
+  detectFormat,
+  discoverFiles,
+  evtxChunkCount,
+  hasLogExtension,
+  type TenantResolver,
+} from '../sources/index.js';
+import { readFileHead } from '../sources/byte-stream.js';
+import type { HuntJob } from './scan.js';
+
+/** EVTX files above this size are split; each job covers this many chunks (16 MiB). */
+const SPLIT_BYTES = 48 * 1024 * 1024;
+const CHUNKS_PER_JOB = 256;
+
+/** A file that could not be taken into the hunt. */
+export interface PlanProblem {
+  readonly file: string;
+  readonly reason: string;
+  /** Unreadable (error) vs merely not a log (ignored quietly in folders). */
+  readonly unreadable: boolean;
+}
+
+/** The jobs of a hunt and what was left out. */
+export interface HuntPlan {
+  readonly jobs: HuntJob[];
+  /** Files taken into the hunt (a split file counts once). */
+  readonly files: number;
+  readonly bytes: number;
+  readonly problems: PlanProblem[];
+  /** Files in folders that are not logs (no log extension, no log content). */
+  readonly ignored: number;
+}
+
+/** Plans a hunt over the given paths. */
+export async function planHunt(paths: readonly string[], tenants: TenantResolver): Promise<HuntPlan> {
+  const problems: PlanProblem[] = [];
+  const found = discoverFiles(paths, (p) => problems.push({ ...p, unreadable: true }));
+  const jobs: HuntJob[] = [];
+  let files = 0;
+  let bytes = 0;
+  let ignored = 0;
+  for (const f of found) {
+    const det = await detectFormat(f.path);
+    if (!det.format) {
+      if (det.empty) continue;
+      if (f.explicit || hasLogExtension(f.path))
+        problems.push({ file: f.path, reason: det.reason, unreadable: true });
+      else ignored++;
+      continue;
+    }
+    files++;
+    bytes += f.size;
+    const tenant = tenants.tenantOf(f.path, f.root);
+    const base = {
+      path: f.path,
+      format: det.format,
+      gzip: det.gzip,
+      ...(tenant !== undefined ? { tenant } : {}),
+    };
+    if (det.format === 'evtx' && !det.gzip && f.size > SPLIT_BYTES) {
+      const chunks = evtxChunkCount(f.size, readFileHead(f.path, 8));
+      for (let from = 0; from < chunks; from += CHUNKS_PER_JOB) {
+        const to = Math.min(chunks, from + CHUNKS_PER_JOB);
+        jobs.push({ ...base, index: jobs.length, chunks: { from, to }, bytes: (to - from) * 65536 });
+      }
+    } else {
+      jobs.push({ ...base, index: jobs.length, bytes: f.size });
+    }
+  }
+  return { jobs, files, bytes, problems, ignored };
+}

@@ -1,0 +1,87 @@
+// Spreads hunt jobs over worker threads: each worker loads the rules once, takes the next job when it is
+// free (big files first, so the slowest work starts early), and only results cross threads.
+import { Worker } from 'node:worker_threads';
+import type { RuleInfo } from '../engine/types.js';
+import type { RuleStat } from '../outputs/rule-stats.js';
+import type { FromWorker, LoadReport, ToWorker, WorkerInit } from './protocol.js';
+import type { HuntJob, JobResult, WireDetection } from './scan.js';
+
+/** What the pool reports when all jobs are done. */
+export interface PoolFinish {
+  readonly detections: WireDetection[];
+  readonly newRules: RuleInfo[];
+  readonly stats: RuleStat[];
+  readonly snapshot?: unknown;
+}
+
+/** Callbacks of a pool run. */
+export interface PoolHandlers {
+  onReady(report: LoadReport, worker: number): void;
+  onResult(result: JobResult, worker: number): void;
+  onFinish(finish: PoolFinish, worker: number): void;
+}
+
+const WORKER_URL = new URL('./worker.js', import.meta.url);
+
+/** Runs all jobs on `count` workers; resolves when every worker has finished (rejects on a worker failure). */
+export function runOnWorkers(
+  jobs: readonly HuntJob[],
+  count: number,
+  init: Omit<WorkerInit, 'reportProblems'>,
+  handlers: PoolHandlers,
+): Promise<void> {
+  // Largest jobs first: the run ends when the last big file ends.
+  const queue = [...jobs].sort((a, b) => b.bytes - a.bytes || a.index - b.index);
+  const n = Math.max(1, Math.min(count, Math.max(1, jobs.length)));
+  return new Promise<void>((resolve, reject) => {
+    const workers: Worker[] = [];
+    let finished = 0;
+    let failed = false;
+    const fail = (err: Error) => {
+      if (failed) return;
+      failed = true;
+      for (const w of workers) void w.terminate();
+      reject(err);
+    };
+    const next = (w: Worker) => {
+      const job = queue.shift();
+      const msg: ToWorker = job ? { type: 'job', job } : { type: 'finish' };
+      w.postMessage(msg);
+    };
+    for (let i = 0; i < n; i++) {
+      const init2: WorkerInit = { ...init, reportProblems: i === 0 };
+      const w = new Worker(WORKER_URL, { workerData: init2 });
+      workers.push(w);
+      let done = false;
+      w.on('message', (m: FromWorker) => {
+        if (failed) return;
+        switch (m.type) {
+          case 'ready':
+            handlers.onReady(m.report, i);
+            next(w);
+            break;
+          case 'result':
+            handlers.onResult(m.result, i);
+            next(w);
+            break;
+          case 'finished':
+            done = true;
+            handlers.onFinish(
+              { detections: m.detections, newRules: m.newRules, stats: m.stats, snapshot: m.snapshot },
+              i,
+            );
+            void w.terminate();
+            if (++finished === n) resolve();
+            break;
+          case 'error':
+            fail(new Error(`hunt worker ${i}: ${m.error}`));
+            break;
+        }
+      });
+      w.on('error', (err) => fail(new Error(`hunt worker ${i} crashed: ${err.message}`)));
+      w.on('exit', (code) => {
+        if (!done && !failed) fail(new Error(`hunt worker ${i} exited early (code ${code})`));
+      });
+    }
+  });
+}

@@ -1,0 +1,45 @@
+// Messages between the hunt's main thread and its workers (all plain, structured-cloneable data).
+import type { RuleInfo } from '../engine/types.js';
+import type { RuleStat } from '../outputs/rule-stats.js';
+import type { HuntJob, JobResult, WireDetection } from './scan.js';
+import type { CorrelationSetup, MatcherConfig } from './matcher.js';
+
+/** Worker setup: its matcher settings, whether to observe records for correlation, and whether to report rule problems. */
+export interface WorkerInit {
+  readonly config: MatcherConfig;
+  readonly observe: boolean;
+  readonly reportProblems: boolean;
+}
+
+/** What the main thread sends. */
+export type ToWorker = { type: 'job'; job: HuntJob } | { type: 'finish' };
+
+/** Rule loading facts a worker reports once. */
+export interface LoadReport {
+  readonly loaded: number;
+  readonly selected: number;
+  readonly problems: {
+    file: string;
+    line?: number;
+    column?: number;
+    ruleId?: string;
+    severity: string;
+    reason: string;
+  }[];
+  readonly iocProblems: string[];
+  /** Correlation rules to run centrally (from the first worker only). */
+  readonly correlation?: CorrelationSetup;
+}
+
+/** What a worker sends back. */
+export type FromWorker =
+  | { type: 'ready'; report: LoadReport }
+  | { type: 'result'; result: JobResult }
+  | {
+      type: 'finished';
+      detections: WireDetection[];
+      newRules: RuleInfo[];
+      stats: RuleStat[];
+      snapshot?: unknown;
+    }
+  | { type: 'error'; error: string };

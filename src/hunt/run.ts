@@ -1,0 +1,292 @@
+// `runHunt`: the whole forensic job — plan inputs, match them on worker threads, de-duplicate, correlate
+// centrally, sort with bounded memory, write every requested output and summarise.
+import { availableParallelism } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import type { Detection, RuleInfo } from '../engine/types.js';
+import { CorrelationEngine, type CorrelationHit } from '../engine/correlation/index.js';
+import {
+  EntityGraph,
+  buildIntrusions,
+  intrusionsDocument,
+  type EntityGraphSnapshot,
+} from '../correlate/index.js';
+import { loadAttackTable, type AttackTable } from '../intel/index.js';
+import { CsvTimelineWriter } from '../outputs/csv.js';
+import { JsonlWriter } from '../outputs/jsonl.js';
+import { buildNavigatorLayer } from '../outputs/navigator.js';
+import { buildStixBundle } from '../outputs/stix.js';
+import { renderHtmlReport } from '../outputs/html-report.js';
+import { createProgress } from '../outputs/progress.js';
+import { mergeRuleStats, sortedRuleStats, writeRuleStats, type RuleStat } from '../outputs/rule-stats.js';
+import { SummaryBuilder, type DamagedFile } from '../outputs/summary.js';
+import { loadTenantMap, tenantResolver } from '../sources/index.js';
+import { DetectionDeduper } from './dedup.js';
+import { createMatcher, type CorrelationSetup, type MatcherConfig } from './matcher.js';
+import { createObserver } from './observe.js';
+import { planHunt } from './plan.js';
+import { runOnWorkers } from './pool.js';
+import type { LoadReport } from './protocol.js';
+import { JobScanner, type JobResult, type WireDetection } from './scan.js';
+import { dwellRulesDir } from './rules.js';
+import { DetectionSorter } from './sort.js';
+import type { HuntOptions, HuntResult, HuntWarning } from './types.js';
+
+const MAX_REASONS = 3;
+const MAX_WARNINGS = 10_000;
+const RECOVERY_NOTE = /^chunk \d+: recovered \d+ records? from slack space$/;
+
+/** The rule files a hunt loads: Dwell's own rules (unless disabled) and the user's Sigma paths. */
+export function huntRulePaths(opts: Pick<HuntOptions, 'sigma' | 'noDwellRules'>): string[] {
+  const own = opts.noDwellRules ? undefined : dwellRulesDir();
+  return [...(own ? [own] : []), ...(opts.sigma ?? [])];
+}
+
+/** Runs a hunt. Throws only for unusable options (a bad tenant map, a missing IOC file); bad inputs are warnings. */
+export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
+  const started = performance.now();
+  const warnings: HuntWarning[] = [];
+  let droppedWarnings = 0;
+  const damaged = new Map<string, { warnings: number; unreadable: boolean; reasons: string[] }>();
+  const note = (file: string, reason: string, unreadable: boolean, extra: Partial<HuntWarning> = {}) => {
+    if (warnings.length < MAX_WARNINGS) warnings.push({ kind: 'input', file, reason, ...extra });
+    else droppedWarnings++;
+    let d = damaged.get(file);
+    if (!d) damaged.set(file, (d = { warnings: 0, unreadable: false, reasons: [] }));
+    d.warnings++;
+    d.unreadable ||= unreadable;
+    if (d.reasons.length < MAX_REASONS) d.reasons.push(reason);
+  };
+
+  // Inputs.
+  const tenants = tenantResolver(
+    opts.tenantMap ? loadTenantMap(opts.tenantMap) : [],
+    opts.tenantFromDir === true,
+  );
+  const plan = await planHunt(opts.paths, tenants);
+  for (const p of plan.problems) note(p.file, p.reason, p.unreadable);
+
+  // What is needed downstream decides what is kept.
+  const needGraph = Boolean(opts.intrusions || opts.report || opts.stix);
+  const keep = opts.keepDetections !== false || needGraph || Boolean(opts.navigator);
+  const config: MatcherConfig = {
+    rulePaths: huntRulePaths(opts),
+    ...(opts.mappingFiles ? { mappingFiles: opts.mappingFiles } : {}),
+    filter: {
+      minLevel: opts.minLevel,
+      status: opts.status,
+      includeIds: opts.includeIds,
+      excludeIds: opts.excludeIds,
+      includeTags: opts.includeTags,
+      excludeTags: opts.excludeTags,
+      includePaths: opts.includePaths,
+      excludePaths: opts.excludePaths,
+      mute: opts.mute,
+    },
+    iocs: opts.iocs,
+    timing: opts.timing !== false,
+  };
+
+  // Collection.
+  const rules = new Map<string, RuleInfo>();
+  const dedup = new DetectionDeduper();
+  const sorter = new DetectionSorter(keep ? Infinity : 100_000);
+  const hits: CorrelationHit[] = [];
+  const ruleStats = new Map<string, RuleStat>();
+  const graph = needGraph ? new EntityGraph() : undefined;
+  let report: LoadReport | undefined;
+  let records = 0;
+  const filesRead = new Set<string>();
+  let bytesDone = 0;
+  let jobsDone = 0;
+  const progress = createProgress(opts.progressStream ?? process.stderr, opts.quiet !== true);
+  const unwire = (w: WireDetection): Detection => {
+    const { ruleId, key, ...rest } = w;
+    void key;
+    return { ...rest, rule: rules.get(ruleId)! };
+  };
+  const onResult = (r: JobResult) => {
+    for (const rule of r.newRules) if (!rules.has(rule.id)) rules.set(rule.id, rule);
+    records += r.records;
+    const job = plan.jobs[r.index]!;
+    if (r.records > 0) filesRead.add(job.path);
+    for (const w of r.warnings) {
+      // Records carved from slack space are a finding about the file, not damage.
+      if (RECOVERY_NOTE.test(w.reason)) {
+        if (warnings.length < MAX_WARNINGS) warnings.push({ kind: 'input', ...w });
+      } else note(w.file, w.reason, false, { record: w.record, line: w.line, offset: w.offset });
+    }
+    if (r.unreadable && r.records === 0 && !job.chunks) {
+      const d = damaged.get(job.path);
+      if (d) d.unreadable = true;
+    }
+    for (const d of r.detections) if (dedup.firstTime(d.ruleId, d.key)) sorter.add(unwire(d));
+    for (const h of r.hits) if (dedup.firstTime(`hit\u0002${h.hit.ruleId}`, h.key)) hits.push(h.hit);
+    jobsDone++;
+    bytesDone += job.bytes;
+    progress.update({
+      filesDone: jobsDone,
+      files: plan.jobs.length,
+      bytesDone,
+      bytes: plan.bytes,
+      records,
+      detections: sorter.count,
+    });
+  };
+  const onFinish = (f: {
+    detections: WireDetection[];
+    newRules: RuleInfo[];
+    stats: RuleStat[];
+    snapshot?: unknown;
+  }) => {
+    for (const rule of f.newRules) if (!rules.has(rule.id)) rules.set(rule.id, rule);
+    for (const d of f.detections) sorter.add(unwire(d));
+    mergeRuleStats(ruleStats, f.stats);
+    if (graph && f.snapshot) graph.merge(f.snapshot as EntityGraphSnapshot);
+  };
+  const onReady = (r: LoadReport) => {
+    // The first worker reports problems and correlations; the others only their counts.
+    if (!report || r.correlation) report = r;
+  };
+
+  const cpus = Math.min(availableParallelism(), 8);
+  const workers = Math.max(1, Math.min(opts.workers ?? cpus, plan.jobs.length || 1));
+  if (workers <= 1) {
+    const matcher = await createMatcher(config);
+    const observer = needGraph ? await createObserver() : undefined;
+    const scanner = new JobScanner(matcher, observer?.observe);
+    onReady({
+      loaded: matcher.loaded,
+      selected: matcher.selected,
+      problems: matcher.problems,
+      iocProblems: matcher.iocProblems,
+      correlation: matcher.correlation,
+    });
+    for (const job of plan.jobs) onResult(await scanner.run(job));
+    onFinish({ ...scanner.flush(), stats: matcher.stats(), snapshot: observer?.snapshot() });
+  } else {
+    await runOnWorkers(
+      plan.jobs,
+      workers,
+      { config, observe: needGraph },
+      {
+        onReady,
+        onResult,
+        onFinish,
+      },
+    );
+  }
+  progress.stop();
+
+  // Central correlation over the de-duplicated hits of every worker, in time order.
+  const setup: CorrelationSetup | undefined = report?.correlation;
+  if (setup && setup.correlations.length > 0) {
+    const corr = new CorrelationEngine(setup.correlations, {}, setup.suppressed);
+    hits.sort(
+      (a, b) =>
+        a.timestamp - b.timestamp || (a.file < b.file ? -1 : a.file > b.file ? 1 : a.recordId - b.recordId),
+    );
+    const emit = (d: Detection) => {
+      sorter.add(d);
+      const s = ruleStats.get(d.rule.id);
+      if (s) s.hits++;
+      else ruleStats.set(d.rule.id, { ruleId: d.rule.id, title: d.rule.title, hits: 1, timeMs: 0 });
+    };
+    for (const h of hits) corr.onHit(h, emit);
+    corr.flush(emit);
+  }
+  hits.length = 0;
+  for (const p of report?.problems ?? []) {
+    if (p.severity === 'warning') continue;
+    if (warnings.length < MAX_WARNINGS)
+      warnings.push({
+        kind: 'rule',
+        file: p.file,
+        line: p.line,
+        reason: `${p.severity}${p.ruleId ? ` rule ${p.ruleId}` : ''}: ${p.reason}`,
+      });
+  }
+  for (const p of report?.iocProblems ?? []) warnings.push({ kind: 'rule', reason: `IOC: ${p}` });
+  if (droppedWarnings > 0)
+    warnings.push({ kind: 'input', reason: `${droppedWarnings} more input warnings not listed` });
+
+  // Outputs, in one sorted pass.
+  const outputs: string[] = [];
+  const csv = opts.csv ? new CsvTimelineWriter(opts.csv) : undefined;
+  const jsonl = opts.jsonl ? new JsonlWriter(opts.jsonl) : undefined;
+  const summaryBuilder = new SummaryBuilder();
+  const kept: Detection[] = [];
+  try {
+    for (const d of sorter.sorted()) {
+      csv?.write(d);
+      jsonl?.write(d);
+      summaryBuilder.add(d);
+      if (keep) kept.push(d);
+    }
+  } finally {
+    csv?.close();
+    jsonl?.close();
+  }
+  if (opts.csv) outputs.push(opts.csv);
+  if (opts.jsonl) outputs.push(opts.jsonl);
+
+  let table: AttackTable | undefined;
+  const attack = () => (table ??= loadAttackTable());
+  let intrusions: HuntResult['intrusions'];
+  if (needGraph) {
+    const hostTenant = new Map<string, string>();
+    for (const d of kept)
+      if (d.tenant !== undefined && !hostTenant.has(d.host)) hostTenant.set(d.host, d.tenant);
+    intrusions = buildIntrusions({
+      graph,
+      detections: kept,
+      attack: attack(),
+      tenantOf: (h) => hostTenant.get(h),
+    });
+  }
+  const damagedFiles: DamagedFile[] = [...damaged].map(([file, d]) => ({ file, ...d }));
+  const summary = summaryBuilder.build({
+    files: plan.files + plan.problems.filter((p) => p.unreadable).length,
+    filesRead: filesRead.size,
+    bytes: plan.bytes,
+    records,
+    duplicatesDropped: dedup.dropped,
+    damagedFiles,
+    rules: {
+      loaded: report?.loaded ?? 0,
+      selected: report?.selected ?? 0,
+      problems: (report?.problems ?? []).filter((p) => p.severity !== 'warning').length,
+    },
+    workers,
+    elapsedMs: performance.now() - started,
+  });
+  if (opts.navigator) {
+    writeFileSync(opts.navigator, JSON.stringify(buildNavigatorLayer(kept, attack()), null, 2) + '\n');
+    outputs.push(opts.navigator);
+  }
+  if (opts.intrusions && intrusions) {
+    writeFileSync(opts.intrusions, JSON.stringify(intrusionsDocument(intrusions), null, 2) + '\n');
+    outputs.push(opts.intrusions);
+  }
+  if (opts.stix) {
+    const tenantNames = [...new Set(kept.map((d) => d.tenant).filter((t): t is string => t !== undefined))];
+    writeFileSync(
+      opts.stix,
+      JSON.stringify(
+        buildStixBundle({ detections: kept, intrusions, tenants: tenantNames, table: attack() }),
+        null,
+        2,
+      ) + '\n',
+    );
+    outputs.push(opts.stix);
+  }
+  if (opts.report) {
+    writeFileSync(opts.report, renderHtmlReport({ detections: kept, intrusions, summary, table: attack() }));
+    outputs.push(opts.report);
+  }
+  const stats = sortedRuleStats(ruleStats.values());
+  if (opts.ruleStats) {
+    writeRuleStats(opts.ruleStats, stats);
+    outputs.push(opts.ruleStats);
+  }
+  return { detections: keep ? kept : [], summary, ruleStats: stats, intrusions, warnings, outputs };
+}

@@ -1,0 +1,130 @@
+// One unit of hunt work (a file, or a chunk range of a big EVTX file): read its records, match them, observe
+// them for correlation, and return only plain data — detections, entity facts, warnings, counters.
+import type { Detection, RuleInfo } from '../engine/types.js';
+import type { CorrelationHit } from '../engine/correlation/index.js';
+import type { EventRecord } from '../event/types.js';
+import { readSource, type SourceFormat, type SourceWarning } from '../sources/index.js';
+import { recordKey } from './dedup.js';
+import type { Matcher } from './matcher.js';
+
+/** A unit of work; plain data, sent to workers. */
+export interface HuntJob {
+  readonly index: number;
+  readonly path: string;
+  readonly format: SourceFormat;
+  readonly gzip: boolean;
+  readonly tenant?: string;
+  /** EVTX slices: chunks [from, to). */
+  readonly chunks?: { readonly from: number; readonly to: number };
+  /** Bytes this job covers (for progress). */
+  readonly bytes: number;
+}
+
+/** A detection as it crosses threads: the rule by id (its info travels once per worker) and the record key. */
+export type WireDetection = Omit<Detection, 'rule'> & { readonly ruleId: string; readonly key: string };
+
+/** A correlation base hit with the key of the record it came from (for de-duplication). */
+export interface KeyedHit {
+  readonly hit: CorrelationHit;
+  readonly key: string;
+}
+
+/** What a job returns. */
+export interface JobResult {
+  readonly index: number;
+  readonly records: number;
+  readonly detections: WireDetection[];
+  readonly hits: KeyedHit[];
+  /** Rule infos this worker has not sent before. */
+  readonly newRules: RuleInfo[];
+  readonly warnings: SourceWarning[];
+  readonly unreadable: boolean;
+}
+
+/** Per-record observers besides rule matching (the correlation entity graph). */
+export type RecordObserver = (record: EventRecord) => void;
+
+const MAX_WARNINGS_PER_JOB = 1000;
+
+/** Runs jobs with one matcher; keeps track of which rule infos were already sent. */
+export class JobScanner {
+  private readonly sentRules = new Set<string>();
+  private pending: Detection[] = [];
+  private readonly collect = (d: Detection) => {
+    this.pending.push(d);
+  };
+
+  constructor(
+    private readonly matcher: Matcher,
+    private readonly observe?: RecordObserver,
+  ) {}
+
+  /** Reads and matches one job. Never throws for bad input. */
+  async run(job: HuntJob): Promise<JobResult> {
+    const detections: WireDetection[] = [];
+    const newRules: RuleInfo[] = [];
+    const warnings: SourceWarning[] = [];
+    const hits: KeyedHit[] = [];
+    let extraWarnings = 0;
+    const wire = (d: Detection, key: string) => {
+      if (!this.sentRules.has(d.rule.id)) {
+        this.sentRules.add(d.rule.id);
+        newRules.push(d.rule);
+      }
+      const { rule, ...rest } = d;
+      detections.push({ ...rest, tenant: d.tenant ?? job.tenant, ruleId: rule.id, key });
+    };
+    const stats = await readSource(
+      { path: job.path, format: job.format, gzip: job.gzip, tenant: job.tenant, chunks: job.chunks },
+      {
+        record: (record) => {
+          if (job.tenant !== undefined && record.source.tenant === undefined)
+            record.source.tenant = job.tenant;
+          this.matcher.match(record, this.collect);
+          this.observe?.(record);
+          const recordHits = this.matcher.takeHits();
+          if (this.pending.length > 0 || recordHits.length > 0) {
+            const key = recordKey(record);
+            for (const d of this.pending) wire(d, key);
+            for (const hit of recordHits) hits.push({ hit, key });
+            this.pending = [];
+          }
+        },
+        warning: (w) => {
+          if (warnings.length < MAX_WARNINGS_PER_JOB) warnings.push(w);
+          else extraWarnings++;
+        },
+      },
+    );
+    if (extraWarnings > 0)
+      warnings.push({ file: job.path, reason: `${extraWarnings} more warnings not shown` });
+    return {
+      index: job.index,
+      records: stats.records,
+      detections,
+      hits,
+      newRules,
+      warnings,
+      unreadable: stats.unreadable,
+    };
+  }
+
+  /** End of input for this matcher: pending detections (correlations evaluated locally), with a key each. */
+  flush(): { detections: WireDetection[]; newRules: RuleInfo[] } {
+    const detections: WireDetection[] = [];
+    const newRules: RuleInfo[] = [];
+    this.matcher.flush((d) => {
+      if (!this.sentRules.has(d.rule.id)) {
+        this.sentRules.add(d.rule.id);
+        newRules.push(d.rule);
+      }
+      const { rule, ...rest } = d;
+      detections.push({
+        ...rest,
+        ruleId: rule.id,
+        key: `flush\u0001${d.host}\u0001${d.timestamp}\u0001${JSON.stringify(d.correlation?.groupBy ?? {})}`,
+      });
+    });
+    return { detections, newRules };
+  }
+}

@@ -1,0 +1,79 @@
+// The hunt's public shapes: what a caller (the CLI, the demo, tests) passes in and gets back.
+import type { Detection, Level } from '../engine/types.js';
+import type { Intrusion } from '../correlate/types.js';
+import type { HuntSummary } from '../outputs/summary.js';
+import type { RuleStat } from '../outputs/rule-stats.js';
+import type { SourceWarning } from '../sources/index.js';
+
+/** Which rules take part, on top of the level threshold. */
+export interface RuleFilter {
+  /** Keep rules whose status is one of these (e.g. stable, test, experimental). */
+  status?: string[];
+  includeIds?: string[];
+  excludeIds?: string[];
+  /** Tags as written in Sigma (`attack.t1003`, `attack.credential-access`); a tag matches itself and its sub-ids. */
+  includeTags?: string[];
+  excludeTags?: string[];
+  /** Substrings (case-insensitive) of the rule file path. */
+  includePaths?: string[];
+  excludePaths?: string[];
+  /** Files listing noisy rules to mute: one rule id (or title) per line, `#` comments. */
+  mute?: string[];
+}
+
+/** Everything `dwell hunt` can be asked to do; the CLI maps its flags 1:1 onto this. */
+export interface HuntOptions extends RuleFilter {
+  /** Files and folders to hunt (folders recursively). */
+  paths: string[];
+  /** Extra Sigma rule folders/files; Dwell's own `rules/` are always loaded. */
+  sigma?: string[];
+  /** Skip Dwell's own rules (tests, benchmarks of third-party rules only). */
+  noDwellRules?: boolean;
+  /** Drop rules below this level. */
+  minLevel?: Level;
+  /** Tenant mapping file (YAML or CSV: path glob → tenant). */
+  tenantMap?: string;
+  /** Tenant = first folder level under each given path. */
+  tenantFromDir?: boolean;
+  /** IOC files (CSV or STIX 2.1 bundles) matched against every record. */
+  iocs?: string[];
+  /** Worker threads; 0 or 1 runs in this thread. Default: CPU count (max 8). */
+  workers?: number;
+  /** Output files. */
+  csv?: string;
+  jsonl?: string;
+  navigator?: string;
+  intrusions?: string;
+  report?: string;
+  stix?: string;
+  ruleStats?: string;
+  /** Keep all detections in `HuntResult.detections` (default true; large hunts set false and stream outputs). */
+  keepDetections?: boolean;
+  /** Measure time per rule (for --rule-stats and the summary). */
+  timing?: boolean;
+  /** No progress output. */
+  quiet?: boolean;
+  /** Where progress is drawn (only when it is a TTY). */
+  progressStream?: NodeJS.WritableStream;
+  /** Extra logsource mapping files for the engine. */
+  mappingFiles?: string[];
+}
+
+/** What a hunt produced. */
+export interface HuntResult {
+  /** Detections after de-duplication, sorted by time, then file, then record (empty when keepDetections is false). */
+  detections: Detection[];
+  summary: HuntSummary;
+  ruleStats: RuleStat[];
+  intrusions?: Intrusion[];
+  /** Every reader/rule warning, naming file, record and reason. */
+  warnings: HuntWarning[];
+  /** Files written. */
+  outputs: string[];
+}
+
+/** A warning from reading inputs or loading rules. */
+export interface HuntWarning extends Partial<SourceWarning> {
+  readonly kind: 'input' | 'rule' | 'output';
+  readonly reason: string;
+}

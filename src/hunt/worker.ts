@@ -1,0 +1,51 @@
+// Hunt worker thread: loads the rules once, then runs jobs sent by the main thread until told to finish.
+import { parentPort, workerData } from 'node:worker_threads';
+import { createMatcher } from './matcher.js';
+import { JobScanner } from './scan.js';
+import { createObserver } from './observe.js';
+import type { FromWorker, ToWorker, WorkerInit } from './protocol.js';
+
+async function start(): Promise<void> {
+  const port = parentPort!;
+  const init = workerData as WorkerInit;
+  const send = (m: FromWorker) => port.postMessage(m);
+  try {
+    const matcher = await createMatcher(init.config);
+    const observer = init.observe ? await createObserver() : undefined;
+    const scanner = new JobScanner(matcher, observer?.observe);
+    send({
+      type: 'ready',
+      report: {
+        loaded: matcher.loaded,
+        selected: matcher.selected,
+        problems: init.reportProblems ? matcher.problems.map((p) => ({ ...p })) : [],
+        iocProblems: init.reportProblems ? matcher.iocProblems : [],
+        ...(init.reportProblems ? { correlation: matcher.correlation } : {}),
+      },
+    });
+    // Jobs run one at a time, in the order they arrive.
+    let chain = Promise.resolve();
+    port.on('message', (msg: ToWorker) => {
+      chain = chain
+        .then(async () => {
+          if (msg.type === 'job') {
+            const result = await scanner.run(msg.job);
+            send({ type: 'result', result });
+          } else {
+            const flushed = scanner.flush();
+            send({ type: 'finished', ...flushed, stats: matcher.stats(), snapshot: observer?.snapshot() });
+          }
+        })
+        .catch((err: unknown) =>
+          send({ type: 'error', error: err instanceof Error ? (err.stack ?? err.message) : String(err) }),
+        );
+    });
+  } catch (err) {
+    send({
+      type: 'error',
+      error: `worker setup failed: ${err instanceof Error ? err.message : String(err)}`,
+    });
+  }
+}
+
+void start();

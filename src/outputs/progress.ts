@@ -1,0 +1,60 @@
+// A progress bar for long hunts, shown only on a terminal (files, records, detections, rate, ETA by bytes).
+import cliProgress from 'cli-progress';
+
+/** What the hunt reports as it goes. */
+export interface ProgressState {
+  filesDone: number;
+  files: number;
+  bytesDone: number;
+  bytes: number;
+  records: number;
+  detections: number;
+}
+
+/** A progress display; a no-op when not on a TTY. */
+export interface Progress {
+  update(state: ProgressState): void;
+  stop(): void;
+}
+
+const NONE: Progress = { update() {}, stop() {} };
+
+/** A progress bar on `stream` when it is a TTY (and `enabled`), otherwise nothing. */
+export function createProgress(stream: NodeJS.WritableStream, enabled: boolean): Progress {
+  const tty = (stream as NodeJS.WriteStream).isTTY === true;
+  if (!enabled || !tty) return NONE;
+  const started = Date.now();
+  const bar = new cliProgress.SingleBar(
+    {
+      stream: stream as NodeJS.WriteStream,
+      format:
+        ' {bar} {percentage}% | files {filesDone}/{files} | {records} records | {detections} detections | {rate}/s | ETA {eta_formatted}',
+      hideCursor: true,
+      clearOnComplete: true,
+      etaBuffer: 50,
+      fps: 5,
+      barsize: 24,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  let startedBar = false;
+  return {
+    update(s) {
+      const secs = (Date.now() - started) / 1000;
+      const payload = {
+        filesDone: s.filesDone,
+        files: s.files,
+        records: s.records.toLocaleString('en-US'),
+        detections: s.detections.toLocaleString('en-US'),
+        rate: secs > 0 ? Math.round(s.records / secs).toLocaleString('en-US') : '0',
+      };
+      if (!startedBar) {
+        bar.start(Math.max(1, s.bytes), s.bytesDone, payload);
+        startedBar = true;
+      } else bar.update(s.bytesDone, payload);
+    },
+    stop() {
+      if (startedBar) bar.stop();
+    },
+  };
+}

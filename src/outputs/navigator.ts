@@ -79,10 +79,18 @@ export function buildNavigatorLayer(
   const tallies = new Map<string, Tally>();
   const unknown = new Set<string>();
   let total = 0;
+  // Tags are parsed once per rule, not once per detection.
+  const tagsOf = new Map<string, { tactics: string[]; techniques: string[] }>();
   for (const d of detections) {
     total++;
-    const tagTactics = tacticsOf(d.rule.tags);
-    for (const id of techniquesOf(d.rule.tags)) {
+    let tags = tagsOf.get(d.rule.id);
+    if (!tags)
+      tagsOf.set(
+        d.rule.id,
+        (tags = { tactics: tacticsOf(d.rule.tags), techniques: techniquesOf(d.rule.tags) }),
+      );
+    const tagTactics = tags.tactics;
+    for (const id of tags.techniques) {
       const technique = index.technique.get(id);
       if (!technique) {
         unknown.add(id);

@@ -1,0 +1,225 @@
+// The demo generator: builds the world, plans the campaign, then streams each host's days of events, in time
+// order, into one EVTX file per host and channel, and writes truth.json and a demo indicator list beside them.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { EvtxFileWriter } from '../evtx/writer.js';
+import type { EventSpec } from '../evtx/writer-types.js';
+import { BackgroundActivity } from './background.js';
+import { planCampaign, type CampaignPlan } from './campaign.js';
+import { Prng } from './prng.js';
+import { buildWorld, SCALES, type DemoHost, type DemoScale, type DemoWorld } from './tenants.js';
+import type { DemoTruth, TruthRecord, TruthStage, TruthTenant } from './truth.js';
+
+const DAY = 86_400_000;
+
+export interface DemoOptions {
+  /** Folder to write into; a previous demo's files there are replaced. */
+  out: string;
+  seed?: number;
+  scale?: DemoScale;
+  /** Called after each host with the records written so far. */
+  onProgress?: (records: number, hostsDone: number, hostsTotal: number) => void;
+}
+
+export interface DemoResult {
+  /** EVTX files written, absolute paths. */
+  files: string[];
+  truth: DemoTruth;
+  truthPath: string;
+  /** A CSV of the demo's own indicators (for `dwell hunt --iocs`). */
+  iocsPath: string;
+  records: number;
+  elapsedMs: number;
+}
+
+/** File name of a channel's log, as Windows names it (`/` becomes `%4`). */
+export function channelFileName(channel: string): string {
+  return `${channel.replace(/\//g, '%4')}.evtx`;
+}
+
+function timeOf(spec: EventSpec): number {
+  return typeof spec.time === 'number' ? spec.time : spec.time.getTime();
+}
+
+/** Generates a multi-tenant intrusion as real EVTX under `out`; returns the files and the ground truth. */
+export function generateDemo(options: DemoOptions): DemoResult {
+  const started = performance.now();
+  const seed = (options.seed ?? 1) >>> 0;
+  const scale = options.scale ?? 'small';
+  const profile = SCALES[scale];
+  const world = buildWorld(new Prng(seed), profile);
+  const plan = planCampaign(world, new Prng(seed ^ 0x5eed1e55));
+  const background = new BackgroundActivity(world, new Prng(seed ^ 0x0bac6a0d), profile.intensity);
+
+  // Malicious events by host, in time order, and which stage each belongs to.
+  const byHost = new Map<string, EventSpec[]>();
+  const stageOf = new Map<EventSpec, number>();
+  plan.stages.forEach((stage, index) => {
+    for (const { host, spec } of stage.events) {
+      const list = byHost.get(host.fqdn) ?? [];
+      list.push(spec);
+      byHost.set(host.fqdn, list);
+      stageOf.set(spec, index);
+    }
+  });
+  for (const list of byHost.values()) list.sort((a, b) => timeOf(a) - timeOf(b));
+  const stageRecords: TruthRecord[][] = plan.stages.map(() => []);
+
+  rmSync(options.out, { recursive: true, force: true });
+  mkdirSync(options.out, { recursive: true });
+  const files: string[] = [];
+  let records = 0;
+  const hosts = world.tenants.flatMap((t) => t.hosts);
+  let hostsDone = 0;
+  for (const tenant of world.tenants) {
+    for (const host of tenant.hosts) {
+      const dir = join(options.out, tenant.id, host.name);
+      mkdirSync(dir, { recursive: true });
+      records += writeHost(
+        host,
+        dir,
+        world,
+        background,
+        byHost.get(host.fqdn) ?? [],
+        (spec, path, recordId) => {
+          const index = stageOf.get(spec);
+          if (index !== undefined) stageRecords[index].push({ file: relative(options.out, path), recordId });
+        },
+        files,
+      );
+      options.onProgress?.(records, ++hostsDone, hosts.length);
+    }
+  }
+
+  const truth = buildTruth(world, plan, stageRecords, seed, scale, records);
+  const truthPath = join(options.out, 'truth.json');
+  writeFileSync(truthPath, JSON.stringify(truth, null, 2) + '\n');
+  const iocsPath = join(options.out, 'demo-iocs.csv');
+  writeFileSync(iocsPath, demoIndicators(plan));
+  return { files, truth, truthPath, iocsPath, records, elapsedMs: performance.now() - started };
+}
+
+// One host: day by day, background plus that day's malicious events, sorted, into per-channel writers.
+function writeHost(
+  host: DemoHost,
+  dir: string,
+  world: DemoWorld,
+  background: BackgroundActivity,
+  malicious: EventSpec[],
+  onWritten: (spec: EventSpec, path: string, recordId: number) => void,
+  files: string[],
+): number {
+  const writers = new Map<string, EvtxFileWriter>();
+  const writerFor = (channel: string): EvtxFileWriter => {
+    let writer = writers.get(channel);
+    if (!writer) {
+      writer = new EvtxFileWriter(join(dir, channelFileName(channel)));
+      writers.set(channel, writer);
+      files.push(writer.path);
+    }
+    return writer;
+  };
+  let written = 0;
+  let next = 0;
+  const day: EventSpec[] = [];
+  try {
+    for (let d = 0; d < world.days; d++) {
+      const dayStart = world.start + d * DAY;
+      day.length = 0;
+      background.day(host, dayStart, d, day);
+      const dayEnd = dayStart + DAY;
+      while (next < malicious.length && timeOf(malicious[next]) < dayEnd) day.push(malicious[next++]);
+      day.sort((a, b) => timeOf(a) - timeOf(b));
+      for (const spec of day) {
+        const writer = writerFor(spec.channel);
+        const recordId = writer.add(spec);
+        onWritten(spec, writer.path, recordId);
+        written++;
+      }
+    }
+    // Anything planned past the period still lands, at the end of the host's timeline.
+    for (; next < malicious.length; next++) {
+      const writer = writerFor(malicious[next].channel);
+      onWritten(malicious[next], writer.path, writer.add(malicious[next]));
+      written++;
+    }
+  } finally {
+    for (const writer of writers.values()) writer.close();
+  }
+  return written;
+}
+
+function buildTruth(
+  world: DemoWorld,
+  plan: CampaignPlan,
+  stageRecords: TruthRecord[][],
+  seed: number,
+  scale: string,
+  records: number,
+): DemoTruth {
+  const hostName = new Map(world.tenants.flatMap((t) => t.hosts.map((h) => [h.fqdn, h.name] as const)));
+  const stages: TruthStage[] = plan.stages.map((s, i) => {
+    const times = s.events.map((e) => timeOf(e.spec));
+    return {
+      id: s.id,
+      name: s.name,
+      row: s.row,
+      techniques: s.techniques,
+      tenant: s.tenantId,
+      hosts: [...new Set(s.events.map((e) => hostName.get(e.host.fqdn) ?? e.host.name))],
+      firstTime: new Date(Math.min(...times)).toISOString(),
+      lastTime: new Date(Math.max(...times)).toISOString(),
+      records: stageRecords[i],
+    };
+  });
+  const compromised = new Set(plan.hopOrder);
+  const tenants: TruthTenant[] = world.tenants.map((t) => {
+    const tenantHosts = new Set(t.hosts.map((h) => h.fqdn));
+    const touched = new Set<string>();
+    const stageIds = new Set<string>();
+    for (const s of plan.stages)
+      for (const e of s.events)
+        if (tenantHosts.has(e.host.fqdn)) {
+          touched.add(e.host.name);
+          stageIds.add(s.id);
+        }
+    return {
+      id: t.id,
+      name: t.name,
+      kind: t.kind,
+      country: t.country,
+      domain: t.netbios,
+      compromised: compromised.has(t.id),
+      hosts: t.hosts.map((h) => ({ name: h.name, role: h.role, ip: h.ip })),
+      compromisedHosts: [...touched].sort(),
+      compromisedAccounts: plan.compromisedAccounts.filter((a) => a.startsWith(`${t.netbios}\\`)),
+      stages: [...stageIds],
+    };
+  });
+  return {
+    seed,
+    scale,
+    start: new Date(world.start).toISOString(),
+    end: new Date(world.start + world.days * DAY).toISOString(),
+    records,
+    maliciousRecords: stageRecords.reduce((n, r) => n + r.length, 0),
+    hopOrder: plan.hopOrder,
+    cleanTenants: world.tenants.filter((t) => !compromised.has(t.id)).map((t) => t.id),
+    compromisedAccounts: plan.compromisedAccounts,
+    attacker: { sourceIp: plan.attackerIp, c2Domain: plan.c2Domain, c2Ip: plan.c2Ip },
+    tenants,
+    stages,
+  };
+}
+
+function demoIndicators(plan: CampaignPlan): string {
+  const rows = [
+    'type,value,description,source',
+    `domain,${plan.c2Domain},Demo C2 domain (fictitious),dwell demo`,
+    `ip,${plan.c2Ip},Demo C2 and SCP exfiltration address (fictitious),dwell demo`,
+    `md5,be53764063bb1d054d78f2bf08fb90f3,Ecipekac loader jli.dll (A41APT),https://securelist.com/apt10-sophisticated-multi-layered-loader-ecipekac-discovered-in-a41apt-campaign/101519/`,
+    'file_name,Pd.exe,Repacked Mimikatz (APT10),https://go.recordedfuture.com/hubfs/reports/cta-2019-0206.pdf',
+    'file_name,psexe.exe,Renamed PsExec (Cloud Hopper),https://web.archive.org/web/20180725233601/https://www.pwc.co.uk/cyber-security/pdf/cloud-hopper-annex-b-final.pdf',
+  ];
+  return rows.join('\n') + '\n';
+}

@@ -87,6 +87,18 @@ test('flattenSummary lists scalars and flat objects, tolerates anything else', (
     ['byLevel', 'high=1, low=2'],
     ['nested', '[unprintable]'],
   ]);
+  assert.deepEqual(
+    flattenSummary({
+      topRules: [{ id: 'x', title: 'Rule A', level: 'high', hits: 3 }],
+      damagedFiles: [{ file: 'a.evtx', reason: 'cut' }],
+      tenants: [],
+    }),
+    [
+      ['topRules', 'Rule A (3)'],
+      ['damagedFiles', 'a.evtx \u00b7 cut'],
+      ['tenants', 'none'],
+    ],
+  );
   assert.deepEqual(flattenSummary(undefined), []);
   assert.deepEqual(flattenSummary('text'), []);
 });

@@ -172,6 +172,8 @@ export function flattenSummary(summary: unknown): [string, string][] {
       text = Object.entries(value)
         .map(([k, v]) => `${k}=${String(v)}`)
         .join(', ');
+    } else if (Array.isArray(value) && value.every(isFlat)) {
+      text = value.length ? value.slice(0, 50).map(describeItem).join('; ') : 'none';
     } else {
       try {
         text = JSON.stringify(value);
@@ -182,4 +184,22 @@ export function flattenSummary(summary: unknown): [string, string][] {
     out.push([cap(key, 200), cap(text, 2_000)]);
   }
   return out;
+}
+
+const LABEL_KEYS = ['title', 'name', 'host', 'tenant', 'tactic', 'file', 'path'];
+
+function isFlat(v: unknown): boolean {
+  return (
+    v === null || typeof v !== 'object' || Object.values(v).every((x) => x === null || typeof x !== 'object')
+  );
+}
+
+/** One list item of the summary: `label (count)` for {title/host/...: label, n: count}, else its values. */
+function describeItem(item: unknown): string {
+  if (item === null || typeof item !== 'object') return String(item);
+  const entries = Object.entries(item as Record<string, unknown>);
+  const label = entries.find(([k, v]) => LABEL_KEYS.includes(k) && typeof v === 'string');
+  const count = entries.find(([, v]) => typeof v === 'number');
+  if (label && count) return `${String(label[1])} (${String(count[1])})`;
+  return entries.map(([, v]) => String(v)).join(' \u00b7 ');
 }

@@ -235,7 +235,7 @@ export const REPORT_SCRIPT = String.raw`
     }
     for (var b = 0; b < intr.accounts.length; b++) if (!(intr.accounts[b] in accountTargets)) { accountTargets[intr.accounts[b]] = {}; accounts.push(intr.accounts[b]); }
     var shownAccounts = accounts.slice(0, 14);
-    var colW = 210, rowH = 58, top = 44;
+    var colW = 210, rowH = 58, top = intr.crossTenant.length ? 64 : 44;
     var maxRows = Math.max(shownAccounts.length * 0.7, 1);
     for (var c = 0; c < cols.length; c++) maxRows = Math.max(maxRows, cols[c].hosts.length);
     var width = Math.max(400, (cols.length + (shownAccounts.length ? 1 : 0)) * colW + (shownAccounts.length ? 120 : 20));
@@ -246,6 +246,8 @@ export const REPORT_SCRIPT = String.raw`
     var defs = add(s, svg('defs', {}));
     var marker = add(defs, svg('marker', { id: 'garr' + n, viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto' }));
     add(marker, svg('path', { d: 'M0,0 L10,5 L0,10 z', fill: '#2457a6' }));
+    var xmarker = add(defs, svg('marker', { id: 'xarr' + n, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 6, markerHeight: 6, orient: 'auto' }));
+    add(xmarker, svg('path', { d: 'M0,0 L10,5 L0,10 z', fill: '#c92a2a' }));
     var pos = {};
     for (var ci = 0; ci < cols.length; ci++) {
       var cx = 20 + ci * colW + colW / 2 - 10;
@@ -253,6 +255,20 @@ export const REPORT_SCRIPT = String.raw`
       add(s, svg('rect', { x: 20 + ci * colW, y: 6, width: colW - 20, height: height - 12, rx: 8, fill: color, 'fill-opacity': 0.06, stroke: color, 'stroke-opacity': 0.4 }));
       add(s, tip(svgText(cx, 24, short(cols[ci].tenant || '(no tenant)', 28), 'middle'), 'tenant: ' + (cols[ci].tenant || '(none)')));
       for (var hi = 0; hi < cols[ci].hosts.length; hi++) pos[cols[ci].hosts[hi].name] = { x: cx, y: top + hi * rowH + 14, host: cols[ci].hosts[hi] };
+    }
+    // Cross-tenant hops: one red arrow per (from, to) tenant pair, between the column headers.
+    var hops = {};
+    for (var xi = 0; xi < intr.crossTenant.length; xi++) {
+      var link = intr.crossTenant[xi];
+      if (!(link.fromTenant in colOf) || !(link.toTenant in colOf) || link.fromTenant === link.toTenant) continue;
+      var hk = colOf[link.fromTenant] + '>' + colOf[link.toTenant];
+      (hops[hk] = hops[hk] || []).push(link.firstSeenTo + ' ' + link.fromTenant + ' \u2192 ' + link.toTenant + ' via ' + link.via + ': ' + link.value);
+    }
+    for (var hkey in hops) {
+      var ends = hkey.split('>'), fx = 20 + Number(ends[0]) * colW + colW / 2 - 10, tx = 20 + Number(ends[1]) * colW + colW / 2 - 10;
+      var dir = tx > fx ? 1 : -1;
+      var hp = svg('path', { d: 'M' + (fx + dir * 30) + ',40 L' + (tx - dir * 30) + ',40', 'class': 'xt', 'marker-end': 'url(#xarr' + n + ')' });
+      add(s, tip(hp, 'cross-tenant: ' + hops[hkey].slice(0, 10).join('; ') + (hops[hkey].length > 10 ? '; +' + (hops[hkey].length - 10) + ' more' : '')));
     }
     var accX = 20 + cols.length * colW + colW / 2 - 10, accPos = {};
     for (var ai = 0; ai < shownAccounts.length; ai++) accPos[shownAccounts[ai]] = { x: accX, y: top + ai * rowH * 0.7 + 10 };
@@ -285,6 +301,14 @@ export const REPORT_SCRIPT = String.raw`
     }
     if (shownAccounts.length) add(s, svgText(accX, 24, accounts.length > shownAccounts.length ? 'accounts (' + shownAccounts.length + ' of ' + accounts.length + ')' : 'accounts', 'middle'));
     add(add(parent, el('div', 'chart')), s);
+    var legend = add(parent, el('div', 'legend muted'));
+    [['domain controller', 'domain_controller'], ['file server', 'file_server'], ['jump host', 'jump_host'], ['server', 'server'], ['workstation', 'workstation'], ['unknown role', 'unknown']].forEach(function (r) {
+      var dot = add(legend, el('span', 'dot'));
+      dot.style.background = ROLE_COLOR[r[1]];
+      add(legend, document.createTextNode(r[0] + '  '));
+    });
+    add(legend, el('span', null, '\u2014 lateral movement  \u2010\u2010 account used  '));
+    add(legend, el('span', 'xt-label', '\u2010\u2010\u25b6 cross-tenant hop'));
   }
 
   function evidenceList(parent, items) {

@@ -60,5 +60,8 @@ table.det td.fields .fk { color:var(--muted); }
 .lvl { display:inline-block; padding:0 6px; border-radius:8px; color:#fff; font-size:11px; }
 .lvl-informational { background:var(--info); } .lvl-low { background:var(--low); } .lvl-medium { background:var(--medium); color:#222; }
 .lvl-high { background:var(--high); } .lvl-critical { background:var(--critical); }
+.legend { font-size:12px; margin:-2px 0 8px; }
+.legend .dot { display:inline-block; width:10px; height:10px; border-radius:50%; margin:0 4px 0 8px; vertical-align:middle; }
+.legend .xt-label { color:#c92a2a; }
 .empty { padding:16px; background:var(--card); border:1px dashed var(--line); border-radius:8px; color:var(--muted); }
 `;

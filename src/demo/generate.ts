@@ -13,7 +13,7 @@ import type { DemoTruth, TruthRecord, TruthStage, TruthTenant } from './truth.js
 const DAY = 86_400_000;
 
 export interface DemoOptions {
-  /** Folder to write into; a previous demo's files there are replaced. */
+  /** Folder to write into; a previous demo's logs there are replaced. */
   out: string;
   seed?: number;
   scale?: DemoScale;
@@ -24,6 +24,8 @@ export interface DemoOptions {
 export interface DemoResult {
   /** EVTX files written, absolute paths. */
   files: string[];
+  /** The folder holding the logs: one folder per tenant, then per host (`logs/<tenant>/<host>/<channel>.evtx`). */
+  logsDir: string;
   truth: DemoTruth;
   truthPath: string;
   /** A CSV of the demo's own indicators (for `dwell hunt --iocs`). */
@@ -65,15 +67,17 @@ export function generateDemo(options: DemoOptions): DemoResult {
   for (const list of byHost.values()) list.sort((a, b) => timeOf(a) - timeOf(b));
   const stageRecords: TruthRecord[][] = plan.stages.map(() => []);
 
-  rmSync(options.out, { recursive: true, force: true });
-  mkdirSync(options.out, { recursive: true });
+  // Logs go under logs/ so a hunt of that folder sees only logs (truth.json and IOCs sit beside it).
+  const logsDir = join(options.out, 'logs');
+  rmSync(logsDir, { recursive: true, force: true });
+  mkdirSync(logsDir, { recursive: true });
   const files: string[] = [];
   let records = 0;
   const hosts = world.tenants.flatMap((t) => t.hosts);
   let hostsDone = 0;
   for (const tenant of world.tenants) {
     for (const host of tenant.hosts) {
-      const dir = join(options.out, tenant.id, host.name);
+      const dir = join(logsDir, tenant.id, host.name);
       mkdirSync(dir, { recursive: true });
       records += writeHost(
         host,
@@ -96,7 +100,7 @@ export function generateDemo(options: DemoOptions): DemoResult {
   writeFileSync(truthPath, JSON.stringify(truth, null, 2) + '\n');
   const iocsPath = join(options.out, 'demo-iocs.csv');
   writeFileSync(iocsPath, demoIndicators(plan));
-  return { files, truth, truthPath, iocsPath, records, elapsedMs: performance.now() - started };
+  return { files, logsDir, truth, truthPath, iocsPath, records, elapsedMs: performance.now() - started };
 }
 
 // One host: day by day, background plus that day's malicious events, sorted, into per-channel writers.

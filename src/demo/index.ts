@@ -3,3 +3,4 @@
 export { generateDemo, channelFileName, type DemoOptions, type DemoResult } from './generate.js';
 export { SCALES, type DemoScale } from './tenants.js';
 export type { DemoTruth, TruthStage, TruthTenant, TruthRecord } from './truth.js';
+export { scoreDemo, type DemoScore, type StageScore } from './score.js';

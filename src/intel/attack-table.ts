@@ -39,10 +39,14 @@ export function loadAttackTable(path?: string): AttackTable {
   } catch (err) {
     throw new Error(`${file}: cannot read ATT&CK table: ${(err as Error).message}`);
   }
-  const table =
-    (parsed as { format?: unknown })?.format === ATTACK_TABLE_FORMAT
-      ? (parsed as AttackTable)
-      : buildAttackTable(parsed, { file: basename(file), commit: readSourceCommit(file) });
+  let table: AttackTable;
+  if ((parsed as { format?: unknown })?.format === ATTACK_TABLE_FORMAT) {
+    const t = parsed as AttackTable;
+    if (!Array.isArray(t.tactics) || !Array.isArray(t.techniques) || !Array.isArray(t.groups)) {
+      throw new Error(`${file}: ATT&CK table lacks its tactics, techniques or groups`);
+    }
+    table = t;
+  } else table = buildAttackTable(parsed, { file: basename(file), commit: readSourceCommit(file) });
   cache.set(file, table);
   return table;
 }

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildAttackTable, indexOf, loadAttackTable, shippedAttackTablePath } from '../../src/intel/index.js';
 import { corpusPath, corpusSkip } from '../helpers/corpus.js';
-import { statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const ref = (id: string) => [{ source_name: 'mitre-attack', external_id: id }];
 
@@ -115,8 +117,25 @@ test('the shipped table loads offline, is compact, and holds menuPass', () => {
   assert.equal(loadAttackTable(), table, 'loads are memoised');
 });
 
-test('loadAttackTable names the file it cannot read', () => {
+test('loadAttackTable names the file it cannot read or understand', () => {
   assert.throws(() => loadAttackTable('/nonexistent/attack.json'), /nonexistent\/attack\.json: cannot read/);
+  const dir = mkdtempSync(join(tmpdir(), 'dwell-attack-'));
+  try {
+    const broken = join(dir, 'broken.json');
+    writeFileSync(broken, JSON.stringify({ format: 'dwell-attack-table/1', tactics: [] }));
+    assert.throws(() => loadAttackTable(broken), /broken\.json: ATT&CK table lacks/);
+    const notJson = join(dir, 'not.json');
+    writeFileSync(notJson, '{"objects": [');
+    assert.throws(() => loadAttackTable(notJson), /not\.json: cannot read ATT&CK table/);
+    const bundle = join(dir, 'bundle.json');
+    writeFileSync(bundle, JSON.stringify(miniBundle()));
+    assert.deepEqual(
+      loadAttackTable(bundle).groups.map((g) => g.id),
+      ['G9001'],
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('a STIX bundle path builds the same table as the shipped one', { skip: corpusSkip }, () => {

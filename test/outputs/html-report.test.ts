@@ -102,3 +102,34 @@ test('flattenSummary lists scalars and flat objects, tolerates anything else', (
   assert.deepEqual(flattenSummary(undefined), []);
   assert.deepEqual(flattenSummary('text'), []);
 });
+
+test('property: any string survives the JSON embedding intact and inert', () => {
+  let seed = 12345;
+  const next = () => (seed = (seed * 1103515245 + 12345) >>> 0);
+  const alphabet = [
+    '<',
+    '>',
+    '&',
+    '"',
+    "'",
+    '/',
+    '\\',
+    '\u2028',
+    '\u2029',
+    '\u0000',
+    '\ud83d',
+    '\ude00',
+    'a',
+    ' ',
+    '\n',
+  ];
+  for (let i = 0; i < 2000; i++) {
+    let s = '';
+    const len = next() % 40;
+    for (let j = 0; j < len; j++)
+      s += next() % 3 ? alphabet[next() % alphabet.length] : String.fromCharCode(next() % 0x10000);
+    const text = jsonForScript({ s });
+    assert.doesNotMatch(text, /[<>&\u2028\u2029]/);
+    assert.equal(JSON.parse(text).s, s);
+  }
+});

@@ -2,9 +2,11 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT, type CliContext, type RegisterCommand } from './context.js';
 import { registerDump } from './commands/dump.js';
+import { registerHunt } from './commands/hunt.js';
+import { registerDemo } from './commands/demo.js';
 
 // Subcommands are registered here, one line each.
-const COMMANDS: RegisterCommand[] = [registerDump];
+const COMMANDS: RegisterCommand[] = [registerDump, registerHunt, registerDemo];
 
 /** Runs the CLI on argv and resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {

@@ -22,11 +22,35 @@ export function hash53(s: string): number {
   return b * 0x100000000 + a;
 }
 
-/** The identity of a record: host, channel, record id, time, plus a hash of all its field values. */
+// System fields are already in the key or differ between export formats of the same event (an EVTX record
+// and its JSON export), so only event data is hashed.
+const SYSTEM_FIELDS = new Set([
+  'EventID',
+  'Version',
+  'Level',
+  'Task',
+  'Opcode',
+  'Keywords',
+  'EventRecordID',
+  'Channel',
+  'Computer',
+  'Provider_Name',
+  'Provider_Guid',
+  'EventSourceName',
+  'TimeCreated',
+  'ProcessID',
+  'ThreadID',
+  'UserID',
+  'ActivityID',
+  'RelatedActivityID',
+]);
+
+/** The identity of a record: host, channel, record id, time, plus a hash of its event data. */
 export function recordKey(record: EventRecord): string {
   let h1 = FNV_OFFSET;
   let h2 = 0x9747b28c;
   for (const [name, value] of record.fields()) {
+    if (SYSTEM_FIELDS.has(name)) continue;
     const text = fieldText(value) ?? '';
     h1 = fnv(fnv(h1, name), text);
     h2 = fnv(fnv(h2, text), name);

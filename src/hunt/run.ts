@@ -112,7 +112,7 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
     for (const w of r.warnings) {
       // Records carved from slack space are a finding about the file, not damage.
       if (RECOVERY_NOTE.test(w.reason)) {
-        if (warnings.length < MAX_WARNINGS) warnings.push({ kind: 'input', ...w });
+        if (warnings.length < MAX_WARNINGS) warnings.push({ ...w, kind: 'note' });
       } else note(w.file, w.reason, false, { record: w.record, line: w.line, offset: w.offset });
     }
     if (r.unreadable && r.records === 0 && !job.chunks) {

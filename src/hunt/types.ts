@@ -74,6 +74,7 @@ export interface HuntResult {
 
 /** A warning from reading inputs or loading rules. */
 export interface HuntWarning extends Partial<SourceWarning> {
-  readonly kind: 'input' | 'rule' | 'output';
+  /** input: a file or record could not be read; rule: a rule problem; note: worth knowing (records recovered). */
+  readonly kind: 'input' | 'rule' | 'note';
   readonly reason: string;
 }

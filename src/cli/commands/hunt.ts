@@ -1,0 +1,207 @@
+// `dwell hunt <paths...>`: parses options and calls runHunt; prints the summary and sets the exit code.
+import { InvalidArgumentError, Option } from 'commander';
+import { LEVELS, type Level } from '../../engine/types.js';
+import { runHunt, type HuntOptions, type HuntResult } from '../../hunt/index.js';
+import { formatSummary } from '../../outputs/summary.js';
+import { EXIT, type CliContext, type RegisterCommand } from '../context.js';
+
+function parseLevel(value: string): Level {
+  const v = value.toLowerCase();
+  if ((LEVELS as readonly string[]).includes(v)) return v as Level;
+  throw new InvalidArgumentError(`expected one of ${LEVELS.join(', ')}`);
+}
+
+function parseWorkers(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 64)
+    throw new InvalidArgumentError('expected a number of threads (0-64)');
+  return n;
+}
+
+/** Repeatable option; also splits comma-separated lists. */
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [
+    ...(previous ?? []),
+    ...value
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean),
+  ];
+}
+
+/** Repeatable option taking paths (no comma splitting). */
+function collectPaths(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+interface HuntFlags {
+  sigma?: string[];
+  dwellRules: boolean;
+  minLevel?: Level;
+  status?: string[];
+  includeId?: string[];
+  excludeId?: string[];
+  includeTag?: string[];
+  excludeTag?: string[];
+  includePath?: string[];
+  excludePath?: string[];
+  mute?: string[];
+  tenantMap?: string;
+  tenantFromDir?: boolean;
+  iocs?: string[];
+  workers?: number;
+  csv?: string;
+  jsonl?: string;
+  navigator?: string;
+  intrusions?: string;
+  report?: string;
+  stix?: string;
+  ruleStats?: string;
+  mapping?: string[];
+  failOn?: Level;
+  json?: boolean;
+  quiet?: boolean;
+  warnings: string;
+}
+
+/** Maps CLI flags 1:1 onto HuntOptions. */
+export function huntOptionsFromFlags(
+  paths: string[],
+  f: HuntFlags,
+  progress?: NodeJS.WritableStream,
+): HuntOptions {
+  return {
+    paths,
+    sigma: f.sigma,
+    noDwellRules: f.dwellRules === false,
+    minLevel: f.minLevel,
+    status: f.status,
+    includeIds: f.includeId,
+    excludeIds: f.excludeId,
+    includeTags: f.includeTag,
+    excludeTags: f.excludeTag,
+    includePaths: f.includePath,
+    excludePaths: f.excludePath,
+    mute: f.mute,
+    tenantMap: f.tenantMap,
+    tenantFromDir: f.tenantFromDir,
+    iocs: f.iocs,
+    workers: f.workers,
+    csv: f.csv,
+    jsonl: f.jsonl,
+    navigator: f.navigator,
+    intrusions: f.intrusions,
+    report: f.report,
+    stix: f.stix,
+    ruleStats: f.ruleStats,
+    mappingFiles: f.mapping,
+    keepDetections: false,
+    quiet: f.quiet === true || f.json === true,
+    progressStream: progress,
+  };
+}
+
+/** The exit code a finished hunt deserves. */
+export function huntExitCode(result: HuntResult, failOn?: Level): number {
+  const s = result.summary;
+  if (s.filesRead === 0 && s.records === 0) return EXIT.UNREADABLE;
+  if (failOn) {
+    const min = LEVELS.indexOf(failOn);
+    for (const level of LEVELS.slice(min)) if (s.byLevel[level] > 0) return EXIT.FINDINGS;
+  }
+  return EXIT.OK;
+}
+
+function describeWarning(w: HuntResult['warnings'][number]): string {
+  const where = [
+    w.file,
+    w.record !== undefined ? `record ${w.record}` : '',
+    w.line !== undefined ? `line ${w.line}` : '',
+    w.offset !== undefined ? `offset ${w.offset}` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  return `${w.kind}: ${where ? where + ': ' : ''}${w.reason}`;
+}
+
+/** Runs the hunt for the CLI. */
+async function huntCommand(paths: string[], flags: HuntFlags, ctx: CliContext): Promise<void> {
+  let result: HuntResult;
+  try {
+    result = await runHunt(huntOptionsFromFlags(paths, flags, ctx.stderr));
+  } catch (err) {
+    ctx.stderr.write(`dwell hunt: ${err instanceof Error ? err.message : String(err)}\n`);
+    ctx.setExit(EXIT.USAGE);
+    return;
+  }
+  const maxWarnings = flags.warnings === 'all' ? Infinity : Number(flags.warnings) || 0;
+  const shown = result.warnings.filter((w) => w.kind === 'input' || flags.warnings === 'all');
+  if (!flags.json) {
+    for (const w of shown.slice(0, maxWarnings)) ctx.stderr.write(`dwell hunt: ${describeWarning(w)}\n`);
+    if (shown.length > maxWarnings)
+      ctx.stderr.write(
+        `dwell hunt: ${shown.length - maxWarnings} more warnings (--warnings all to list them)\n`,
+      );
+  }
+  if (flags.json) {
+    ctx.stdout.write(JSON.stringify({ ...result.summary, outputs: result.outputs }, null, 2) + '\n');
+  } else {
+    const tty = (ctx.stdout as NodeJS.WriteStream).isTTY === true;
+    const color = tty && !process.env.NO_COLOR;
+    ctx.stdout.write(formatSummary(result.summary, { color }));
+    if (result.outputs.length) ctx.stdout.write(`Wrote ${result.outputs.join(', ')}\n`);
+  }
+  ctx.setExit(huntExitCode(result, flags.failOn));
+}
+
+/** Registers `dwell hunt`. */
+export const registerHunt: RegisterCommand = (program, ctx) => {
+  program
+    .command('hunt')
+    .description(
+      "hunt EVTX/JSON/JSONL/XML logs (files or folders, gzip too) with Dwell's rules and any Sigma rules",
+    )
+    .argument('<paths...>', 'files and folders to hunt (folders recursively)')
+    .option('--sigma <path>', 'extra Sigma rules folder or file (repeatable)', collectPaths)
+    .option('--no-dwell-rules', "do not load Dwell's own rules")
+    .option('--min-level <level>', `drop rules below this level (${LEVELS.join(', ')})`, parseLevel)
+    .option('--status <list>', 'only rules with these statuses (comma-separated, repeatable)', collect)
+    .option('--include-id <ids>', 'only these rule ids (repeatable)', collect)
+    .option('--exclude-id <ids>', 'skip these rule ids (repeatable)', collect)
+    .option('--include-tag <tags>', 'only rules with these tags, e.g. attack.t1003 (repeatable)', collect)
+    .option('--exclude-tag <tags>', 'skip rules with these tags (repeatable)', collect)
+    .option('--include-path <text>', 'only rules whose file path contains this (repeatable)', collectPaths)
+    .option('--exclude-path <text>', 'skip rules whose file path contains this (repeatable)', collectPaths)
+    .option(
+      '--mute <file>',
+      'file listing noisy rule ids or titles to mute, one per line (repeatable)',
+      collectPaths,
+    )
+    .option('--mapping <file>', 'extra logsource mapping YAML (repeatable)', collectPaths)
+    .option('--tenant-map <file>', 'YAML or CSV mapping path glob → tenant')
+    .option('--tenant-from-dir', 'tenant = first folder level under each given path')
+    .option(
+      '--iocs <file>',
+      'indicator file: CSV type,value,description,source or a STIX 2.1 bundle (repeatable)',
+      collectPaths,
+    )
+    .option('--workers <n>', 'worker threads (0 or 1: none; default: CPU count)', parseWorkers)
+    .option('--csv <file>', 'write the CSV timeline (Excel / Timeline Explorer)')
+    .option('--jsonl <file>', 'write JSON lines for Timesketch')
+    .option('--navigator <file>', 'write an ATT&CK Navigator layer of the techniques seen')
+    .option('--intrusions <file>', 'write the correlated intrusions as JSON')
+    .option('--report <file>', 'write the self-contained HTML report')
+    .option('--stix <file>', 'write a STIX 2.1 bundle of detections and intrusions')
+    .option('--rule-stats <file>', 'write per-rule hits and time spent (CSV if *.csv, else JSON)')
+    .addOption(
+      new Option('--fail-on <level>', 'exit 1 when a detection at or above this level is found').argParser(
+        parseLevel,
+      ),
+    )
+    .option('--json', 'print the summary as JSON')
+    .option('--warnings <n>', 'input warnings to print, or "all"', '20')
+    .option('-q, --quiet', 'no progress bar')
+    .action(async (paths: string[], flags: HuntFlags) => {
+      await huntCommand(paths, flags, ctx);
+    });
+};

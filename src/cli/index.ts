@@ -4,9 +4,10 @@ import { EXIT, type CliContext, type RegisterCommand } from './context.js';
 import { registerDump } from './commands/dump.js';
 import { registerHunt } from './commands/hunt.js';
 import { registerDemo } from './commands/demo.js';
+import { registerInfo } from './commands/info.js';
 
 // Subcommands are registered here, one line each.
-const COMMANDS: RegisterCommand[] = [registerDump, registerHunt, registerDemo];
+const COMMANDS: RegisterCommand[] = [registerDump, registerHunt, registerDemo, registerInfo];
 
 /** Runs the CLI on argv and resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {

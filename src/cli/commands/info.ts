@@ -1,0 +1,115 @@
+// `dwell info <file...>`: what an EVTX file holds — header, chunks, records, recovered records, damage.
+import { readEvtxFile, type EvtxFileHeader, type EvtxWarning } from '../../evtx/index.js';
+import { EXIT, type CliContext, type RegisterCommand } from '../context.js';
+
+/** The facts `dwell info` prints for one file (also its --json output). */
+export interface EvtxInfo {
+  file: string;
+  size: number;
+  header: EvtxFileHeader | null;
+  chunks: number;
+  damagedChunks: number;
+  records: number;
+  recovered: number;
+  skipped: number;
+  firstRecordId: number | null;
+  lastRecordId: number | null;
+  firstTime: string | null;
+  lastTime: string | null;
+  warnings: EvtxWarning[];
+}
+
+/** Reads a whole file once and gathers its EvtxInfo (never throws: problems become warnings). */
+export function evtxInfo(file: string): EvtxInfo {
+  const reader = readEvtxFile(file);
+  let firstId = Infinity;
+  let lastId = -Infinity;
+  let firstTime = Infinity;
+  let lastTime = -Infinity;
+  for (const record of reader) {
+    const id = record.recordId;
+    if (id < firstId) firstId = id;
+    if (id > lastId) lastId = id;
+    const t = record.timestamp;
+    if (t < firstTime) firstTime = t;
+    if (t > lastTime) lastTime = t;
+  }
+  const stats = reader.stats;
+  const iso = (t: number): string | null =>
+    Number.isFinite(t) && Math.abs(t) <= 8.64e15 ? new Date(t).toISOString() : null;
+  return {
+    file,
+    size: stats.fileSize,
+    header: stats.header,
+    chunks: stats.chunks,
+    damagedChunks: stats.damagedChunks,
+    records: stats.records,
+    recovered: stats.recovered,
+    skipped: stats.skipped,
+    firstRecordId: Number.isFinite(firstId) ? firstId : null,
+    lastRecordId: Number.isFinite(lastId) ? lastId : null,
+    firstTime: iso(firstTime),
+    lastTime: iso(lastTime),
+    warnings: reader.warnings,
+  };
+}
+
+const yesNo = (b: boolean): string => (b ? 'yes' : 'no');
+
+/** The human-readable report for one file; at most `maxWarnings` warnings are listed. */
+export function formatInfo(info: EvtxInfo, maxWarnings = 20): string {
+  const lines = [`${info.file}`, `  size            ${info.size.toLocaleString('en-US')} bytes`];
+  const h = info.header;
+  if (h) {
+    lines.push(
+      `  version         ${h.majorVersion}.${h.minorVersion}`,
+      `  header          ${h.chunkCount} chunks, next record id ${h.nextRecordId}, ` +
+        `dirty ${yesNo(h.dirty)}, full ${yesNo(h.full)}, CRC ${h.checksumOk ? 'ok' : 'MISMATCH'}`,
+    );
+  } else {
+    lines.push('  header          missing or unreadable');
+  }
+  lines.push(
+    `  chunks          ${info.chunks} (${info.damagedChunks} damaged)`,
+    `  records         ${info.records.toLocaleString('en-US')}`,
+    `  recovered       ${info.recovered.toLocaleString('en-US')} (carved from slack space or damaged chunks)`,
+  );
+  if (info.skipped > 0) lines.push(`  skipped         ${info.skipped} (framed but undecodable)`);
+  if (info.firstRecordId !== null)
+    lines.push(`  record ids      ${info.firstRecordId} .. ${info.lastRecordId}`);
+  if (info.firstTime !== null) lines.push(`  time range      ${info.firstTime} .. ${info.lastTime}`);
+  lines.push(`  warnings        ${info.warnings.length}`);
+  for (const w of info.warnings.slice(0, maxWarnings)) {
+    lines.push(`    ${w.chunk >= 0 ? `chunk ${w.chunk}` : 'header'} @ offset ${w.offset}: ${w.reason}`);
+  }
+  if (info.warnings.length > maxWarnings)
+    lines.push(`    ... and ${info.warnings.length - maxWarnings} more (see --json)`);
+  return lines.join('\n') + '\n';
+}
+
+/** A file that could not be opened, or holds neither an EVTX header nor any record. */
+function unreadable(info: EvtxInfo): boolean {
+  return info.header === null && info.records === 0 && info.recovered === 0;
+}
+
+/** Registers `dwell info`. */
+export const registerInfo: RegisterCommand = (program, ctx: CliContext) => {
+  program
+    .command('info')
+    .description(
+      'show an EVTX file: header (version, dirty/full flags, CRC), chunks, records, recovered records, damage',
+    )
+    .argument('<files...>', 'EVTX files')
+    .option('--json', 'machine-readable output: one JSON object per file (an array when several)')
+    .option('--max-warnings <n>', 'warnings listed per file in the text output', (v) => Number(v), 20)
+    .action((files: string[], opts: { json?: boolean; maxWarnings: number }) => {
+      const infos = files.map((file) => evtxInfo(file));
+      if (opts.json) {
+        const out = infos.length === 1 ? infos[0] : infos;
+        ctx.stdout.write(JSON.stringify(out, null, 2) + '\n');
+      } else {
+        ctx.stdout.write(infos.map((i) => formatInfo(i, opts.maxWarnings)).join('\n'));
+      }
+      if (infos.some(unreadable)) ctx.setExit(EXIT.UNREADABLE);
+    });
+};

@@ -40,6 +40,32 @@ function bufferSource(data: Buffer): ByteSource {
   };
 }
 
+function inRanges(ranges: number[], id: number): boolean {
+  for (let i = 0; i < ranges.length; i += 2) if (id >= ranges[i] && id <= ranges[i + 1]) return true;
+  return false;
+}
+
+/** Notes the id range of a chunk's normally read records; returns how many there are. */
+function addRange(records: readonly EvtxRecord[], ranges: number[]): number {
+  let lo = Infinity;
+  let hi = -Infinity;
+  let live = 0;
+  for (const r of records) {
+    if (r.recovered) continue;
+    live++;
+    if (r.recordId < lo) lo = r.recordId;
+    if (r.recordId > hi) hi = r.recordId;
+  }
+  // A sane chunk holds a few hundred consecutive ids; a damaged one must not swallow everything.
+  if (live > 0 && hi - lo < live * 4 + 64) {
+    const last = ranges.length - 1;
+    if (last > 0 && ranges[last] + 1 >= lo && ranges[last - 1] <= lo)
+      ranges[last] = Math.max(ranges[last], hi);
+    else ranges.push(lo, hi);
+  }
+  return live;
+}
+
 /** An EVTX input being read: iterate it for records; `warnings` and `stats` fill in as it goes. */
 export class EvtxReader implements Iterable<EvtxRecord> {
   readonly warnings: EvtxWarning[] = [];
@@ -111,6 +137,8 @@ export class EvtxReader implements Iterable<EvtxRecord> {
         this.warn({ file, chunk: -1, offset: 0x78, reason: 'file is dirty (not closed cleanly)' });
     }
     const recover = this.opts.recover ?? true;
+    // Record id ranges of the chunks read so far: a carved record whose id falls in one is a stale copy.
+    const liveRanges: number[] = [];
     for (let off = FILE_HEADER_SIZE, index = 0; off < size; off += CHUNK_SIZE, index++) {
       let result: ChunkResult;
       try {
@@ -133,11 +161,16 @@ export class EvtxReader implements Iterable<EvtxRecord> {
       if (result.empty) continue;
       this.stats.chunks++;
       if (result.damaged) this.stats.damagedChunks++;
-      this.stats.recovered += result.recovered;
-      this.stats.records += result.records.length - result.recovered;
+      let records = result.records;
+      if (result.recovered > 0 && liveRanges.length > 0) {
+        records = records.filter((r) => !r.recovered || !inRanges(liveRanges, r.recordId));
+      }
+      const live = addRange(records, liveRanges);
+      this.stats.records += live;
+      this.stats.recovered += records.length - live;
       this.stats.skipped += result.skipped;
       for (const w of result.warnings) this.warn(w);
-      yield* result.records;
+      yield* records;
     }
   }
 

@@ -27,6 +27,8 @@ interface Frame {
   container: JsonObject;
   key: string;
   gotText: boolean;
+  /** An unnamed <Data>: keeps its position in the "#text" array even when empty. */
+  unnamedData: boolean;
 }
 
 function newObject(): JsonObject {
@@ -69,7 +71,7 @@ class JsonBuilder {
       while (parent[key + '_' + n] !== undefined) n++;
       parent[key + '_' + n] = old;
     }
-    this.stack.push({ container: parent, key, gotText: false });
+    this.stack.push({ container: parent, key, gotText: false, unnamedData: false });
   }
 
   open(name: string, attrs: [string, JsonValue][]): void {
@@ -78,7 +80,7 @@ class JsonBuilder {
       const named = attrs.find((a) => a[0] === 'Name');
       if (named !== undefined) this.insertPlaceholder(parent, String(named[1]));
       // Unnamed <Data>: its text lands in "Data": {"#text": ...}.
-      else this.stack.push({ container: parent, key: 'Data', gotText: false });
+      else this.stack.push({ container: parent, key: 'Data', gotText: false, unnamedData: true });
       return;
     }
     if (attrs.length === 0) {
@@ -93,7 +95,7 @@ class JsonBuilder {
     const a = newObject();
     for (const [k, v] of attrs) a[k] = v;
     obj['#attributes'] = a;
-    this.stack.push({ container: parent, key: name, gotText: false });
+    this.stack.push({ container: parent, key: name, gotText: false, unnamedData: false });
   }
 
   text(v: JsonValue): void {
@@ -125,6 +127,8 @@ class JsonBuilder {
   }
 
   close(): void {
+    const top = this.stack[this.stack.length - 1];
+    if (top !== undefined && top.unnamedData && !top.gotText) this.text(null);
     this.stack.pop();
   }
 }

@@ -1,14 +1,24 @@
 // XML rendering in evtxexport's layout (two-space indent, GUIDs in braces, 100 ns timestamps), with
 // proper escaping of event data.
-import { VALUE } from './constants.js';
+import type { FieldValue } from '../event/types.js';
+import { ARRAY_FLAG, VALUE } from './constants.js';
+import { textOf } from './values.js';
 import type { TemplateValues } from './instance.js';
 import { NODE_ELEMENT, NODE_PI, NODE_SUBST, type ContentNode, type ElementNode, type Node } from './nodes.js';
 
-const NEEDS_ESCAPE = /[&<>"]/;
+const NEEDS_ESCAPE = /[&<>]/;
+const NEEDS_ATTR_ESCAPE = /[&<>"]/;
 
+/** Escapes element text (&, <, >); event data may hold markup. */
 function escapeXml(s: string): string {
   if (!NEEDS_ESCAPE.test(s)) return s;
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Escapes attribute values (also the quote that delimits them). */
+function escapeAttr(s: string): string {
+  if (!NEEDS_ATTR_ESCAPE.test(s)) return s;
+  return escapeXml(s).replace(/"/g, '&quot;');
 }
 
 /** True when an element's content holds elements (directly or via nested BinXML values). */
@@ -32,14 +42,36 @@ function element(el: ElementNode, tv: TemplateValues, indent: string, depth: num
   let s = indent + '<' + el.name;
   for (const a of el.attrs) {
     const v = attrText(a.parts, tv);
-    if (v !== null) s += ' ' + a.name + '="' + escapeXml(v) + '"';
+    if (v !== null) s += ' ' + a.name + '="' + escapeAttr(v) + '"';
   }
   if (!hasElementContent(el, tv)) {
+    const only = el.children.length === 1 ? el.children[0] : undefined;
+    // An element whose only content is an optional substitution with no value is left out.
+    if (
+      only !== undefined &&
+      only.kind === NODE_SUBST &&
+      only.optional &&
+      tv.slotType(only.slot) === VALUE.NULL
+    ) {
+      return '';
+    }
+    if (only !== undefined && only.kind === NODE_SUBST && (tv.slotType(only.slot) & ARRAY_FLAG) !== 0) {
+      // An array value repeats the element once per item (an empty array gives one empty element).
+      const items = tv.slotValue(only.slot, true);
+      if (Array.isArray(items) && items.length > 0) {
+        let out = '';
+        for (const item of items) {
+          const text = textOf(item as FieldValue);
+          out += text === '' ? s + '/>\n' : s + '>' + escapeXml(text) + '</' + el.name + '>\n';
+        }
+        return out;
+      }
+    }
     const text = tv.partsText(el.children as ContentNode[], true);
     return text === '' ? s + '/>\n' : s + '>' + escapeXml(text) + '</' + el.name + '>\n';
   }
-  s += '>\n' + nodes(el.children, tv, indent + '  ', depth) + indent + '</' + el.name + '>\n';
-  return s;
+  const inner = nodes(el.children, tv, indent + '  ', depth);
+  return inner === '' ? s + '/>\n' : s + '>\n' + inner + indent + '</' + el.name + '>\n';
 }
 
 function nodes(list: readonly Node[], tv: TemplateValues, indent: string, depth: number): string {

@@ -125,13 +125,15 @@ export function formatSystemtime(buf: Buffer, off: number): string | null {
   return isoMs(ms);
 }
 
-function hex32(v: number): string {
-  return '0x' + v.toString(16);
+/** "0x" + hex; evtxexport pads to the full width (`padded`), evtx_dump does not. */
+function hex32(v: number, padded: boolean): string {
+  return '0x' + (padded ? v.toString(16).padStart(8, '0') : v.toString(16));
 }
 
-function hex64(buf: Buffer, off: number): string {
+function hex64(buf: Buffer, off: number, padded: boolean): string {
   const lo = buf.readUInt32LE(off);
   const hi = buf.readUInt32LE(off + 4);
+  if (padded) return '0x' + hi.toString(16).padStart(8, '0') + lo.toString(16).padStart(8, '0');
   return hi === 0 ? '0x' + lo.toString(16) : '0x' + hi.toString(16) + lo.toString(16).padStart(8, '0');
 }
 
@@ -240,8 +242,9 @@ export function decodeScalar(
     case VALUE.GUID:
       return formatGuid(buf, off, braces);
     case VALUE.SIZE_T:
-      if (size >= 8) return hex64(buf, off);
-      if (size >= 4) return hex32(buf.readUInt32LE(off));
+      // A pointer-sized unsigned integer, shown in decimal (as evtxexport does).
+      if (size >= 8) return uint64(buf, off);
+      if (size >= 4) return buf.readUInt32LE(off);
       return null;
     case VALUE.FILETIME:
       return formatFiletime(buf, off, braces ? 9 : 6);
@@ -250,9 +253,9 @@ export function decodeScalar(
     case VALUE.SID:
       return formatSid(buf, off, size);
     case VALUE.HEX32:
-      return hex32(buf.readUInt32LE(off));
+      return hex32(buf.readUInt32LE(off), braces);
     case VALUE.HEX64:
-      return hex64(buf, off);
+      return hex64(buf, off, braces);
     default:
       return null;
   }

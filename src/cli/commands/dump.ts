@@ -58,7 +58,12 @@ export const registerDump: RegisterCommand = (program, ctx) => {
     .command('dump')
     .description('stream the records of an EVTX file as evtx_dump-compatible JSON, JSON lines or XML')
     .argument('<file>', 'EVTX file')
-    .option('-f, --format <format>', 'json (pretty objects), jsonl (one per line) or xml', parseFormat, 'json')
+    .option(
+      '-f, --format <format>',
+      'json (pretty objects), jsonl (one per line) or xml',
+      parseFormat,
+      'json',
+    )
     .option('--no-recovered', 'skip records carved from slack space and damaged chunks')
     .action(async (file: string, opts: { format: DumpFormat; recovered: boolean }) => {
       await dumpFile(file, opts, ctx);

@@ -147,6 +147,7 @@ export function clusterNodes(
       uf.union(a.key, b.key);
     }
   }
+  attachLoneHighs(nodes, uf);
   const groups = new Map<string, string[]>();
   for (const key of nodes.keys()) {
     const root = uf.find(key);
@@ -155,6 +156,57 @@ export function clusterNodes(
     else groups.set(root, [key]);
   }
   return { clusters: [...groups.values()], artifacts: byArtifact };
+}
+
+/** How far around a cluster's high-level activity in a tenant a lone high-level host still joins it. */
+export const LONE_HIGH_WINDOW_MS = 7 * 86_400_000;
+
+/**
+ * A host whose only link to an intrusion is tenant and time (a phished workstation, a host whose logs name no
+ * shared artifact) joins the cluster that is active in its tenant then: it needs a high or critical detection
+ * within LONE_HIGH_WINDOW_MS of that cluster's high-level activity in the same tenant, and the cluster needs high
+ * activity on at least two hosts. Medium and low hits never join this way.
+ */
+function attachLoneHighs(nodes: ReadonlyMap<string, HostNode>, uf: UnionFind): void {
+  const members = new Map<string, HostNode[]>();
+  for (const n of nodes.values()) {
+    const root = uf.find(n.key);
+    const list = members.get(root);
+    if (list) list.push(n);
+    else members.set(root, [n]);
+  }
+  // Per tenant, the high-activity span of every cluster with high activity on two or more hosts.
+  const spans: { root: string; tenant: string; from: number; to: number; hosts: number }[] = [];
+  for (const [root, list] of members) {
+    const strong = list.filter((n) => n.maxLevel >= HIGH);
+    if (strong.length < 2) continue;
+    const byTenant = new Map<string, number[]>();
+    for (const n of strong) {
+      for (const d of n.detections) {
+        if (levelOf(d) < HIGH || !Number.isFinite(d.timestamp)) continue;
+        const times = byTenant.get(n.tenant);
+        if (times) times.push(d.timestamp);
+        else byTenant.set(n.tenant, [d.timestamp]);
+      }
+    }
+    for (const [tenant, times] of byTenant) {
+      spans.push({ root, tenant, from: Math.min(...times), to: Math.max(...times), hosts: strong.length });
+    }
+  }
+  for (const [root, list] of members) {
+    if (list.length !== 1 || list[0].maxLevel < HIGH) continue;
+    const n = list[0];
+    const highs = n.detections.filter((d) => levelOf(d) >= HIGH).map((d) => d.timestamp);
+    const candidates = spans.filter(
+      (s) =>
+        s.root !== root &&
+        s.tenant === n.tenant &&
+        highs.some((t) => t >= s.from - LONE_HIGH_WINDOW_MS && t <= s.to + LONE_HIGH_WINDOW_MS),
+    );
+    if (candidates.length === 0) continue;
+    candidates.sort((a, b) => b.hosts - a.hosts);
+    uf.union(candidates[0].root, root);
+  }
 }
 
 /** `kind:value`, the key of an artifact in indexes. */

@@ -2,10 +2,8 @@
 // tenant, and logons from one tenant's hosts into another's, ordered in time with the direction they went.
 import type { Detection } from '../engine/types.js';
 import { artifactsOf } from './artifacts.js';
-import type { AccountSnapshot } from './graph-types.js';
-import { tenantOfHostKey } from './normalize.js';
-import type { ResolvedEdge } from './resolve.js';
-import { ACTION_EDGES } from './roles.js';
+import type { LateralStep } from './lateral.js';
+import { accountUser, tenantOfHostKey } from './normalize.js';
 import type { CrossTenantLink } from './types.js';
 
 const MAX_LINKS = 50;
@@ -23,7 +21,7 @@ function iso(t: number): string {
   return new Date(t).toISOString();
 }
 
-/** Consecutive links along the tenants an artifact was seen in, in order of first sight. */
+/** Consecutive links along the tenants something was seen in, in order of first sight. */
 function chain(firsts: Map<string, number>, via: string, value: string, out: CrossTenantLink[]): void {
   const order = [...firsts].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1));
   for (let i = 1; i < order.length; i++) {
@@ -38,54 +36,57 @@ function chain(firsts: Map<string, number>, via: string, value: string, out: Cro
   }
 }
 
-/** Cross-tenant links of one intrusion, time-ordered and de-duplicated. */
+function seen(map: Map<string, Map<string, number>>, key: string, tenant: string, time: number): void {
+  if (tenant === '' || !Number.isFinite(time)) return;
+  let firsts = map.get(key);
+  if (!firsts) map.set(key, (firsts = new Map()));
+  const prev = firsts.get(tenant);
+  if (prev === undefined || time < prev) firsts.set(tenant, time);
+}
+
+/**
+ * Cross-tenant links of one intrusion from its malicious detections and lateral steps, time-ordered and
+ * de-duplicated. The same user name in two tenants' domains (a provider technician's per-client accounts) is a
+ * `credential` link.
+ */
 export function crossTenantLinks(input: {
   detections: readonly Detection[];
-  hostKeys: ReadonlySet<string>;
-  tenants: ReadonlySet<string>;
-  accounts: ReadonlySet<string>;
-  edges: readonly ResolvedEdge[];
+  steps: readonly LateralStep[];
   hostName: (key: string) => string;
-  graphAccounts: ReadonlyMap<string, AccountSnapshot>;
 }): CrossTenantLink[] {
   const out: CrossTenantLink[] = [];
-  const seen = new Map<string, { kind: string; value: string; firsts: Map<string, number> }>();
+  const artifacts = new Map<string, Map<string, number>>();
+  const users = new Map<string, Map<string, number>>();
   for (const d of input.detections) {
     const tenant = d.tenant ?? '';
     for (const a of artifactsOf(d)) {
-      const key = `${a.kind}:${a.value}`;
-      let entry = seen.get(key);
-      if (!entry) seen.set(key, (entry = { kind: a.kind, value: a.value, firsts: new Map() }));
-      const prev = entry.firsts.get(tenant);
-      if (prev === undefined || d.timestamp < prev) entry.firsts.set(tenant, d.timestamp);
+      seen(artifacts, `${a.kind}:${a.value}`, tenant, d.timestamp);
+      if (a.kind === 'account') seen(users, accountUser(a.value), tenant, d.timestamp);
     }
   }
-  for (const e of seen.values()) if (e.firsts.size > 1) chain(e.firsts, VIA[e.kind] ?? e.kind, e.value, out);
-  for (const e of input.edges) {
-    if (!e.srcResolved || !e.dstResolved || !ACTION_EDGES.has(e.edge.how)) continue;
-    const from = tenantOfHostKey(e.src);
-    const to = tenantOfHostKey(e.dst);
-    // Only hops between the intrusion's own tenants: a shared account's routine work elsewhere is not a hop.
-    if (from === to || !input.tenants.has(from) || !input.tenants.has(to)) continue;
-    const inSrc = input.hostKeys.has(e.src);
-    const inDst = input.hostKeys.has(e.dst);
-    if (!(inSrc && inDst) && !((inSrc || inDst) && input.accounts.has(e.edge.account))) continue;
+  for (const [key, firsts] of artifacts) {
+    if (firsts.size < 2) continue;
+    const colon = key.indexOf(':');
+    chain(firsts, VIA[key.slice(0, colon)] ?? 'indicator', key.slice(colon + 1), out);
+  }
+  for (const s of input.steps) {
+    const from = tenantOfHostKey(s.src);
+    const to = tenantOfHostKey(s.dst);
+    if (s.account !== '') {
+      seen(users, accountUser(s.account), to, s.time);
+      if (s.src.includes('|')) seen(users, accountUser(s.account), from, s.time);
+    }
+    if (from === '' || to === '' || from === to || !s.src.includes('|')) continue;
     out.push({
       fromTenant: from,
       toTenant: to,
-      firstSeenFrom: iso(e.edge.first),
-      firstSeenTo: iso(e.edge.first),
+      firstSeenFrom: iso(s.time),
+      firstSeenTo: iso(s.time),
       via: 'logon',
-      value: `${e.edge.account || '?'} ${input.hostName(e.src)} → ${input.hostName(e.dst)} (${e.edge.how})`,
+      value: `${s.account || '?'} ${input.hostName(s.src)} → ${input.hostName(s.dst)} (${s.how})`,
     });
   }
-  for (const account of input.accounts) {
-    const a = input.graphAccounts.get(account);
-    if (!a || a.tenants.length < 2) continue;
-    const firsts = new Map<string, number>();
-    for (const t of a.tenants) if (input.tenants.has(t.tenant)) firsts.set(t.tenant, t.first);
-    if (firsts.size > 1) chain(firsts, 'credential', account, out);
-  }
+  for (const [user, firsts] of users) if (firsts.size > 1) chain(firsts, 'credential', user, out);
   const unique = new Map<string, CrossTenantLink>();
   for (const l of out) {
     const key = `${l.fromTenant}\u0000${l.toTenant}\u0000${l.via}\u0000${l.value}`;

@@ -68,12 +68,13 @@ export function evidenceOf(d: Detection, why: string): Evidence {
 /** Why a detection shows staging, or '' when it does not. */
 export function stagingReason(d: Detection): string {
   if (hasTagPrefix(d, STAGING_TECHNIQUES)) return 'archive/staging technique';
-  const text = `${d.fields.CommandLine ?? ''} ${d.fields.TargetFilename ?? ''}`.toLowerCase();
-  if (archiveNames(text).length === 0) return '';
-  if (text.includes('$recycle.bin')) return 'archive in the Recycle Bin';
-  if (text.includes(' -hp') || text.includes(' -p')) return 'password-protected archive';
-  if (text.includes(' a ')) return 'archive created';
-  return '';
+  const target = (d.fields.TargetFilename ?? '').toLowerCase();
+  if (target.includes('$recycle.bin') && archiveNames(target).length > 0) return 'archive in the Recycle Bin';
+  const command = (d.fields.CommandLine ?? '').toLowerCase();
+  if (archiveNames(command).length === 0 || !command.includes(' a ')) return '';
+  // rar/7z `a` (add) with -hp/-p<password>; `-pw` is a transfer tool's password flag, not an archiver's.
+  const password = command.includes(' -hp') || (command.includes(' -p') && !command.includes(' -pw'));
+  return password ? 'password-protected archive' : 'archive created';
 }
 
 /** Why a detection shows exfiltration, or '' when it does not. */

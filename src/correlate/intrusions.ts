@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { LEVELS, type Detection } from '../engine/types.js';
 import { attribute, sortTactics, tacticsOf, techniquesOf, type AttackTable } from '../intel/index.js';
+import { artifactsOf } from './artifacts.js';
 import { clusterNodes, hostNodes, levelOf, type HostNode } from './cluster.js';
 import { crossTenantLinks } from './cross-tenant.js';
 import { derivedEdges } from './derived-edges.js';
@@ -12,11 +13,13 @@ import { EntityGraph } from './graph.js';
 import type { EntityGraphSnapshot, HostSnapshot, TimedSample } from './graph-types.js';
 import { nameOfHostKey, tenantOfHostKey } from './normalize.js';
 import { HostResolver, type ResolvedEdge } from './resolve.js';
-import { ACTION_EDGES, hostRoles, jumpHosts } from './roles.js';
+import { lateralSteps } from './lateral.js';
+import { hostRoles, jumpHosts } from './roles.js';
 import { intrusionScore, isIntrusion } from './score.js';
 import type { Evidence, Intrusion, IntrusionHost } from './types.js';
 
 const MEDIUM = LEVELS.indexOf('medium');
+const HIGH = LEVELS.indexOf('high');
 const DAY = 86_400_000;
 const MAX_LATERAL = 200;
 const MAX_ACCOUNTS = 50;
@@ -74,7 +77,6 @@ interface Context {
   readonly graphHosts: ReadonlyMap<string, HostSnapshot>;
   readonly edges: readonly ResolvedEdge[];
   readonly jumps: ReadonlySet<string>;
-  readonly graphAccounts: ReadonlyMap<string, EntityGraphSnapshot['accounts'][number]>;
 }
 
 function hostName(ctx: Context, key: string): string {
@@ -82,77 +84,67 @@ function hostName(ctx: Context, key: string): string {
   return ctx.nodes.get(key)?.name ?? ctx.graphHosts.get(key)?.name ?? nameOfHostKey(key);
 }
 
-function firstIn(times: readonly number[], from: number, to: number): number {
-  let best = NaN;
-  for (const t of times) if (t >= from && t <= to && !(t >= best)) best = t;
-  return best;
+/** Detections that carry the intrusion: high and above, else medium and above, else all. */
+function signalOf(detections: readonly Detection[]): Detection[] {
+  for (const min of [HIGH, MEDIUM]) {
+    const s = detections.filter((d) => levelOf(d) >= min && Number.isFinite(d.timestamp));
+    if (s.length > 0) return s;
+  }
+  return detections.filter((d) => Number.isFinite(d.timestamp));
 }
 
 /** Builds one intrusion from a cluster of host keys, or undefined when it is below the threshold. */
 function buildOne(ctx: Context, keys: readonly string[]): Intrusion | undefined {
-  const clusterNodesList = keys.map((k) => ctx.nodes.get(k)).filter((n): n is HostNode => n !== undefined);
-  const detections = clusterNodesList.flatMap((n) => n.detections).sort(byDetectionOrder);
+  const members = keys.map((k) => ctx.nodes.get(k)).filter((n): n is HostNode => n !== undefined);
+  const detections = members.flatMap((n) => n.detections).sort(byDetectionOrder);
   if (detections.length === 0) return undefined;
-  const core = detections.filter((d) => levelOf(d) >= MEDIUM);
-  const timed = (core.length > 0 ? core : detections).filter((d) => Number.isFinite(d.timestamp));
-  const first = timed.length > 0 ? timed[0].timestamp : NaN;
-  const last = timed.length > 0 ? timed[timed.length - 1].timestamp : NaN;
-  const windowFrom = first - DAY;
-  const windowTo = last + DAY;
-
+  // Per host, the detections that mark malicious activity (benign medium noise on a busy host stays context).
+  const signalTimes = new Map<string, number[]>();
+  const signal: Detection[] = [];
   const accountCounts = new Map<string, number>();
-  for (const n of clusterNodesList)
-    for (const a of n.accounts) accountCounts.set(a, (accountCounts.get(a) ?? 0) + 1);
-  const accountSet = new Set(accountCounts.keys());
-  const tenants = new Set(clusterNodesList.map((n) => n.tenant).filter((t) => t !== ''));
-
-  // Hosts reached by the intrusion's accounts without a detection of their own (same tenants, same window).
-  const hostKeys = new Set(keys);
-  const reached = new Map<string, number>();
-  for (const e of ctx.edges) {
-    if (
-      !e.srcResolved ||
-      !e.dstResolved ||
-      !ACTION_EDGES.has(e.edge.how) ||
-      !accountSet.has(e.edge.account)
-    ) {
-      continue;
-    }
-    const t = firstIn(e.edge.times, first, last);
-    if (Number.isNaN(t)) continue;
-    for (const [inside, other] of [
-      [e.src, e.dst],
-      [e.dst, e.src],
-    ]) {
-      if (hostKeys.has(inside) && !hostKeys.has(other) && tenants.has(tenantOfHostKey(other))) {
-        reached.set(other, Math.min(reached.get(other) ?? t, t));
+  for (const n of members) {
+    const s = signalOf(n.detections);
+    signal.push(...s);
+    // Lateral steps must be near high-level activity (a medium-only host's benign noise anchors nothing).
+    const anchors = s.filter((d) => levelOf(d) >= HIGH);
+    signalTimes.set(
+      n.key,
+      anchors.map((d) => d.timestamp).sort((a, b) => a - b),
+    );
+    for (const d of s) {
+      for (const a of artifactsOf(d)) {
+        if (a.kind === 'account') accountCounts.set(a.value, (accountCounts.get(a.value) ?? 0) + 1);
       }
     }
   }
-  for (const k of reached.keys()) hostKeys.add(k);
+  const strong = signalOf(detections);
+  strong.sort(byDetectionOrder);
+  const first = strong.length > 0 ? strong[0].timestamp : NaN;
+  const last = strong.length > 0 ? strong[strong.length - 1].timestamp : NaN;
+  const accountSet = new Set(accountCounts.keys());
+  const tenants = new Set(members.map((n) => n.tenant).filter((t) => t !== ''));
 
-  // Lateral movement among the intrusion's hosts (and from outside sources with its accounts).
-  const lateral: { time: number; from: string; to: string; account?: string; how: string; toKey: string }[] =
-    [];
-  let lateralEdges = 0;
-  for (const e of ctx.edges) {
-    if (!ACTION_EDGES.has(e.edge.how) || !hostKeys.has(e.dst)) continue;
-    const inside = hostKeys.has(e.src);
-    if (!inside && !(accountSet.has(e.edge.account) && !e.srcResolved)) continue;
-    const t = firstIn(e.edge.times, windowFrom, windowTo);
-    if (Number.isNaN(t)) continue;
-    if (inside) lateralEdges++;
-    lateral.push({
-      time: t,
-      from: hostName(ctx, e.src),
-      to: hostName(ctx, e.dst),
-      account: e.edge.account || undefined,
-      how: e.edge.how,
-      toKey: e.dst,
-    });
-    if (e.edge.account !== '') accountSet.add(e.edge.account);
-  }
-  lateral.sort((a, b) => a.time - b.time);
+  const hostKeys = new Set(keys);
+  const { steps, reached } = lateralSteps({
+    edges: ctx.edges,
+    hostKeys,
+    signalTimes,
+    accounts: accountSet,
+    tenants,
+  });
+  for (const k of reached.keys()) hostKeys.add(k);
+  const lateral = steps.map((s) => ({
+    time: s.time,
+    from: hostName(ctx, s.src),
+    to: hostName(ctx, s.dst),
+    account: s.account || undefined,
+    how: s.how,
+    toKey: s.dst,
+    fromKey: s.src,
+  }));
+  const lateralEdges = steps.filter((s) => s.inside).length;
+  const windowFrom = first - DAY;
+  const windowTo = last + DAY;
 
   const hosts: IntrusionHost[] = [];
   const dcHosts: string[] = [];
@@ -184,10 +176,9 @@ function buildOne(ctx: Context, keys: readonly string[]): Intrusion | undefined 
   hosts.sort((a, b) => b.detections - a.detections || (a.firstSeen < b.firstSeen ? -1 : 1));
 
   const dcEvidence: Evidence[] = [];
-  const onDc = clusterNodesList
+  const onDc = members
     .filter((n) => dcKeys.has(n.key))
-    .flatMap((n) => n.detections)
-    .filter((d) => levelOf(d) >= MEDIUM)
+    .flatMap((n) => n.detections.filter((d) => levelOf(d) >= HIGH))
     .sort((a, b) => levelOf(b) - levelOf(a) || a.timestamp - b.timestamp)
     .slice(0, MAX_DC_EVIDENCE);
   for (const d of onDc) dcEvidence.push(evidenceOf(d, 'on domain controller'));
@@ -213,8 +204,16 @@ function buildOne(ctx: Context, keys: readonly string[]): Intrusion | undefined 
   const tactics = sortTactics(tacticSet);
   const { staging, exfiltration } = stagingAndExfiltration(detections, archives);
 
+  // Per tenant, the detections that carry the intrusion there (high and above where the tenant has any).
+  const byTenant = new Map<string, Detection[]>();
+  for (const d of detections) {
+    const list = byTenant.get(d.tenant ?? '');
+    if (list) list.push(d);
+    else byTenant.set(d.tenant ?? '', [d]);
+  }
+  const tenantSignal = [...byTenant.values()].flatMap((list) => signalOf(list));
   const tenantFirst = new Map<string, number>();
-  for (const d of core.length > 0 ? core : detections) {
+  for (const d of tenantSignal) {
     const t = d.tenant ?? '';
     if (t !== '' && !(d.timestamp >= (tenantFirst.get(t) ?? Infinity))) tenantFirst.set(t, d.timestamp);
   }
@@ -224,14 +223,11 @@ function buildOne(ctx: Context, keys: readonly string[]): Intrusion | undefined 
   for (const t of tenants) if (!tenantFirst.has(t)) hopChain.push({ tenant: t, firstMalicious: iso(first) });
 
   const crossTenant = crossTenantLinks({
-    detections,
-    hostKeys,
-    tenants,
-    accounts: accountSet,
-    edges: ctx.edges,
+    detections: tenantSignal,
+    steps,
     hostName: (k) => hostName(ctx, k),
-    graphAccounts: ctx.graphAccounts,
   });
+  for (const l of lateral) if (l.account) accountSet.add(l.account);
   const accounts = [...accountSet]
     .sort((a, b) => (accountCounts.get(b) ?? 0) - (accountCounts.get(a) ?? 0) || (a < b ? -1 : 1))
     .slice(0, MAX_ACCOUNTS);
@@ -297,7 +293,6 @@ export function buildIntrusions(opts: BuildIntrusionsOptions): Intrusion[] {
     graphHosts: resolver.hosts,
     edges,
     jumps: jumpHosts(edges, new Set(opts.providerTenants ?? [])),
-    graphAccounts: new Map(snap.accounts.map((a) => [a.key, a])),
   };
   const out: Intrusion[] = [];
   for (const keys of clusters) {

@@ -26,7 +26,7 @@ import {
   type ModifierPlan,
 } from '../sigma/modifiers/index.js';
 import type { DetectionItem, SigmaScalar } from '../sigma/types.js';
-import { KEYWORD_FIELD, type PrefilterNeedle } from './prefilter/index.js';
+import { AhoCorasick, KEYWORD_FIELD, type PrefilterNeedle } from './prefilter/index.js';
 import type { Needles } from './needles.js';
 import type { RecordView } from './record-view.js';
 
@@ -54,6 +54,8 @@ export interface ItemProblem {
 type StringTest = (s: string) => boolean;
 
 const NEEDLE_PARTS = 2;
+/** From this many plain `contains` values on, one automaton scan replaces one substring search per value. */
+const AUTOMATON_MIN_VALUES = 4;
 
 /** Builds the fastest string test for a (lower-cased or cased) glob pattern. */
 function globTest(pattern: GlobPattern): StringTest {
@@ -139,7 +141,7 @@ export function compileItem(
   }
 
   // Per-value string tests (each on raw or lower-cased text), combined by OR or by AND (`all`).
-  const tests: { test: StringTest; onRaw: boolean; nullTest?: boolean; refField?: string }[] = [];
+  const tests: ValueTestSpec[] = [];
   const alternatives: PrefilterNeedle[][] = [];
   let constrained =
     plan.kind === 'equals' ||
@@ -248,7 +250,11 @@ export function compileItem(
         pattern = anchorGlob(pattern, keywordShape as 'contains' | 'startswith' | 'endswith');
       const lowered = plan.cased ? pattern : mapGlob(pattern, (s) => s.toLowerCase());
       const t = globTest(lowered);
-      tests.push({ test: plan.kind === 'neq' ? (s) => !t(s) : t, onRaw: plan.cased });
+      const containsLiteral =
+        keywordShape === 'contains' && !plan.cased && plan.kind !== 'neq' && isContainsLiteral(lowered)
+          ? lowered.pieces[1]!.parts[0]
+          : undefined;
+      tests.push({ test: plan.kind === 'neq' ? (s) => !t(s) : t, onRaw: plan.cased, containsLiteral });
       const literals = requiredLiterals(mapGlob(pattern, (s) => s.toLowerCase()))
         .sort((a, b) => b.length - a.length)
         .slice(0, NEEDLE_PARTS);
@@ -271,12 +277,70 @@ export function compileItem(
   };
 }
 
-function buildItemTest(
-  field: string | undefined,
-  plan: ModifierPlan,
-  tests: { test: StringTest; onRaw: boolean; nullTest?: boolean; refField?: string }[],
-): ViewTest {
+interface ValueTestSpec {
+  readonly test: StringTest;
+  readonly onRaw: boolean;
+  readonly nullTest?: boolean;
+  readonly refField?: string;
+  /** Set when the test is "lower-cased value contains this literal". */
+  readonly containsLiteral?: string;
+}
+
+function isContainsLiteral(p: GlobPattern): boolean {
+  const ps = p.pieces;
+  return (
+    ps.length === 3 &&
+    ps[0]!.length === 0 &&
+    ps[2]!.length === 0 &&
+    ps[1]!.parts.length === 1 &&
+    ps[1]!.parts[0]!.length > 0
+  );
+}
+
+/** One automaton over many `contains` literals: true when any (or, for `all`, every) literal occurs. */
+function automatonTest(literals: string[], all: boolean): StringTest {
+  const unique = [...new Set(literals)];
+  const automaton = new AhoCorasick(unique, { denseCellBudget: 1 << 14 });
+  if (!all) {
+    let found = false;
+    const onMatch = (): void => {
+      found = true;
+    };
+    return (s) => {
+      found = false;
+      automaton.scan(s, onMatch);
+      return found;
+    };
+  }
+  const seen = new Uint8Array(unique.length);
+  let distinct = 0;
+  const onMatch = (id: number): void => {
+    if (seen[id] === 0) {
+      seen[id] = 1;
+      distinct++;
+    }
+  };
+  return (s) => {
+    seen.fill(0);
+    distinct = 0;
+    automaton.scan(s, onMatch);
+    return distinct === unique.length;
+  };
+}
+
+function buildItemTest(field: string | undefined, plan: ModifierPlan, tests: ValueTestSpec[]): ViewTest {
   const all = plan.all;
+  if (tests.length >= AUTOMATON_MIN_VALUES && tests.every((t) => t.containsLiteral !== undefined)) {
+    const scan = automatonTest(
+      tests.map((t) => t.containsLiteral!),
+      all,
+    );
+    if (field === undefined) return (v) => scan(v.keywordText());
+    return (v) => {
+      const s = v.lower(field);
+      return s !== undefined && scan(s);
+    };
+  }
   if (field === undefined) {
     // Keyword search: a value matches when it matches any field value of the record.
     const one = (t: (typeof tests)[number], v: RecordView): boolean => {

@@ -23,7 +23,7 @@ export interface CompiledRule {
   readonly needles: Needles;
   /** Record fields the rule reads (shown in detections). */
   readonly fields: readonly string[];
-  /** Full evaluation (logsource provider check, condition, filters). */
+  /** Full evaluation (logsource provider check, condition, then every filter's condition ANDed). */
   readonly match: ViewTest;
   /** Human-readable compiled form (for `rules explain`). */
   readonly explain: readonly string[];
@@ -264,7 +264,8 @@ export function compileRuleVariant(
       return { severity: fsels.severity, reason: `filter '${f.title}' (${f.file}): ${fsels.reason}` };
     const fconds = f.conditions.map((c) => compileCondition(c, fsels));
     filterTests.push(orTest(fconds.map((c) => c.test)));
-    explain.push(`filter '${f.title}': not (${f.conditions.map(conditionText).join(' or ')})`);
+    // The filter's condition is ANDed with the rule's (filters write `not <selection>` themselves).
+    explain.push(`filter '${f.title}': and (${f.conditions.map(conditionText).join(' or ')})`);
   }
   const providers = target?.providers;
   const base = cond.test;
@@ -273,7 +274,7 @@ export function compileRuleVariant(
       ? base
       : (v) => {
           if (!base(v)) return false;
-          for (const t of filterTests) if (t(v)) return false;
+          for (const t of filterTests) if (!t(v)) return false;
           return true;
         };
   const match: ViewTest = providers

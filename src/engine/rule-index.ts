@@ -61,7 +61,8 @@ export class RuleIndex {
     if (merged.size > 0) {
       const rules = Int32Array.from([...merged].sort((a, b) => a - b));
       let prefilter: Prefilter | undefined;
-      if (rules.length >= PREFILTER_MIN_RULES) {
+      // Small buckets too when a rule has needles: a keyword rule costs far more to evaluate than one scan.
+      if (rules.length >= PREFILTER_MIN_RULES || rules.some((r) => this.rules[r]!.needles !== undefined)) {
         prefilter = new Prefilter(
           Array.from(rules, (r, local) => ({ rule: local, alternatives: this.rules[r]!.needles })),
         );

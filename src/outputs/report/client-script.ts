@@ -38,6 +38,13 @@ export const REPORT_SCRIPT = String.raw`
   function tip(node, text) { var t = svg('title', {}); t.textContent = String(text); node.appendChild(t); return node; }
   function short(text, n) { text = String(text); return text.length > n ? text.slice(0, n - 1) + '\u2026' : text; }
   function iso(ms) { return ms === null || ms === undefined || !isFinite(ms) ? '' : new Date(ms).toISOString().replace('T', ' ').replace('.000Z', 'Z'); }
+  /** Host label: the first DNS label of a name (full name in the tooltip); IP addresses as they are. */
+  function hostLabel(name) {
+    name = String(name);
+    if (/^[0-9.]+$/.test(name) || name.indexOf(':') >= 0) return name;
+    var dot = name.indexOf('.');
+    return dot > 0 ? name.slice(0, dot) : name;
+  }
   function num(n) { return Number(n).toLocaleString('en-US'); }
   function parseTime(s) { var t = Date.parse(s); return isFinite(t) ? t : NaN; }
   /** A link only to ATT&CK, only for ids that match the ATT&CK id pattern. */
@@ -173,7 +180,7 @@ export const REPORT_SCRIPT = String.raw`
     function y(l) { return top + l * laneH + laneH / 2; }
     for (var l = 0; l < lanes.length; l++) {
       add(s, svg('line', { x1: left, x2: width - right, y1: y(l), y2: y(l), 'class': 'lane' }));
-      add(s, tip(svgText(left - 8, y(l) + 4, short(lanes[l], 26), 'end'), lanes[l]));
+      add(s, tip(svgText(left - 8, y(l) + 4, short(hostLabel(lanes[l]), 26), 'end'), lanes[l]));
     }
     var axisY = top + lanes.length * laneH + 4;
     add(s, svg('line', { x1: left, x2: width - right, y1: axisY, y2: axisY, 'class': 'axis' }));
@@ -266,8 +273,8 @@ export const REPORT_SCRIPT = String.raw`
     }
     for (var hkey in hops) {
       var ends = hkey.split('>'), fx = 20 + Number(ends[0]) * colW + colW / 2 - 10, tx = 20 + Number(ends[1]) * colW + colW / 2 - 10;
-      var dir = tx > fx ? 1 : -1;
-      var hp = svg('path', { d: 'M' + (fx + dir * 30) + ',40 L' + (tx - dir * 30) + ',40', 'class': 'xt', 'marker-end': 'url(#xarr' + n + ')' });
+      var dir = tx > fx ? 1 : -1, hy = dir > 0 ? 38 : 50;
+      var hp = svg('path', { d: 'M' + (fx + dir * 30) + ',' + hy + ' L' + (tx - dir * 30) + ',' + hy, 'class': 'xt', 'marker-end': 'url(#xarr' + n + ')' });
       add(s, tip(hp, 'cross-tenant: ' + hops[hkey].slice(0, 10).join('; ') + (hops[hkey].length > 10 ? '; +' + (hops[hkey].length - 10) + ' more' : '')));
     }
     var accX = 20 + cols.length * colW + colW / 2 - 10, accPos = {};
@@ -280,8 +287,10 @@ export const REPORT_SCRIPT = String.raw`
       if (!p1 || !p2 || p1 === p2) continue;
       var dx = p2.x - p1.x, dy = p2.y - p1.y, len = Math.sqrt(dx * dx + dy * dy) || 1;
       var sx = p1.x + dx / len * 15, sy = p1.y + dy / len * 15, ex = p2.x - dx / len * 16, ey = p2.y - dy / len * 16;
-      var bend = p1.x === p2.x ? 40 : 0;
-      var path = svg('path', { d: 'M' + sx.toFixed(1) + ',' + sy.toFixed(1) + ' Q' + ((sx + ex) / 2 + bend).toFixed(1) + ',' + ((sy + ey) / 2).toFixed(1) + ' ' + ex.toFixed(1) + ',' + ey.toFixed(1), 'class': 'lm', 'marker-end': 'url(#garr' + n + ')' });
+      // Curve every edge to the left of its direction so it clears the nodes it passes and the reverse edge.
+      var bend = Math.min(60, 0.18 * len);
+      var qx = (sx + ex) / 2 + (dy / len) * bend, qy = (sy + ey) / 2 - (dx / len) * bend;
+      var path = svg('path', { d: 'M' + sx.toFixed(1) + ',' + sy.toFixed(1) + ' Q' + qx.toFixed(1) + ',' + qy.toFixed(1) + ' ' + ex.toFixed(1) + ',' + ey.toFixed(1), 'class': 'lm', 'marker-end': 'url(#garr' + n + ')' });
       add(s, tip(path, lm.time + ' ' + lm.from + ' \u2192 ' + lm.to + ': ' + lm.how + (lm.account ? ' as ' + lm.account : '')));
     }
     for (var name in pos) {
@@ -289,7 +298,7 @@ export const REPORT_SCRIPT = String.raw`
       var g = add(s, svg('g', {}));
       if (role === 'domain_controller') add(g, svg('rect', { x: ph.x - 13, y: ph.y - 13, width: 26, height: 26, rx: 4, fill: ROLE_COLOR[role] }));
       else add(g, svg('circle', { cx: ph.x, cy: ph.y, r: 13, fill: ROLE_COLOR[role] || ROLE_COLOR.unknown }));
-      add(g, svgText(ph.x, ph.y + 28, short(name, 30), 'middle'));
+      add(g, svgText(ph.x, ph.y + 28, short(hostLabel(name), 28), 'middle'));
       tip(g, name + ' [' + (ph.host.roles || []).join(', ') + ']' + (ph.host.detections !== undefined ? ', ' + ph.host.detections + ' detections' : ''));
     }
     for (var an in accPos) {
@@ -311,16 +320,34 @@ export const REPORT_SCRIPT = String.raw`
     add(legend, el('span', 'xt-label', '\u2010\u2010\u25b6 cross-tenant hop'));
   }
 
+  /** A list showing its first few items, with a toggle for the rest (at most 200). */
+  function collapsibleList(parent, items, renderItem) {
+    var ul = add(parent, el('ul', 'ev'));
+    var FIRST = 5, MAX = 200;
+    for (var i = 0; i < items.length && i < MAX; i++) {
+      var li = add(ul, el('li'));
+      renderItem(li, items[i]);
+      if (i >= FIRST) li.hidden = true;
+    }
+    if (items.length > FIRST) {
+      var b = add(parent, el('button', 'more', 'show all ' + items.length));
+      b.type = 'button';
+      var open = false;
+      b.addEventListener('click', function () {
+        open = !open;
+        for (var j = FIRST; j < ul.children.length; j++) ul.children[j].hidden = !open;
+        b.textContent = open ? 'show fewer' : 'show all ' + items.length;
+      });
+      if (items.length > MAX) add(parent, el('span', 'muted', ' (first ' + MAX + ' listed)'));
+    }
+  }
+
   function evidenceList(parent, items) {
     if (!items.length) { add(parent, el('span', 'muted', 'none seen')); return; }
-    var ul = add(parent, el('ul', 'ev'));
-    for (var i = 0; i < items.length && i < 50; i++) {
-      var ev = items[i];
-      var li = add(ul, el('li'));
+    collapsibleList(parent, items, function (li, ev) {
       add(li, el('span', 'muted', ev.time + ' ' + ev.host + (ev.tenant ? ' (' + ev.tenant + ')' : '') + ': '));
       longText(li, ev.description + (ev.ruleTitle ? ' [' + ev.ruleTitle + ']' : ''));
-    }
-    if (items.length > 50) add(parent, el('div', 'muted', '+' + (items.length - 50) + ' more'));
+    });
   }
 
   function fact(parent, label, value) {
@@ -364,12 +391,10 @@ export const REPORT_SCRIPT = String.raw`
     evidenceList(fact(right, 'exfiltration'), intr.exfiltration);
     var xt = fact(right, 'cross-tenant');
     if (!intr.crossTenant.length) add(xt, el('span', 'muted', 'none seen'));
-    var ul = add(right, el('ul', 'ev'));
-    for (var x = 0; x < intr.crossTenant.length && x < 30; x++) {
-      var link = intr.crossTenant[x];
-      var li = add(ul, el('li', null, link.fromTenant + ' (' + link.firstSeenFrom + ') \u2192 ' + link.toTenant + ' (' + link.firstSeenTo + ') via ' + link.via + ': '));
+    collapsibleList(xt, intr.crossTenant, function (li, link) {
+      add(li, document.createTextNode(link.fromTenant + ' (' + link.firstSeenFrom + ') \u2192 ' + link.toTenant + ' (' + link.firstSeenTo + ') via ' + link.via + ': '));
       longText(li, link.value);
-    }
+    });
 
     add(d, el('h3', null, 'Storyline'));
     renderTimeline(d, intr, n);

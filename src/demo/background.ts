@@ -37,6 +37,8 @@ const SERVICES = [
   'Google Update Service (gupdate)',
 ];
 const SHARES = ['Finance', 'HR', 'Engineering', 'Sales', 'Public', 'Projects'];
+// Apps that do not talk to the internet themselves.
+const OFFLINE_APPS = ['\\notepad.exe', '\\explorer.exe', '\\EXCEL.EXE', '\\WINWORD.EXE'];
 const EXTERNAL_IPS = [
   '13.107.42.14',
   '20.190.151.7',
@@ -180,6 +182,7 @@ export class BackgroundActivity {
           currentDirectory: `C:\\Users\\${user.user}\\`,
         }),
       );
+      if (OFFLINE_APPS.some((name) => image.endsWith(name))) continue;
       const domain = this.rng.pick(BENIGN_DOMAINS);
       const ip = this.rng.pick(EXTERNAL_IPS);
       out.push(sysmonDns(host, t + 300, { image, query: domain, result: ip }));

@@ -17,6 +17,8 @@ export interface DemoOptions {
   out: string;
   seed?: number;
   scale?: DemoScale;
+  /** Overrides the scale's number of days (tests use short periods; stages keep their relative places). */
+  days?: number;
   /** Called after each host with the records written so far. */
   onProgress?: (records: number, hostsDone: number, hostsTotal: number) => void;
 }
@@ -48,7 +50,9 @@ export function generateDemo(options: DemoOptions): DemoResult {
   const started = performance.now();
   const seed = (options.seed ?? 1) >>> 0;
   const scale = options.scale ?? 'small';
-  const profile = SCALES[scale];
+  const profile = options.days
+    ? { ...SCALES[scale], days: Math.max(14, Math.floor(options.days)) }
+    : SCALES[scale];
   const world = buildWorld(new Prng(seed), profile);
   const plan = planCampaign(world, new Prng(seed ^ 0x5eed1e55));
   const background = new BackgroundActivity(world, new Prng(seed ^ 0x0bac6a0d), profile.intensity);

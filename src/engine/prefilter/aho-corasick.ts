@@ -173,6 +173,20 @@ export class AhoCorasick {
     }
   }
 
+  /** True when some needle occurs in text; stops at the first occurrence (no callback, no allocation). */
+  containsAny(text: string): boolean {
+    if (this.emptyNeedles.length > 0) return true;
+    const { asciiClass, otherClass, dense, classCount, denseStates, matchAt } = this;
+    let state = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      const cls = c < 128 ? asciiClass[c] : (otherClass.get(c) ?? 0);
+      state = state < denseStates ? dense[state * classCount + cls] : this.gotoDeep(state, cls);
+      if (matchAt[state] !== NONE) return true;
+    }
+    return false;
+  }
+
   /** The ids of the distinct needles that occur in text, in ascending order. */
   findAll(text: string): number[] {
     const seen = new Set<number>();

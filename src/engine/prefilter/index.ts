@@ -8,3 +8,4 @@ export {
   type PrefilterNeedle,
   type CandidateSet,
 } from './prefilter.js';
+export { regexFacts, type RegexFacts, type RegexFactFlags } from './regex-facts.js';

@@ -84,6 +84,8 @@ test('matches brute force on random needles and texts, with and without dense ro
         expected,
         `sparse: needles ${JSON.stringify(needles)} text ${text}`,
       );
+      assert.equal(full.containsAny(text), expected.length > 0);
+      assert.equal(sparse.containsAny(text), expected.length > 0);
     }
   }
 });

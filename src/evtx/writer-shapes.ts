@@ -18,17 +18,36 @@ class ShapeNode {
   compiled: CompiledShape | undefined = undefined;
 }
 
+// Shapes compile the same way for every file, so all writers in a thread share one trie (the demo writes
+// hundreds of files of the same few shapes). It is dropped and rebuilt if it ever grows past MAX_NODES.
+const MAX_NODES = 200_000;
+let sharedRoot = new ShapeNode();
+let sharedNodes = 0;
+
 /** The shapes seen so far; walk with start()/step(), then take compiled(). */
 export class ShapeIndex {
-  private readonly root = new ShapeNode();
-  private node = this.root;
+  private root: ShapeNode;
+  private node: ShapeNode;
   // The steps of the current walk, kept to compile a shape the first time it is seen.
   private readonly names: string[] = [];
   private readonly kinds: number[] = [];
   private steps = 0;
 
+  /** A walker over the thread's shared trie, or over its own when `isolated` (tests). */
+  constructor(private readonly isolated = false) {
+    this.root = isolated ? new ShapeNode() : sharedRoot;
+    this.node = this.root;
+  }
+
   /** Starts a new event. */
   start(): void {
+    if (!this.isolated) {
+      if (sharedNodes > MAX_NODES) {
+        sharedRoot = new ShapeNode();
+        sharedNodes = 0;
+      }
+      this.root = sharedRoot;
+    }
     this.node = this.root;
     this.steps = 0;
   }
@@ -44,6 +63,7 @@ export class ShapeIndex {
     if (child === undefined) {
       child = new ShapeNode();
       byKind[kind] = child;
+      if (!this.isolated) sharedNodes++;
     }
     this.node = child;
     this.names[this.steps] = name;

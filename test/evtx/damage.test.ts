@@ -1,0 +1,211 @@
+// Damaged input: every readable record is recovered, what is skipped is named in a warning, nothing throws.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { corpusPath, corpusSkip } from '../helpers/corpus.js';
+import {
+  CHUNK_SIZE,
+  FILE_HEADER_SIZE,
+  parseChunk,
+  parseEvtxBuffer,
+  readEvtxFile,
+  renderJson,
+  stringifyJson,
+  type EvtxReader,
+} from '../../src/evtx/index.js';
+import { writeEvtx } from '../../src/evtx/writer.js';
+
+function sample(count = 40): Buffer {
+  const events = [];
+  for (let i = 0; i < count; i++) {
+    events.push({
+      provider: 'Microsoft-Windows-Security-Auditing',
+      eventId: i % 2 ? 4624 : 4688,
+      channel: 'Security',
+      computer: `host${i % 3}.corp.example`,
+      time: Date.UTC(2024, 0, 1) + i * 1000,
+      data: { TargetUserName: `user${i}`, CommandLine: `cmd.exe /c echo ${i}`, LogonType: i % 11 },
+    });
+  }
+  return writeEvtx(events);
+}
+
+function drain(reader: EvtxReader): { ids: number[]; recovered: number } {
+  const ids: number[] = [];
+  let recovered = 0;
+  for (const r of reader) {
+    ids.push(r.recordId);
+    if (r.recovered) recovered++;
+    // Touch everything a consumer might.
+    r.get('CommandLine');
+    [...r.fields()];
+    stringifyJson(renderJson(r));
+  }
+  return { ids, recovered };
+}
+
+/** Offsets of every record signature in the first chunk. */
+function recordOffsets(buf: Buffer): number[] {
+  const out: number[] = [];
+  const chunk = buf.subarray(FILE_HEADER_SIZE, FILE_HEADER_SIZE + CHUNK_SIZE);
+  let p = 512;
+  while (p + 24 <= chunk.length && chunk.readUInt32LE(p) === 0x2a2a) {
+    out.push(FILE_HEADER_SIZE + p);
+    p += chunk.readUInt32LE(p + 4);
+  }
+  return out;
+}
+
+test('a clean file reads without warnings', () => {
+  const reader = parseEvtxBuffer(sample(), 'clean.evtx');
+  const { ids } = drain(reader);
+  assert.equal(ids.length, 40);
+  assert.deepEqual(reader.warnings, []);
+  assert.equal(reader.stats.records, 40);
+  assert.equal(reader.stats.damagedChunks, 0);
+});
+
+test('a truncated file gives the records before the cut and names the truncation', () => {
+  const buf = sample();
+  const offsets = recordOffsets(buf);
+  const cut = buf.subarray(0, offsets[20] + 10);
+  const reader = parseEvtxBuffer(cut, 'cut.evtx');
+  const { ids } = drain(reader);
+  assert.deepEqual(
+    ids,
+    Array.from({ length: 20 }, (_, i) => i + 1),
+  );
+  assert.ok(
+    reader.warnings.some((w) => /truncated/.test(w.reason) && w.file === 'cut.evtx' && w.chunk === 0),
+  );
+});
+
+test('a record with a broken size is skipped with a warning; the records after it are still read', () => {
+  const buf = Buffer.from(sample());
+  const offsets = recordOffsets(buf);
+  buf.writeUInt32LE(0xfffffff0, offsets[5] + 4);
+  const reader = parseEvtxBuffer(buf, 'size.evtx');
+  const { ids } = drain(reader);
+  assert.ok(!ids.includes(6));
+  assert.ok(ids.includes(7) && ids.includes(40));
+  const w = reader.warnings.find((x) => /bad size/.test(x.reason));
+  assert.ok(w, JSON.stringify(reader.warnings));
+  assert.equal(w.offset, offsets[5]);
+});
+
+test('a bad chunk magic: records are carved and marked recovered', () => {
+  const buf = Buffer.from(sample());
+  buf.write('XXXXXXXX', FILE_HEADER_SIZE, 'latin1');
+  const reader = parseEvtxBuffer(buf, 'magic.evtx');
+  const { ids, recovered } = drain(reader);
+  assert.equal(ids.length, 40);
+  assert.equal(recovered, 40);
+  assert.ok(reader.warnings.some((w) => w.reason === 'bad chunk magic'));
+  assert.equal(reader.stats.damagedChunks, 1);
+});
+
+test('checksums: a flipped data byte is reported, an absurd free-space offset is bounded', () => {
+  const buf = Buffer.from(sample());
+  const offsets = recordOffsets(buf);
+  buf[offsets[3] + 8] ^= 0x01; // record id: changes the data CRC, not the structure
+  buf.writeUInt32LE(0x7fffffff, FILE_HEADER_SIZE + 0x30);
+  const reader = parseEvtxBuffer(buf, 'crc.evtx');
+  const { ids } = drain(reader);
+  assert.equal(ids.length, 40);
+  assert.ok(reader.warnings.some((w) => /free-space/.test(w.reason)));
+  assert.ok(reader.warnings.some((w) => /chunk header CRC32/.test(w.reason)));
+});
+
+test('a broken template reference: recovered by template id when known, else only that record is skipped', () => {
+  const buf = Buffer.from(sample());
+  const offsets = recordOffsets(buf);
+  // The template instance sits after the record header (24) and the fragment header (4): point its
+  // definition offset at the record itself, a self-reference that must not loop.
+  const instance = offsets[10] + 24 + 4;
+  assert.equal(buf[instance], 0x0c);
+  buf.writeUInt32LE(offsets[10] - FILE_HEADER_SIZE, instance + 6);
+  const known = [...parseEvtxBuffer(buf, 'tpl.evtx')];
+  assert.equal(known.length, 40);
+  assert.equal(known[10].get('CommandLine'), 'cmd.exe /c echo 10');
+
+  buf.writeUInt32LE(0xdeadbeef, instance + 2); // and a template id nobody defined
+  const reader = parseEvtxBuffer(buf, 'tpl.evtx');
+  const { ids } = drain(reader);
+  assert.ok(!ids.includes(11));
+  assert.equal(ids.length, 39);
+  assert.ok(reader.warnings.some((w) => /record 11 skipped: template deadbeef/.test(w.reason)));
+});
+
+test('parseChunk on garbage, empty and tiny buffers never throws', () => {
+  const loc = { file: 'g', chunkIndex: 0, fileOffset: 0 };
+  assert.equal(parseChunk(Buffer.alloc(CHUNK_SIZE), loc).empty, true);
+  assert.equal(parseChunk(Buffer.alloc(0), loc).records.length, 0);
+  const noise = Buffer.alloc(CHUNK_SIZE);
+  for (let i = 0; i < noise.length; i++) noise[i] = (i * 2654435761) >>> 24;
+  noise.write('ElfChnk\0', 0, 'latin1');
+  const r = parseChunk(noise, loc);
+  assert.ok(r.damaged);
+  assert.ok(r.warnings.length > 0);
+});
+
+test('an unreadable path is a warning, not an exception', () => {
+  const reader = readEvtxFile('/nonexistent/dir/x.evtx');
+  assert.deepEqual([...reader], []);
+  assert.match(reader.warnings[0].reason, /^cannot open/);
+});
+
+test(
+  'edge cases: bad chunk magic, dirty header, missing CRC32 are named; records recovered',
+  { skip: corpusSkip },
+  () => {
+    const magic = readEvtxFile(corpusPath('evtx', 'edge-cases', 'sample_with_a_bad_chunk_magic.evtx'));
+    const m = drain(magic);
+    assert.ok(magic.warnings.some((w) => w.reason === 'bad chunk magic'));
+    assert.ok(magic.warnings.some((w) => /dirty/.test(w.reason)));
+    assert.ok(m.recovered > 0);
+    assert.ok(m.ids.length >= 267);
+
+    const noCrc = readEvtxFile(corpusPath('evtx', 'edge-cases', 'Application_no_crc32.evtx'));
+    const n = drain(noCrc);
+    assert.ok(noCrc.warnings.some((w) => /CRC32/.test(w.reason)));
+    assert.ok(n.ids.length >= 17);
+  },
+);
+
+test(
+  'a bad string cache changes nothing: same records, same values as the clean copy',
+  { skip: corpusSkip },
+  () => {
+    const render = (name: string): string[] =>
+      [...readEvtxFile(corpusPath('evtx', 'edge-cases', name))]
+        .filter((r) => !r.recovered)
+        .map((r) => stringifyJson(renderJson(r), ''));
+    const clean = render('security.evtx');
+    const bad = render('security_bad_string_cache.evtx');
+    assert.equal(clean.length, 2261);
+    assert.deepEqual(bad, clean);
+  },
+);
+
+test(
+  'zero-size data, size_t and irregular booleans decode without loss of records',
+  { skip: corpusSkip },
+  () => {
+    for (const [name, min] of [
+      ['sample-with-zero-data-size-event.evtx', 335],
+      ['Security_with_size_t.evtx', 636],
+      ['sample-with-irregular-bool-values.evtx', 3028],
+    ] as const) {
+      const reader = readEvtxFile(corpusPath('evtx', 'edge-cases', name));
+      const { ids } = drain(reader);
+      assert.ok(ids.length >= min, `${name}: ${ids.length}`);
+      assert.equal(reader.stats.skipped, 0, `${name}: ${JSON.stringify(reader.warnings.slice(0, 3))}`);
+    }
+    // size_t values are plain numbers, as evtxexport shows them.
+    const sizeT = [...readEvtxFile(corpusPath('evtx', 'edge-cases', 'Security_with_size_t.evtx'))].find(
+      (r) => r.get('ProcessId') !== undefined && typeof r.get('ProcessId') === 'number',
+    );
+    assert.ok(sizeT);
+    assert.ok(readFileSync(corpusPath('evtx', 'edge-cases', 'Security_with_size_t.evtx')).length > 0);
+  },
+);

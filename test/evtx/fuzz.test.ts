@@ -1,0 +1,192 @@
+// Hostile bytes: seeded mutations of real samples (bit flips, truncation, chunk and record header damage,
+// huge sizes and offsets, template self-references) must never throw, hang or blow up memory.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { CORPUS, corpusPath } from '../helpers/corpus.js';
+import {
+  CHUNK_SIZE,
+  FILE_HEADER_SIZE,
+  parseEvtxBuffer,
+  renderJson,
+  renderXml,
+  stringifyJson,
+} from '../../src/evtx/index.js';
+import { writeEvtx } from '../../src/evtx/writer.js';
+
+/** mulberry32: small, fast, seeded; failures reproduce from the printed seed. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function writerSample(): Buffer {
+  const events = [];
+  for (let i = 0; i < 60; i++) {
+    events.push({
+      provider: i % 2 ? 'Microsoft-Windows-Sysmon' : 'Microsoft-Windows-Security-Auditing',
+      eventId: 1 + (i % 5),
+      channel: i % 2 ? 'Microsoft-Windows-Sysmon/Operational' : 'Security',
+      computer: 'fuzz.example',
+      time: Date.UTC(2024, 1, 1) + i,
+      userSid: 'S-1-5-21-1-2-3-500',
+      data:
+        i % 3 === 0
+          ? {
+              CommandLine: 'x'.repeat(i * 7),
+              Guid: { type: 'guid' as const, value: '01234567-89AB-CDEF-0123-456789ABCDEF' },
+              Bin: new Uint8Array([1, 2, 3, i]),
+              Big: { type: 'uint64' as const, value: 2n ** 63n + BigInt(i) },
+              Hex: { type: 'hex64' as const, value: 0xdeadbeefn },
+              When: { type: 'filetime' as const, value: Date.UTC(2023, 0, 1) },
+              Sid: { type: 'sid' as const, value: 'S-1-5-18' },
+              List: { type: 'array' as const, itemType: 'string' as const, value: ['a', 'b', String(i)] },
+            }
+          : { TargetUserName: `u${i}`, LogonType: i, Flag: i % 2 === 0 },
+    });
+  }
+  return writeEvtx(events);
+}
+
+function samples(): Buffer[] {
+  const out = [writerSample()];
+  if (CORPUS) {
+    for (const rel of [
+      ['evtx', 'edge-cases', 'sysmon.evtx'],
+      ['evtx', 'edge-cases', 'system.evtx'],
+      ['evtx', 'edge-cases', 'E_Windows_system32_winevt_logs_Microsoft-Windows-CAPI2%4Operational.evtx'],
+      ['evtx', 'deepblue', 'Powershell-Invoke-Obfuscation-many.evtx'],
+    ]) {
+      const buf = readFileSync(corpusPath(...rel));
+      // The header plus the first two chunks keep each run small.
+      out.push(buf.subarray(0, Math.min(buf.length, FILE_HEADER_SIZE + 2 * CHUNK_SIZE)));
+    }
+  }
+  return out;
+}
+
+function mutate(src: Buffer, rand: () => number): Buffer {
+  let buf = Buffer.from(src);
+  const pick = (n: number): number => Math.floor(rand() * n);
+  const chunkBase = (): number =>
+    FILE_HEADER_SIZE +
+    CHUNK_SIZE * pick(Math.max(1, Math.floor((buf.length - FILE_HEADER_SIZE) / CHUNK_SIZE)));
+  const records = (): number[] => {
+    const offs: number[] = [];
+    let p = buf.indexOf('**\0\0', FILE_HEADER_SIZE, 'latin1');
+    while (p >= 0 && offs.length < 400) {
+      offs.push(p);
+      p = buf.indexOf('**\0\0', p + 4, 'latin1');
+    }
+    return offs;
+  };
+  const huge = [0xffffffff, 0x7fffffff, 0x10000, 0xfffe, 0, 1, 24, 28];
+  const mutations = 1 + pick(4);
+  for (let m = 0; m < mutations; m++) {
+    const kind = pick(9);
+    if (kind === 0) {
+      for (let i = 0, n = 1 + pick(32); i < n; i++) buf[pick(buf.length)] ^= 1 << pick(8);
+    } else if (kind === 1) {
+      buf = buf.subarray(0, pick(buf.length));
+    } else if (kind === 2 && buf.length > FILE_HEADER_SIZE + 0x80) {
+      // Chunk header: magic, free-space offset, checksums, record ids.
+      const base = chunkBase();
+      const field = [0, 0x30, 0x34, 0x7c, 0x10, 0x2c][pick(6)];
+      if (base + field + 4 <= buf.length) buf.writeUInt32LE(huge[pick(huge.length)] >>> 0, base + field);
+    } else if (kind === 3 || kind === 4) {
+      // Record header sizes and the trailing size copy.
+      const offs = records();
+      if (offs.length === 0) continue;
+      const p = offs[pick(offs.length)];
+      if (p + 8 <= buf.length) buf.writeUInt32LE(huge[pick(huge.length)] >>> 0, p + 4);
+    } else if (kind === 5) {
+      // Template instance: definition offset to itself, backwards into garbage, or far away.
+      const offs = records();
+      if (offs.length === 0) continue;
+      const p = offs[pick(offs.length)] + 28;
+      if (p + 10 <= buf.length && buf[p] === 0x0c) {
+        const chunkStart = FILE_HEADER_SIZE + Math.floor((p - FILE_HEADER_SIZE) / CHUNK_SIZE) * CHUNK_SIZE;
+        const choice = [p - chunkStart, pick(p - chunkStart), 0xffffffff, p - chunkStart + 10][pick(4)];
+        buf.writeUInt32LE(choice >>> 0, p + 6);
+      }
+    } else if (kind === 6) {
+      // Random 32-bit words somewhere (names, value counts, descriptor sizes).
+      for (let i = 0, n = 1 + pick(8); i < n; i++) {
+        const p = pick(Math.max(1, buf.length - 4));
+        if (p + 4 <= buf.length) buf.writeUInt32LE(huge[pick(huge.length)] >>> 0, p);
+      }
+    } else if (kind === 7) {
+      // Value type bytes: every type, including arrays and nested BinXML.
+      for (let i = 0, n = 1 + pick(16); i < n; i++)
+        buf[pick(buf.length)] = [0x21, 0x81, 0x8f, 0x13, 0x12, 0x0e, 0xa1][pick(7)];
+    } else {
+      // Splice a block from elsewhere (duplicated records, overlapping structures).
+      const len = 1 + pick(2048);
+      const from = pick(Math.max(1, buf.length - len));
+      const to = pick(Math.max(1, buf.length - len));
+      buf.copy(buf, to, from, Math.min(buf.length, from + len));
+    }
+  }
+  return buf;
+}
+
+test(
+  'hostile bytes: no exception escapes, each file finishes within 2 s, memory stays bounded',
+  { timeout: 90_000 },
+  (t) => {
+    const seed = 0x5eed2026;
+    const rand = prng(seed);
+    const bases = samples();
+    const budgetMs = 40_000;
+    const start = Date.now();
+    let runs = 0;
+    let records = 0;
+    let slowest = 0;
+    let peakHeap = 0;
+    let peakRss = 0;
+    // A fixed number of runs keeps the seed meaningful; the budget only guards slow machines.
+    const total = bases.length > 1 ? 900 : 400;
+    for (; runs < total && Date.now() - start < budgetMs; runs++) {
+      const input = mutate(bases[runs % bases.length], rand);
+      const t0 = performance.now();
+      try {
+        const reader = parseEvtxBuffer(input, `fuzz-${seed}-${runs}.evtx`);
+        for (const r of reader) {
+          records++;
+          r.get('CommandLine');
+          r.get('EventID');
+          void r.eventId;
+          void r.timestamp;
+          void r.channel;
+          for (const _ of r.fields()) {
+            // Decoding every field is the point.
+          }
+          stringifyJson(renderJson(r));
+          renderXml(r);
+        }
+        assert.ok(reader.stats.chunks >= 0);
+      } catch (err) {
+        assert.fail(`run ${runs} (seed ${seed}) threw: ${(err as Error).stack}`);
+      }
+      const ms = performance.now() - t0;
+      slowest = Math.max(slowest, ms);
+      assert.ok(ms < 2000, `run ${runs} (seed ${seed}) took ${ms.toFixed(0)} ms`);
+      const mem = process.memoryUsage();
+      peakHeap = Math.max(peakHeap, mem.heapUsed);
+      peakRss = Math.max(peakRss, mem.rss);
+    }
+    t.diagnostic(
+      `${runs} mutated files, ${records} records, slowest ${slowest.toFixed(0)} ms, peak heap ${(peakHeap / 1e6).toFixed(0)} MB`,
+    );
+    assert.ok(runs >= 100, `only ${runs} runs in the budget`);
+    assert.ok(records > 0);
+    assert.ok(peakHeap < 768 * 1024 * 1024, `heap grew to ${(peakHeap / 1e6).toFixed(0)} MB`);
+    assert.ok(peakRss < 1024 * 1024 * 1024, `RSS grew to ${(peakRss / 1e6).toFixed(0)} MB`);
+  },
+);

@@ -79,27 +79,13 @@ export function buildNavigatorLayer(
   const tallies = new Map<string, Tally>();
   const unknown = new Set<string>();
   let total = 0;
-  // Tags are parsed once per rule, not once per detection.
-  const tagsOf = new Map<string, { tactics: string[]; techniques: string[] }>();
+  // The (technique, tactic) keys a rule counts toward are worked out once per rule, not per detection.
+  const keysOf = new Map<string, string[]>();
   for (const d of detections) {
     total++;
-    let tags = tagsOf.get(d.rule.id);
-    if (!tags)
-      tagsOf.set(
-        d.rule.id,
-        (tags = { tactics: tacticsOf(d.rule.tags), techniques: techniquesOf(d.rule.tags) }),
-      );
-    const tagTactics = tags.tactics;
-    for (const id of tags.techniques) {
-      const technique = index.technique.get(id);
-      if (!technique) {
-        unknown.add(id);
-        continue;
-      }
-      // The rule's tactic tags pick which of the technique's tactics it fired for; none → every tactic.
-      const picked = technique.tactics.filter((t) => tagTactics.includes(t));
-      for (const tactic of picked.length ? picked : ['']) tally(tallies, `${id}|${tactic}`, d);
-    }
+    let keys = keysOf.get(d.rule.id);
+    if (!keys) keysOf.set(d.rule.id, (keys = ruleKeys(d.rule.tags, index.technique, unknown)));
+    for (const key of keys) tally(tallies, key, d);
   }
 
   const keys = [...tallies.keys()].sort();
@@ -174,6 +160,27 @@ export function buildNavigatorLayer(
     selectSubtechniquesWithParent: false,
     selectVisibleTechniques: false,
   };
+}
+
+/** `technique|tactic` keys for a rule's tags; the rule's tactic tags pick among the technique's tactics. */
+function ruleKeys(
+  tags: readonly string[],
+  techniques: ReadonlyMap<string, { readonly tactics: readonly string[] }>,
+  unknown: Set<string>,
+): string[] {
+  const tagTactics = tacticsOf(tags);
+  const keys: string[] = [];
+  for (const id of techniquesOf(tags)) {
+    const technique = techniques.get(id);
+    if (!technique) {
+      unknown.add(id);
+      continue;
+    }
+    // None picked → the entry carries no tactic and Navigator shows it under every tactic of the technique.
+    const picked = technique.tactics.filter((t) => tagTactics.includes(t));
+    for (const tactic of picked.length ? picked : ['']) keys.push(`${id}|${tactic}`);
+  }
+  return keys;
 }
 
 function tally(tallies: Map<string, Tally>, key: string, d: Detection): void {

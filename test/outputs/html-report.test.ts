@@ -79,6 +79,21 @@ test('payload: row limit, intrusion detections always kept, values capped, rules
   assert.equal(payload.tactics.length, 14);
 });
 
+test('payload: intrusion detections that are copies (from worker threads) map to the same rows', () => {
+  const { detections, intrusions } = scenario();
+  const copied = intrusions.map((i) => ({ ...i, detections: structuredClone(i.detections) }));
+  const payload = buildReportPayload({
+    detections,
+    intrusions: copied,
+    table,
+    title: 't',
+    generated: new Date(0),
+    maxRows: 1000,
+  });
+  assert.equal(payload.rows.length, detections.length);
+  assert.deepEqual(payload.intrusions[0].rows, [0, 1, 2, 3, 4]);
+});
+
 test('flattenSummary lists scalars and flat objects, tolerates anything else', () => {
   const cyclic: Record<string, unknown> = {};
   cyclic.self = cyclic;

@@ -76,13 +76,23 @@ export function buildReportPayload(input: PayloadInput): ReportPayload {
   const files: string[] = [];
   const fileIndex = new Map<string, number>();
   const rows: ReportRow[] = [];
-  const rowOf = new Map<string, number>();
+  // Intrusion detections are usually the very objects of the detection list: found by identity. Copies (from
+  // worker threads) are found by key, with the key map built only the first time one is needed.
+  const rowOfObject = new Map<Detection, number>();
+  const sources: Detection[] = [];
+  let rowOfKey: Map<string, number> | undefined;
+  const findRow = (d: Detection): number | undefined => {
+    const byObject = rowOfObject.get(d);
+    if (byObject !== undefined) return byObject;
+    if (!rowOfKey) {
+      rowOfKey = new Map();
+      sources.forEach((s, i) => rowOfKey?.set(detectionKey(s), i));
+    }
+    return rowOfKey.get(detectionKey(d));
+  };
   const usedTechniques = new Set<string>();
 
-  const addRow = (d: Detection): number => {
-    const key = detectionKey(d);
-    const known = rowOf.get(key);
-    if (known !== undefined) return known;
+  const appendRow = (d: Detection): number => {
     let r = ruleIndex.get(d.rule.id);
     if (r === undefined) {
       const techniques = techniquesOf(d.rule.tags);
@@ -119,13 +129,15 @@ export function buildReportPayload(input: PayloadInput): ReportPayload {
       f,
       fields,
     ];
-    rowOf.set(key, rows.length);
+    rowOfObject.set(d, rows.length);
+    sources.push(d);
+    rowOfKey?.set(detectionKey(d), rows.length);
     return rows.push(row) - 1;
   };
 
   let omitted = 0;
   for (const d of input.detections) {
-    if (rows.length < input.maxRows) addRow(d);
+    if (rows.length < input.maxRows) appendRow(d);
     else omitted++;
   }
   const intrusions = [...(input.intrusions ?? [])]
@@ -133,7 +145,7 @@ export function buildReportPayload(input: PayloadInput): ReportPayload {
     .map((i): ReportIntrusion => {
       const { detections, ...rest } = i;
       for (const t of i.techniques) usedTechniques.add(t);
-      return { ...rest, rows: detections.map(addRow).sort((a, b) => a - b) };
+      return { ...rest, rows: detections.map((d) => findRow(d) ?? appendRow(d)).sort((a, b) => a - b) };
     });
 
   const index = indexOf(input.table);

@@ -3,7 +3,7 @@
 // critical detection on benign records.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { generateDemo, scoreDemo, type DemoResult } from '../../src/demo/index.js';
@@ -11,6 +11,7 @@ import { Engine, loadRuleSet, type RuleSet } from '../../src/engine/index.js';
 import type { Detection } from '../../src/engine/types.js';
 import { readEvtxFile } from '../../src/evtx/index.js';
 import { CORPUS, PROJECT_ROOT, corpusPath, corpusSkip } from '../helpers/corpus.js';
+import { detectionsTable, rulesByRow } from './detections-doc.js';
 
 const SEEDS = [1, 2, 3, 4, 5];
 // Three weeks keep the tests quick; stages keep their relative places in the period.
@@ -160,5 +161,49 @@ test(
         `seed ${seed}`,
       );
     }
+  },
+);
+
+test(
+  'docs/detections.md maps every campaign row to rules that fire on the demo (seed 1)',
+  { skip: corpusSkip },
+  async () => {
+    const dwellDir = join(PROJECT_ROOT, 'rules');
+    const rs = await loadRuleSet([dwellDir, corpusPath('sigma', 'rules')]);
+    const d = demo(1);
+    const rows = rulesByRow(
+      d.truth,
+      hunt(d, rs),
+      join(d.logsDir, '..'),
+      (x) => x.rule.path?.startsWith(dwellDir) === true,
+    );
+    for (const [row, r] of rows) assert.ok(r.dwell.size + r.other.size > 0, `row ${row} has no rule firing`);
+    const table = detectionsTable(rows);
+    const docPath = join(PROJECT_ROOT, 'docs', 'detections.md');
+    if (process.env.DWELL_WRITE_DOCS) {
+      const doc = readFileSync(docPath, 'utf8');
+      const start = doc.indexOf('<!-- table:start -->');
+      const end = doc.indexOf('<!-- table:end -->');
+      writeFileSync(docPath, `${doc.slice(0, start)}<!-- table:start -->\n${table}${doc.slice(end)}`);
+    }
+    // Every rule the document claims for a row must fire on that row's events (new hits may be added later).
+    const doc = readFileSync(docPath, 'utf8');
+    let claims = 0;
+    for (const line of doc.split('\n')) {
+      const cells = /^\| (\d+) \|/.test(line) ? line.split(' | ') : undefined;
+      if (!cells) continue;
+      const row = rows.get(Number(cells[0].slice(2)))!;
+      const claimed = [cells[3], cells[4].replace(/ \|$/, '')].flatMap((c) =>
+        c === '—' ? [] : c.split('<br>'),
+      );
+      for (const title of claimed) {
+        claims++;
+        assert.ok(
+          row.dwell.has(title) || row.other.has(title),
+          `docs/detections.md: "${title}" no longer fires for row ${cells[0].slice(2)}`,
+        );
+      }
+    }
+    assert.ok(claims >= 15, 'docs/detections.md has its table');
   },
 );

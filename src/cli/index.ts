@@ -5,9 +5,10 @@ import { registerDump } from './commands/dump.js';
 import { registerHunt } from './commands/hunt.js';
 import { registerDemo } from './commands/demo.js';
 import { registerInfo } from './commands/info.js';
+import { registerRules } from './commands/rules.js';
 
 // Subcommands are registered here, one line each.
-const COMMANDS: RegisterCommand[] = [registerDump, registerHunt, registerDemo, registerInfo];
+const COMMANDS: RegisterCommand[] = [registerDump, registerHunt, registerDemo, registerInfo, registerRules];
 
 /** Runs the CLI on argv and resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {

@@ -25,8 +25,8 @@ import {
   type GlobPattern,
   type ModifierPlan,
 } from '../sigma/modifiers/index.js';
-import type { DetectionItem, SigmaScalar } from '../sigma/types.js';
-import { AhoCorasick, KEYWORD_FIELD, type PrefilterNeedle } from './prefilter/index.js';
+import type { DetectionItem, SigmaScalar, SourcePosition } from '../sigma/types.js';
+import { AhoCorasick, KEYWORD_FIELD, regexFacts, type PrefilterNeedle } from './prefilter/index.js';
 import type { Needles } from './needles.js';
 import type { RecordView } from './record-view.js';
 
@@ -49,6 +49,8 @@ export interface CompiledItem {
 export interface ItemProblem {
   readonly severity: 'invalid' | 'unsupported';
   readonly reason: string;
+  /** Where the offending item is written. */
+  readonly position?: SourcePosition;
 }
 
 type StringTest = (s: string) => boolean;
@@ -143,7 +145,9 @@ export function compileItem(
   // Per-value string tests (each on raw or lower-cased text), combined by OR or by AND (`all`).
   const tests: ValueTestSpec[] = [];
   const alternatives: PrefilterNeedle[][] = [];
+  let reUnconstrained = false;
   let constrained =
+    plan.kind === 're' ||
     plan.kind === 'equals' ||
     plan.kind === 'contains' ||
     plan.kind === 'startswith' ||
@@ -176,7 +180,17 @@ export function compileItem(
         if (typeof value !== 'string') return { severity: 'invalid', reason: `'re' needs a string pattern` };
         const re = compileRegex(value, plan.reFlags);
         if (!re.ok) return { severity: 'unsupported', reason: re.reason };
-        tests.push({ test: re.test, onRaw: true });
+        // Regex facts (H4): values shorter than any match skip the regex; required literals feed the prefilter.
+        const facts = regexFacts(value, { caseInsensitive: plan.reFlags.i });
+        const minLength = facts.minLength;
+        tests.push({
+          test: minLength > 1 ? (s) => s.length >= minLength && re.test(s) : re.test,
+          onRaw: true,
+        });
+        if (facts.needles && !plan.all) {
+          for (const alt of facts.needles)
+            alternatives.push(alt.map((needle) => ({ field: needleField, needle })));
+        } else reUnconstrained = true;
         continue;
       }
       case 'cidr': {
@@ -265,7 +279,7 @@ export function compileItem(
 
   const test = buildItemTest(field, plan, tests);
   let needles: Needles = undefined;
-  if (constrained && alternatives.length > 0) {
+  if (constrained && !reUnconstrained && alternatives.length > 0) {
     needles = plan.all ? [alternatives.flat()] : alternatives;
   }
   return {

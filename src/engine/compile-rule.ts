@@ -58,7 +58,13 @@ export function compileSelections(
       const compiled = [];
       for (const item of items) {
         const c = compileItem(item, fieldMap, expand);
-        if ('severity' in c) return { severity: c.severity, reason: `selection '${name}': ${c.reason}` };
+        if ('severity' in c) {
+          return {
+            severity: c.severity,
+            reason: `selection '${name}': ${c.reason}`,
+            position: item.position,
+          };
+        }
         compiled.push(c);
         c.fields.forEach((f) => fields.add(f));
       }

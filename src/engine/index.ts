@@ -7,3 +7,11 @@ export { RuleIndex } from './rule-index.js';
 export { CONTEXT_FIELDS } from './detection-fields.js';
 export type { RuleProblem } from '../sigma/types.js';
 export { LEVELS, type Detection, type RuleInfo, type Level } from './types.js';
+export {
+  checkReport,
+  formatCheckReport,
+  explainRule,
+  findRule,
+  type RuleCheckReport,
+  type FolderCounts,
+} from './rule-report.js';

@@ -16,6 +16,7 @@ import { linkCorrelations } from '../sigma/correlation-links.js';
 import type { CorrelationRule } from '../sigma/correlation-types.js';
 import type { ParsedFilter, ParsedRule, RuleProblem } from '../sigma/types.js';
 import { compileRuleVariant, ruleInfoOf, type CompiledRule } from './compile-rule.js';
+import type { ItemProblem } from './compile-item.js';
 
 /** What happened to one rule document (for `rules check`). */
 export interface RuleOutcome {
@@ -184,7 +185,7 @@ export async function loadRuleSet(paths: string[], opts: LoadOptions = {}): Prom
     const targets: (LogsourceTarget | undefined)[] =
       resolution.kind === 'mapped' ? [...resolution.targets] : [undefined];
     const variants: CompiledRule[] = [];
-    let failure: { severity: 'invalid' | 'unsupported'; reason: string } | undefined;
+    let failure: ItemProblem | undefined;
     let never = 0;
     for (const target of targets) {
       const c = compileRuleVariant(rule, info, target, ruleFilters, expand);
@@ -198,7 +199,7 @@ export async function loadRuleSet(paths: string[], opts: LoadOptions = {}): Prom
     if (failure) {
       problems.push({
         file: rule.file,
-        ...rule.position,
+        ...(failure.position ?? rule.position),
         ruleId: rule.id,
         severity: failure.severity,
         reason: failure.reason,

@@ -1,0 +1,73 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  checkReport,
+  explainRule,
+  findRule,
+  formatCheckReport,
+  loadRuleSet,
+} from '../../src/engine/index.js';
+import { rule } from './rule-fixtures.js';
+
+async function tree(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'dwell-check-'));
+  mkdirSync(join(dir, 'good'));
+  mkdirSync(join(dir, 'bad'));
+  writeFileSync(
+    join(dir, 'good', 'a.yml'),
+    rule(
+      `    sel:\n        CommandLine|contains: 'whoami'\n    condition: sel`,
+      undefined,
+      'name: whoami_rule\n',
+    ),
+  );
+  writeFileSync(
+    join(dir, 'good', 'b.yml'),
+    rule(`    sel:\n        exe: x\n    condition: sel`, 'product: linux\n    category: process_creation'),
+  );
+  writeFileSync(
+    join(dir, 'bad', 'c.yml'),
+    rule(`    sel:\n        CommandLine|contains|bogus: 'x'\n    condition: sel`),
+  );
+  writeFileSync(
+    join(dir, 'bad', 'd.yml'),
+    rule(`    sel:\n        CommandLine|re: 'a(?=b)'\n    condition: sel`),
+  );
+  return dir;
+}
+
+test('rules check counts per folder and places every problem', async () => {
+  const dir = await tree();
+  const rs = await loadRuleSet([dir]);
+  const report = checkReport(rs, [dir]);
+  const row = (name: string) => report.folders.find((f) => f.folder.endsWith(`/${name}`))!;
+  assert.deepEqual(
+    { ...row('good'), folder: '' },
+    { folder: '', rules: 2, compiled: 1, unmapped: 1, unsupported: 0, invalid: 0 },
+  );
+  assert.deepEqual(
+    { ...row('bad'), folder: '' },
+    { folder: '', rules: 2, compiled: 0, unmapped: 0, unsupported: 1, invalid: 1 },
+  );
+  assert.equal(report.total.rules, 4);
+  const text = formatCheckReport(report);
+  assert.match(text, /c\.yml:9:9 invalid: .*unknown modifier 'bogus'/);
+  assert.match(text, /d\.yml:9:9 unsupported: .*look-around/);
+  const json = JSON.parse(JSON.stringify(report)) as { total: { invalid: number } };
+  assert.equal(json.total.invalid, 1);
+});
+
+test('rules explain shows index keys, mapping and needles', async () => {
+  const dir = await tree();
+  const rs = await loadRuleSet([join(dir, 'good')]);
+  const variants = findRule(rs, 'whoami_rule');
+  assert.equal(variants.length, 2, 'Sysmon 1 and Security 4688');
+  const text = explainRule(variants);
+  assert.match(text, /channel=\[microsoft-windows-sysmon\/operational\] event_id=\[1\]/);
+  assert.match(text, /channel=\[security\] event_id=\[4688\]/);
+  assert.match(text, /CommandLine∋"whoami"/);
+  assert.equal(findRule(rs, 'no such rule').length, 0);
+});

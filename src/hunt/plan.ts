@@ -34,7 +34,11 @@ export interface HuntPlan {
 }
 
 /** Plans a hunt over the given paths. */
-export async function planHunt(paths: readonly string[], tenants: TenantResolver): Promise<HuntPlan> {
+export async function planHunt(
+  paths: readonly string[],
+  tenants: TenantResolver,
+  opts: { recover?: boolean } = {},
+): Promise<HuntPlan> {
   const problems: PlanProblem[] = [];
   const found = discoverFiles(paths, (p) => problems.push({ ...p, unreadable: true }));
   const jobs: HuntJob[] = [];
@@ -58,6 +62,7 @@ export async function planHunt(paths: readonly string[], tenants: TenantResolver
       format: det.format,
       gzip: det.gzip,
       ...(tenant !== undefined ? { tenant } : {}),
+      ...(opts.recover === false ? { recover: false } : {}),
     };
     if (det.format === 'evtx' && !det.gzip && f.size > SPLIT_BYTES) {
       const chunks = evtxChunkCount(f.size, readFileHead(f.path, 8));

@@ -62,7 +62,7 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
     opts.tenantMap ? loadTenantMap(opts.tenantMap) : [],
     opts.tenantFromDir === true,
   );
-  const plan = await planHunt(opts.paths, tenants);
+  const plan = await planHunt(opts.paths, tenants, { recover: opts.recover });
   for (const p of plan.problems) note(p.file, p.reason, p.unreadable);
 
   // What is needed downstream decides what is kept.
@@ -89,6 +89,7 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
   // Collection.
   const rules = new Map<string, RuleInfo>();
   const dedup = new DetectionDeduper();
+  const dedupOn = opts.dedup !== false;
   const sorter = new DetectionSorter(keep ? Infinity : 100_000);
   const hits: CorrelationHit[] = [];
   const ruleStats = new Map<string, RuleStat>();
@@ -119,8 +120,9 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
       const d = damaged.get(job.path);
       if (d) d.unreadable = true;
     }
-    for (const d of r.detections) if (dedup.firstTime(d.ruleId, d.key)) sorter.add(unwire(d));
-    for (const h of r.hits) if (dedup.firstTime(`hit\u0002${h.hit.ruleId}`, h.key)) hits.push(h.hit);
+    for (const d of r.detections) if (!dedupOn || dedup.firstTime(d.ruleId, d.key)) sorter.add(unwire(d));
+    for (const h of r.hits)
+      if (!dedupOn || dedup.firstTime(`hit\u0002${h.hit.ruleId}`, h.key)) hits.push(h.hit);
     jobsDone++;
     bytesDone += job.bytes;
     progress.update({

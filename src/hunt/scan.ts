@@ -16,6 +16,8 @@ export interface HuntJob {
   readonly tenant?: string;
   /** EVTX slices: chunks [from, to). */
   readonly chunks?: { readonly from: number; readonly to: number };
+  /** EVTX: carve records from slack space (default true). */
+  readonly recover?: boolean;
   /** Bytes this job covers (for progress). */
   readonly bytes: number;
 }
@@ -75,7 +77,14 @@ export class JobScanner {
       detections.push({ ...rest, tenant: d.tenant ?? job.tenant, ruleId: rule.id, key });
     };
     const stats = await readSource(
-      { path: job.path, format: job.format, gzip: job.gzip, tenant: job.tenant, chunks: job.chunks },
+      {
+        path: job.path,
+        format: job.format,
+        gzip: job.gzip,
+        tenant: job.tenant,
+        chunks: job.chunks,
+        recover: job.recover,
+      },
       {
         record: (record) => {
           if (job.tenant !== undefined && record.source.tenant === undefined)

@@ -49,6 +49,10 @@ export interface HuntOptions extends RuleFilter {
   ruleStats?: string;
   /** Keep all detections in `HuntResult.detections` (default true; large hunts set false and stream outputs). */
   keepDetections?: boolean;
+  /** Carve EVTX records from slack space and damaged chunks (default true). */
+  recover?: boolean;
+  /** Count the same record seen twice once (default true). */
+  dedup?: boolean;
   /** Measure time per rule (for --rule-stats and the summary). */
   timing?: boolean;
   /** No progress output. */

@@ -28,7 +28,11 @@ function parseOne(
   sink: RecordSink,
   stats: SourceStats,
 ): void {
-  const result = parseChunk(data, { file: input.path, chunkIndex: index, fileOffset: offset });
+  const result = parseChunk(
+    data,
+    { file: input.path, chunkIndex: index, fileOffset: offset },
+    { recover: input.recover !== false },
+  );
   for (const w of result.warnings) {
     stats.warnings++;
     sink.warning({ file: input.path, offset: w.offset, reason: `chunk ${w.chunk}: ${w.reason}` });

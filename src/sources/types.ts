@@ -29,6 +29,8 @@ export interface SourceInput {
   readonly gzip: boolean;
   /** Tenant stamped on every record's `source.tenant`. */
   readonly tenant?: string;
+  /** EVTX only: carve records from slack space and damaged chunks (default true). */
+  readonly recover?: boolean;
   /** EVTX only: read chunks [from, to) of the file (a slice of a big file handled by one worker). */
   readonly chunks?: { readonly from: number; readonly to: number };
 }

@@ -37,6 +37,8 @@ function collectPaths(value: string, previous: string[] | undefined): string[] {
 interface HuntFlags {
   sigma?: string[];
   dwellRules: boolean;
+  dedup: boolean;
+  recover: boolean;
   minLevel?: Level;
   status?: string[];
   includeId?: string[];
@@ -95,6 +97,8 @@ export function huntOptionsFromFlags(
     stix: f.stix,
     ruleStats: f.ruleStats,
     mappingFiles: f.mapping,
+    dedup: f.dedup !== false,
+    recover: f.recover !== false,
     keepDetections: false,
     quiet: f.quiet === true || f.json === true,
     progressStream: progress,
@@ -185,6 +189,8 @@ export const registerHunt: RegisterCommand = (program, ctx) => {
       'indicator file: CSV type,value,description,source or a STIX 2.1 bundle (repeatable)',
       collectPaths,
     )
+    .option('--no-recover', 'do not carve EVTX records from slack space and damaged chunks')
+    .option('--no-dedup', 'count records seen in several files (copies, exports) each time')
     .option('--workers <n>', 'worker threads (0 or 1: none; default: CPU count)', parseWorkers)
     .option('--csv <file>', 'write the CSV timeline (Excel / Timeline Explorer)')
     .option('--jsonl <file>', 'write JSON lines for Timesketch')

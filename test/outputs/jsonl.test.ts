@@ -1,0 +1,23 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { detectionToTimesketch } from '../../src/outputs/jsonl.js';
+import { detection } from './csv-fixtures.js';
+
+test('Timesketch lines carry message, datetime, timestamp_desc and the rule/source attributes', () => {
+  const o = detectionToTimesketch(detection({ fields: { message: 'collides', User: 'bob' } }));
+  assert.equal(o.datetime, '2024-01-02T03:04:05.678Z');
+  assert.equal(o.timestamp, Date.parse('2024-01-02T03:04:05.678Z') * 1000);
+  assert.equal(o.timestamp_desc, 'Event Time');
+  assert.match(String(o.message), /^\[high\] Suspicious, "quoted" rule on dc1\.corp \(acme\)$/);
+  assert.equal(o.rule_id, 'r-1');
+  assert.deepEqual(o.tactics, ['credential-access']);
+  assert.deepEqual(o.techniques, ['T1003.001']);
+  assert.equal(o.tenant, 'acme');
+  assert.equal(o.record_id, 42);
+  assert.equal(o.field_message, 'collides');
+  assert.equal(o.User, 'bob');
+  const untimed = detectionToTimesketch(detection({ timestamp: NaN }));
+  assert.equal(untimed.datetime, '1970-01-01T00:00:00.000Z');
+  assert.equal(untimed.timestamp_desc, 'Not a time');
+  assert.doesNotThrow(() => JSON.parse(JSON.stringify(o)));
+});

@@ -38,6 +38,8 @@ export const RECORD_OVERHEAD = 24 + 4 + 10 + 4 + 1 + 4;
 /** A chunk under construction. `reset()` starts the next one in the same buffer. */
 export class ChunkBuilder {
   readonly buf = Buffer.alloc(CHUNK_SIZE);
+  /** A view for the hot path's stores (no per-call argument checks). */
+  readonly dv = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
   /** Offset where the next record starts. */
   pos = CHUNK_HEADER_SIZE;
   records = 0;
@@ -112,8 +114,11 @@ export class ChunkBuilder {
     if (this.records === 0) this.firstId = recordId;
     this.lastId = recordId;
     this.lastRecordOffset = start;
-    b.writeUInt32LE(RECORD_MAGIC, start);
-    writeU64(b, start + 8, recordId);
+    const dv = this.dv;
+    dv.setUint32(start, RECORD_MAGIC, true);
+    dv.setUint32(start + 4, 0, true); // size, set by endRecord
+    dv.setUint32(start + 8, recordId % 4294967296, true);
+    dv.setUint32(start + 12, Math.floor(recordId / 4294967296), true);
     writeFiletime(b, start + 16, writtenMs);
     let o = start + 24;
     b[o++] = T.FRAGMENT;
@@ -122,11 +127,11 @@ export class ChunkBuilder {
     b[o++] = 0;
     b[o++] = T.TEMPLATE;
     b[o++] = 1;
-    b.writeUInt32LE(shape.id, o);
+    dv.setUint32(o, shape.id, true);
     o += 4;
     const known = this.templates.get(shape);
     if (known !== undefined) {
-      b.writeUInt32LE(known, o);
+      dv.setUint32(o, known, true);
       return o + 4;
     }
     const def = o + 4;
@@ -155,8 +160,8 @@ export class ChunkBuilder {
     const start = this.pos;
     b[end++] = T.EOF;
     const size = end + 4 - start;
-    b.writeUInt32LE(size, start + 4);
-    b.writeUInt32LE(size, end);
+    this.dv.setUint32(start + 4, size, true);
+    this.dv.setUint32(end, size, true);
     this.pos = end + 4;
     this.records++;
   }

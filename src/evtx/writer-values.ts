@@ -171,6 +171,28 @@ function typedInner(value: EventDataValue | undefined): unknown {
   return value !== null && typeof value === 'object' && !(value instanceof Uint8Array) ? value.value : value;
 }
 
+// A DataView over the buffer being written (the chunk buffer, reused): its stores compile to plain moves,
+// without the argument checks of Buffer's write methods, which dominated the writer's profile.
+let viewBuf: Uint8Array | undefined;
+let viewDv: DataView = new DataView(new ArrayBuffer(8));
+
+/** The DataView for `buf`, cached for the last buffer asked about. */
+export function viewOf(buf: Uint8Array): DataView {
+  if (buf !== viewBuf) {
+    viewBuf = buf;
+    viewDv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  }
+  return viewDv;
+}
+
+// An integer in [min, max], or a RangeError naming it (DataView stores would silently wrap).
+function int(v: unknown, min: number, max: number): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new RangeError(`integer out of range [${min}, ${max}]: ${String(v)}`);
+  return n;
+}
+
 /** Writes a value of `type` at `off`; returns the offset after it. The caller sized the buffer. */
 export function writeValue(
   buf: Buffer,
@@ -179,6 +201,7 @@ export function writeValue(
   value: EventDataValue | undefined,
 ): number {
   const v = typeof value === 'object' ? typedInner(value) : value;
+  const dv = viewOf(buf);
   switch (type) {
     case VT.NULL:
       return off;
@@ -187,43 +210,43 @@ export function writeValue(
     case VT.ANSI:
       return off + buf.write(v as string, off, 'latin1');
     case VT.INT8:
-      buf.writeInt8(Number(v), off);
+      dv.setInt8(off, int(v, -0x80, 0x7f));
       return off + 1;
     case VT.UINT8:
-      buf.writeUInt8(Number(v), off);
+      dv.setUint8(off, int(v, 0, 0xff));
       return off + 1;
     case VT.INT16:
-      buf.writeInt16LE(Number(v), off);
+      dv.setInt16(off, int(v, -0x8000, 0x7fff), true);
       return off + 2;
     case VT.UINT16:
-      buf.writeUInt16LE(Number(v), off);
+      dv.setUint16(off, int(v, 0, 0xffff), true);
       return off + 2;
     case VT.INT32:
-      buf.writeInt32LE(Number(v), off);
+      dv.setInt32(off, int(v, -0x80000000, 0x7fffffff), true);
       return off + 4;
     case VT.UINT32:
     case VT.HEX32:
-      buf.writeUInt32LE(Number(v), off);
+      dv.setUint32(off, int(v, 0, 0xffffffff), true);
       return off + 4;
     case VT.BOOL:
-      buf.writeUInt32LE(v ? 1 : 0, off);
+      dv.setUint32(off, v ? 1 : 0, true);
       return off + 4;
     case VT.REAL32:
-      buf.writeFloatLE(Number(v), off);
+      dv.setFloat32(off, Number(v), true);
       return off + 4;
     case VT.REAL64:
-      buf.writeDoubleLE(Number(v), off);
+      dv.setFloat64(off, Number(v), true);
       return off + 8;
     case VT.INT64:
-      return writeInt64(buf, off, v as number | bigint);
+      return writeInt64(dv, off, v as number | bigint);
     case VT.UINT64:
     case VT.HEX64:
     case VT.SIZET:
-      return writeUint64(buf, off, v as number | bigint);
+      return writeUint64(dv, off, v as number | bigint);
     case VT.FILETIME:
       return writeFiletime(buf, off, toMillis(v as Date | number));
     case VT.SYSTEMTIME:
-      return writeSystemtime(buf, off, toMillis(v as Date | number));
+      return writeSystemtime(dv, off, toMillis(v as Date | number));
     case VT.GUID:
       return writeGuid(buf, off, v as string);
     case VT.SID: {
@@ -237,28 +260,34 @@ export function writeValue(
       return off + bytes.length;
     }
     default:
-      return writeArray(buf, off, type & ~VT.ARRAY_FLAG, v as readonly unknown[]);
+      return writeArray(buf, dv, off, type & ~VT.ARRAY_FLAG, v as readonly unknown[]);
   }
 }
 
-function writeArray(buf: Buffer, off: number, itemType: number, items: readonly unknown[]): number {
+function writeArray(
+  buf: Buffer,
+  dv: DataView,
+  off: number,
+  itemType: number,
+  items: readonly unknown[],
+): number {
   for (const item of items) {
     switch (itemType) {
       case VT.STRING:
         off = writeUtf16(buf, off, String(item));
-        buf.writeUInt16LE(0, off);
+        dv.setUint16(off, 0, true);
         off += 2;
         break;
       case VT.UINT16:
-        buf.writeUInt16LE(Number(item), off);
+        dv.setUint16(off, int(item, 0, 0xffff), true);
         off += 2;
         break;
       case VT.UINT32:
-        buf.writeUInt32LE(Number(item), off);
+        dv.setUint32(off, int(item, 0, 0xffffffff), true);
         off += 4;
         break;
       case VT.UINT64:
-        off = writeUint64(buf, off, item as number | bigint);
+        off = writeUint64(dv, off, item as number | bigint);
         break;
       case VT.GUID:
         off = writeGuid(buf, off, String(item));
@@ -278,7 +307,7 @@ function writeArray(buf: Buffer, off: number, itemType: number, items: readonly 
 export function writeUtf16(buf: Buffer, off: number, s: string): number {
   const n = s.length;
   // A JS loop beats the native call for the short strings that make up most event data.
-  if (n > 48) return off + buf.write(s, off, 'utf16le');
+  if (n > 24) return off + buf.write(s, off, 'utf16le');
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
     buf[off++] = c & 0xff;
@@ -287,22 +316,31 @@ export function writeUtf16(buf: Buffer, off: number, s: string): number {
   return off;
 }
 
-function writeUint64(buf: Buffer, off: number, v: number | bigint): number {
+function writeUint64(dv: DataView, off: number, v: number | bigint): number {
   if (typeof v === 'number') {
-    if (!Number.isInteger(v) || v < 0) throw new RangeError(`not an unsigned 64-bit integer: ${v}`);
-    buf.writeUInt32LE(v % TWO_32, off);
-    buf.writeUInt32LE(Math.floor(v / TWO_32), off + 4);
+    if (!Number.isInteger(v) || v < 0 || v > Number.MAX_SAFE_INTEGER) {
+      throw new RangeError(`not an unsigned 64-bit integer: ${v}`);
+    }
+    const hi = Math.floor(v / TWO_32);
+    dv.setUint32(off, v - hi * TWO_32, true);
+    dv.setUint32(off + 4, hi, true);
     return off + 8;
   }
   if (v < 0n || v >= TWO_64) throw new RangeError(`not an unsigned 64-bit integer: ${v}`);
-  buf.writeBigUInt64LE(v, off);
+  dv.setBigUint64(off, v, true);
   return off + 8;
 }
 
-function writeInt64(buf: Buffer, off: number, v: number | bigint): number {
+function writeInt64(dv: DataView, off: number, v: number | bigint): number {
+  if (typeof v === 'number' && Number.isSafeInteger(v)) {
+    const hi = Math.floor(v / TWO_32); // two's complement: the high word of a negative number is negative
+    dv.setUint32(off, v - hi * TWO_32, true);
+    dv.setInt32(off + 4, hi, true);
+    return off + 8;
+  }
   const b = typeof v === 'bigint' ? v : BigInt(Math.trunc(v));
   if (b < -TWO_63 || b >= TWO_63) throw new RangeError(`not a signed 64-bit integer: ${b}`);
-  buf.writeBigInt64LE(b, off);
+  dv.setBigInt64(off, b, true);
   return off + 8;
 }
 
@@ -324,21 +362,25 @@ export function writeFiletime(buf: Buffer, off: number, ms: number): number {
   const hi = Math.floor(whole / TWO_32);
   const loTicks = (whole - hi * TWO_32) * 10000 + fracTicks; // < 2^47: exact
   const carry = Math.floor(loTicks / TWO_32);
-  buf.writeUInt32LE(loTicks - carry * TWO_32, off);
-  buf.writeUInt32LE(hi * 10000 + carry, off + 4);
+  const dv = viewOf(buf);
+  dv.setUint32(off, loTicks - carry * TWO_32, true);
+  dv.setUint32(off + 4, hi * 10000 + carry, true);
   return off + 8;
 }
 
-function writeSystemtime(buf: Buffer, off: number, ms: number): number {
+function writeSystemtime(dv: DataView, off: number, ms: number): number {
   const d = new Date(ms);
-  buf.writeUInt16LE(d.getUTCFullYear(), off);
-  buf.writeUInt16LE(d.getUTCMonth() + 1, off + 2);
-  buf.writeUInt16LE(d.getUTCDay(), off + 4);
-  buf.writeUInt16LE(d.getUTCDate(), off + 6);
-  buf.writeUInt16LE(d.getUTCHours(), off + 8);
-  buf.writeUInt16LE(d.getUTCMinutes(), off + 10);
-  buf.writeUInt16LE(d.getUTCSeconds(), off + 12);
-  buf.writeUInt16LE(d.getUTCMilliseconds(), off + 14);
+  const fields = [
+    d.getUTCFullYear(),
+    d.getUTCMonth() + 1,
+    d.getUTCDay(),
+    d.getUTCDate(),
+    d.getUTCHours(),
+    d.getUTCMinutes(),
+    d.getUTCSeconds(),
+    d.getUTCMilliseconds(),
+  ];
+  fields.forEach((f, i) => dv.setUint16(off + 2 * i, f, true));
   return off + 16;
 }
 

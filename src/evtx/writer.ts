@@ -81,7 +81,7 @@ export class EvtxEncoder {
     try {
       let o = chunk.beginRecord(recordId, timeMs, compiled.shape);
       const b = chunk.buf;
-      b.writeUInt32LE(n, o);
+      chunk.dv.setUint32(o, n, true);
       o += 4;
       for (let i = 0; i < n; i++) {
         const size = sizes[i];

@@ -147,8 +147,17 @@ function attrValue(parts: readonly ContentNode[], tv: TemplateValues): JsonValue
   return tv.partsText(parts, false);
 }
 
+/**
+ * Node visits left for the current render. A template may reference a nested-BinXML slot many times and
+ * nested templates may do the same, so unbounded expansion could grow exponentially on hostile input.
+ */
+let budget = 0;
+/** Most element/value visits one record's rendering may take (real records need a few hundred). */
+export const RENDER_BUDGET = 200_000;
+
 function walk(nodes: readonly Node[], tv: TemplateValues, b: JsonBuilder, depth: number): void {
   for (const n of nodes) {
+    if (--budget < 0) return;
     switch (n.kind) {
       case NODE_ELEMENT: {
         const attrs: [string, JsonValue][] = [];
@@ -188,6 +197,7 @@ function walk(nodes: readonly Node[], tv: TemplateValues, b: JsonBuilder, depth:
 /** Renders a record (or any template instance) as an object in evtx_dump's JSON layout. */
 export function renderJson(record: TemplateValues): JsonObject {
   const b = new JsonBuilder();
+  budget = RENDER_BUDGET;
   walk(record.shape.nodes, record, b, 0);
   return b.root;
 }

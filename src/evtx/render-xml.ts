@@ -2,6 +2,7 @@
 // proper escaping of event data.
 import type { FieldValue } from '../event/types.js';
 import { ARRAY_FLAG, VALUE } from './constants.js';
+import { RENDER_BUDGET } from './render-json.js';
 import { textOf } from './values.js';
 import type { TemplateValues } from './instance.js';
 import { NODE_ELEMENT, NODE_PI, NODE_SUBST, type ContentNode, type ElementNode, type Node } from './nodes.js';
@@ -38,7 +39,11 @@ function attrText(parts: readonly ContentNode[], tv: TemplateValues): string | n
   return tv.partsText(parts, true);
 }
 
+/** Node visits left for the current render: bounds expansion of repeated nested-BinXML references. */
+let budget = 0;
+
 function element(el: ElementNode, tv: TemplateValues, indent: string, depth: number): string {
+  if (--budget < 0) return '';
   let s = indent + '<' + el.name;
   for (const a of el.attrs) {
     const v = attrText(a.parts, tv);
@@ -84,6 +89,7 @@ function nodes(list: readonly Node[], tv: TemplateValues, indent: string, depth:
     pending = null;
   };
   for (const n of list) {
+    if (--budget < 0) break;
     if (n.kind === NODE_ELEMENT) {
       flush();
       s += element(n, tv, indent, depth);
@@ -104,5 +110,6 @@ function nodes(list: readonly Node[], tv: TemplateValues, indent: string, depth:
 
 /** Renders a record (or any template instance) as XML text, one element per line, ending in a newline. */
 export function renderXml(record: TemplateValues): string {
+  budget = RENDER_BUDGET;
   return nodes(record.shape.nodes, record, '', 0);
 }

@@ -9,7 +9,15 @@ export {
 export { buildStixBundle, type StixBundle, type StixInput, type StixObject } from './stix.js';
 export { DWELL_STIX_NAMESPACE, stixId, stixTime, uuidV5 } from './stix-ids.js';
 export { escapeHtml, jsonForScript, renderHtmlReport, type HtmlReportInput } from './html-report.js';
-export { CsvTimelineWriter, CSV_COLUMNS, LineFileWriter, csvCell, csvLine, detailsText, isoTime } from './csv.js';
+export {
+  CsvTimelineWriter,
+  CSV_COLUMNS,
+  LineFileWriter,
+  csvCell,
+  csvLine,
+  detailsText,
+  isoTime,
+} from './csv.js';
 export { JsonlWriter, detectionToTimesketch } from './jsonl.js';
 export {
   SummaryBuilder,

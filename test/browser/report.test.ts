@@ -135,6 +135,9 @@ test('intrusions and counts render', { skip }, async () => {
   // hostile text is shown as text
   assert.ok(((await page.textContent('#intrusion-1 summary')) ?? '').includes('window.__pwned="breakout"'));
   assert.equal(await page.locator('#rows tr').count(), 100, 'one page of rows, not all');
+  // the tenant overview names which intrusion each tenant is in; hostile tenant names are text
+  assert.match((await page.textContent('#tenants')) ?? '', /acme#1, #2/);
+  assert.ok(((await page.textContent('#tenants')) ?? '').includes('window.__pwned'));
 });
 
 test('no script from the data runs and nothing is fetched', { skip }, async () => {

@@ -90,6 +90,13 @@ export const REPORT_CHARTS = String.raw`
       add(s, tip(p, e.time + ' ' + e.from + ' \u2192 ' + e.to + ' (' + e.how + (e.account ? ', ' + e.account : '') + ')'));
     }
     add(add(parent, el('div', 'chart')), s);
+    var legend = add(parent, el('div', 'legend muted'));
+    LEVELS.forEach(function (lv) {
+      var dot = add(legend, el('span', 'dot'));
+      dot.style.background = LEVEL_COLOR[lv];
+      add(legend, document.createTextNode(lv + '  '));
+    });
+    add(legend, el('span', null, '\u2193 lateral movement (from \u2192 to host lane)'));
   }
 
   function renderGraph(parent, intr, n) {

@@ -107,7 +107,9 @@ const HELPERS_AND_SUMMARY = String.raw`
     }
     if (DATA.omitted) add(sec, el('p', 'muted', num(DATA.omitted) + ' detections are not in the table below (row limit); every detection of an intrusion is.'));
     if (DATA.summary.length) {
-      var t = add(sec, el('table', 'kv'));
+      var more = add(sec, el('details', 'hunt'));
+      add(more, el('summary', null, 'Hunt details'));
+      var t = add(more, el('table', 'kv'));
       for (var s = 0; s < DATA.summary.length; s++) {
         var tr = add(t, el('tr'));
         add(tr, el('td', null, DATA.summary[s][0]));
@@ -191,6 +193,8 @@ const INTRUSIONS_AND_TABLE = String.raw`
     var af = fact(facts, 'accounts');
     for (var a = 0; a < intr.accounts.length && a < 30; a++) add(af, el('span', 'chip', intr.accounts[a]));
     fact(facts, 'tactics', intr.tactics.join(' \u2192 ') || 'none');
+    var chain = hopChain(intr.crossTenant);
+    if (chain.length > 1) fact(facts, 'hop chain', chain.join(' \u2192 ')).className = 'f chain';
 
     var right = add(grid, el('div', 'facts'));
     add(right, el('h3', null, 'Reach'));
@@ -244,6 +248,53 @@ const INTRUSIONS_AND_TABLE = String.raw`
     add(sec, el('h2', null, 'Intrusions, ranked'));
     if (!DATA.intrusions.length) { add(sec, el('div', 'empty', 'No intrusions: detections did not join into an intrusion.')); return; }
     for (var i = 0; i < DATA.intrusions.length; i++) renderIntrusion(sec, DATA.intrusions[i], i);
+  }
+
+  /** Tenants in the order the intrusion reached them: the first source, then each target by first arrival. */
+  function hopChain(links) {
+    var sorted = links.slice().sort(function (a, b) { return parseTime(a.firstSeenTo) - parseTime(b.firstSeenTo) || 0; });
+    var chain = [], seen = {};
+    if (sorted.length) { chain.push(sorted[0].fromTenant); seen[sorted[0].fromTenant] = 1; }
+    for (var i = 0; i < sorted.length; i++) {
+      if (!seen[sorted[i].fromTenant]) { seen[sorted[i].fromTenant] = 1; chain.push(sorted[i].fromTenant); }
+      if (!seen[sorted[i].toTenant]) { seen[sorted[i].toTenant] = 1; chain.push(sorted[i].toTenant); }
+    }
+    return chain;
+  }
+
+  function renderTenants() {
+    var byTenant = {}, names = [];
+    for (var i = 0; i < rows.length; i++) {
+      var r = rows[i], t = r[3] || '(no tenant)';
+      var e = byTenant[t];
+      if (!e) { e = byTenant[t] = { detections: 0, hosts: {}, hostCount: 0, top: 0, intrusions: [] }; names.push(t); }
+      e.detections++;
+      if (!e.hosts[r[2]]) { e.hosts[r[2]] = 1; e.hostCount++; }
+      e.top = Math.max(e.top, LEVELS.indexOf(rules[r[1]].level));
+    }
+    DATA.intrusions.forEach(function (it, n) {
+      it.tenants.forEach(function (t) {
+        if (!byTenant[t]) { byTenant[t] = { detections: 0, hosts: {}, hostCount: 0, top: -1, intrusions: [] }; names.push(t); }
+        byTenant[t].intrusions.push('#' + (n + 1));
+      });
+    });
+    if (names.length < 2 && !DATA.intrusions.length) return;
+    names.sort(function (a, b) { return byTenant[b].intrusions.length - byTenant[a].intrusions.length || byTenant[b].detections - byTenant[a].detections || (a < b ? -1 : 1); });
+    var sec = add(root, el('section'));
+    sec.id = 'tenants';
+    add(sec, el('h2', null, 'Tenants'));
+    var t = add(sec, el('table', 'attr'));
+    var hr = add(t, el('tr'));
+    ['tenant', 'intrusions', 'detections', 'hosts with detections', 'highest level'].forEach(function (c) { add(hr, el('th', null, c)); });
+    for (var k = 0; k < names.length && k < 500; k++) {
+      var e2 = byTenant[names[k]], tr = add(t, el('tr'));
+      add(tr, el('td', null, names[k]));
+      add(tr, el('td', e2.intrusions.length ? null : 'muted', e2.intrusions.length ? e2.intrusions.join(', ') : 'none'));
+      add(tr, el('td', null, num(e2.detections)));
+      add(tr, el('td', null, num(e2.hostCount)));
+      var lc = add(tr, el('td'));
+      if (e2.top >= 0) add(lc, el('span', 'lvl lvl-' + LEVELS[e2.top], LEVELS[e2.top]));
+    }
   }
 
   function renderOverallMatrix() {
@@ -366,6 +417,7 @@ const INTRUSIONS_AND_TABLE = String.raw`
 
   renderSummary();
   renderIntrusions();
+  renderTenants();
   renderOverallMatrix();
   table.build();
   document.documentElement.setAttribute('data-rendered', 'true');

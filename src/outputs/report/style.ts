@@ -48,6 +48,8 @@ svg .xt { stroke:#c92a2a; stroke-width:2; stroke-dasharray:6 4; fill:none; }
 .matrix .th { background:#334e68; color:#fff; font-size:11px; padding:4px; border-radius:4px 4px 0 0; min-height:38px; }
 .matrix .th.off { background:#cbd2d9; color:#52606d; }
 .matrix .cell { font-size:11px; padding:3px 4px; margin-top:2px; border-radius:3px; border:1px solid #e4e7eb; overflow-wrap:anywhere; }
+.matrix .cell a { color:inherit; font-weight:600; }
+details.hunt > summary { cursor:pointer; color:var(--accent); margin:6px 0; }
 .toolbar { display:flex; flex-wrap:wrap; gap:8px; align-items:center; margin:8px 0; }
 .toolbar input[type=search] { flex:1 1 320px; padding:6px 10px; border:1px solid var(--line); border-radius:6px; font-size:14px; }
 .toolbar select, .toolbar button, button.more { padding:5px 10px; border:1px solid var(--line); border-radius:6px; background:#fff; cursor:pointer; }

@@ -38,14 +38,31 @@ function imageIs(path: string, name: string): boolean {
   return path.slice(start).toLowerCase() === name;
 }
 
-/** The ref of a remote source: its host name when the record gives one, else its address. */
-function sourceRefs(name: string, address: string, self: HostState): [string, string] {
+// The refs of a remote source, returned through module state so the hot path allocates no tuple.
+let srcRef = '';
+let srcAltRef = '';
+
+/** Sets srcRef/srcAltRef for a remote source: its host name when the record gives one, else its address. */
+function sourceRefs(name: string, address: string, self: HostState): void {
   const short = shortHostName(name);
   const ip = normalizeAddress(address);
   const selfShort = self.key.slice(self.key.indexOf('|') + 1);
-  if (short !== '' && short !== selfShort) return [`name:${short}`, ip === '' ? '' : `ip:${ip}`];
-  if (ip !== '' && !self.addresses.includes(ip)) return [`ip:${ip}`, ''];
-  return ['', ''];
+  srcRef = '';
+  srcAltRef = '';
+  if (short !== '' && short !== selfShort) {
+    srcRef = `name:${short}`;
+    srcAltRef = ip === '' ? '' : `ip:${ip}`;
+  } else if (ip !== '' && !self.addresses.includes(ip)) srcRef = `ip:${ip}`;
+}
+
+/** True for RFC 1918 / unique-local addresses: the only ones worth learning owners for. */
+function isPrivate(ip: string): boolean {
+  if (ip.startsWith('10.') || ip.startsWith('192.168.')) return true;
+  if (ip.startsWith('172.')) {
+    const second = Number(ip.slice(4, ip.indexOf('.', 4)));
+    return second >= 16 && second <= 31;
+  }
+  return ip.startsWith('fd') || ip.startsWith('fc');
 }
 
 function onLogon(record: EventRecord, graph: EntityGraph, h: HostState): void {
@@ -63,7 +80,9 @@ function onLogon(record: EventRecord, graph: EntityGraph, h: HostState): void {
   const account = normalizeAccount(user, text(record, 'TargetDomainName'));
   if (account === '') return;
   const workstation = text(record, 'WorkstationName');
-  const [src, srcAlt] = sourceRefs(workstation, ip, h);
+  sourceRefs(workstation, ip, h);
+  const src = srcRef;
+  const srcAlt = srcAltRef;
   graph.touchAccount(account, user, text(record, 'TargetUserSid'), h.tenant, h.key, record.timestamp);
   if (src === '') return;
   if (ip !== '' && shortHostName(workstation) !== '')
@@ -177,7 +196,9 @@ function onRdp(record: EventRecord, graph: EntityGraph, h: HostState): void {
     address = text(record, 'Address');
   }
   if (user === '') return;
-  const [src, srcAlt] = sourceRefs(client, address, h);
+  sourceRefs(client, address, h);
+  const src = srcRef;
+  const srcAlt = srcAltRef;
   graph.touchAccount(user, user, '', h.tenant, h.key, record.timestamp);
   if (src !== '') graph.addEdge(src, srcAlt, `host:${h.key}`, h.tenant, 'rdp', user, 10, record.timestamp);
 }
@@ -200,13 +221,14 @@ function onSysmon(record: EventRecord, graph: EntityGraph, h: HostState): void {
     case 3: {
       const initiated = text(record, 'Initiated').toLowerCase() === 'true';
       const own = normalizeAddress(text(record, initiated ? 'SourceIp' : 'DestinationIp'));
-      if (own !== '') {
+      if (own !== '' && isPrivate(own)) {
         EntityGraph.addDistinct(h.addresses, own, GRAPH_LIMITS.hostAddresses);
         graph.addAddress(own, `host:${h.key}`, h.tenant);
       }
       const otherIp = normalizeAddress(text(record, initiated ? 'DestinationIp' : 'SourceIp'));
+      if (otherIp === '' || !isPrivate(otherIp)) return;
       const otherName = shortHostName(text(record, initiated ? 'DestinationHostname' : 'SourceHostname'));
-      if (otherIp !== '' && otherName !== '') graph.addAddress(otherIp, `name:${otherName}`, h.tenant);
+      if (otherName !== '') graph.addAddress(otherIp, `name:${otherName}`, h.tenant);
       return;
     }
     case 11: {
@@ -234,9 +256,10 @@ function onSysmon(record: EventRecord, graph: EntityGraph, h: HostState): void {
       const name = shortHostName(text(record, 'QueryName'));
       const results = text(record, 'QueryResults');
       if (name === '' || results === '') return;
+      // Only internal answers help resolve lateral movement; public ones would only grow the address table.
       for (const part of results.split(';', 16)) {
         const ip = normalizeAddress(part);
-        if (ip !== '') graph.addAddress(ip, `name:${name}`, h.tenant);
+        if (ip !== '' && isPrivate(ip)) graph.addAddress(ip, `name:${name}`, h.tenant);
       }
       return;
     }

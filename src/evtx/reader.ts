@@ -128,9 +128,11 @@ export class EvtxReader implements Iterable<EvtxRecord> {
     this.stats.fileSize = size;
     const header = readFileHeader(head);
     this.stats.header = header;
-    if (header === null) {
+    // A bare run of chunks (carved, or split off a bigger file) has no file header: chunk 0 is at 0.
+    const base = header === null && head.toString('latin1', 0, 8) === 'ElfChnk\0' ? 0 : FILE_HEADER_SIZE;
+    if (header === null && base > 0) {
       this.warn({ file, chunk: -1, offset: 0, reason: 'no EVTX file header (bad magic or file too short)' });
-    } else {
+    } else if (header !== null) {
       if (!header.checksumOk)
         this.warn({ file, chunk: -1, offset: 0x7c, reason: 'file header CRC32 mismatch' });
       if (header.dirty)
@@ -139,7 +141,7 @@ export class EvtxReader implements Iterable<EvtxRecord> {
     const recover = this.opts.recover ?? true;
     // Record id ranges of the chunks read so far: a carved record whose id falls in one is a stale copy.
     const liveRanges: number[] = [];
-    for (let off = FILE_HEADER_SIZE, index = 0; off < size; off += CHUNK_SIZE, index++) {
+    for (let off = base, index = 0; off < size; off += CHUNK_SIZE, index++) {
       let result: ChunkResult;
       try {
         const buf = src.read(off, CHUNK_SIZE);

@@ -209,3 +209,12 @@ test(
     assert.ok(readFileSync(corpusPath('evtx', 'edge-cases', 'Security_with_size_t.evtx')).length > 0);
   },
 );
+
+test('a bare run of chunks (no file header) is read from offset 0', () => {
+  const buf = sample();
+  const chunks = buf.subarray(FILE_HEADER_SIZE);
+  const reader = parseEvtxBuffer(chunks, 'carved.evtx');
+  const { ids } = drain(reader);
+  assert.equal(ids.length, 40);
+  assert.equal(reader.stats.header, null);
+});

@@ -144,6 +144,30 @@ export function buildStixBundle(input: StixInput): StixBundle {
       const ap = attackPattern(technique);
       if (ap) add(relationship(common, 'uses', incident, ap));
     }
+    // The best-matching group, as a resemblance (not a claim): related-to with the score as confidence.
+    const top = intrusion.attribution[0];
+    if (top && /^G\d{4}$/.test(top.groupId)) {
+      const group = add({
+        ...common('intrusion-set', `mitre-attack:${top.groupId}`),
+        name: clip(top.name, 200),
+        ...(top.aliases.length ? { aliases: top.aliases.slice(0, 50).map((a) => clip(a, 200)) } : {}),
+        external_references: [
+          {
+            source_name: 'mitre-attack',
+            external_id: top.groupId,
+            url: `https://attack.mitre.org/groups/${top.groupId}/`,
+          },
+        ],
+      });
+      add({
+        ...relationship(common, 'related-to', incident, group),
+        description: clip(
+          `Dwell attribution: techniques resemble ${top.name} (score ${top.score}; matched ${top.matched.join(', ')}).`,
+          TEXT_LIMIT,
+        ),
+        confidence: Math.max(0, Math.min(100, Math.round(top.score * 100))),
+      });
+    }
     const rules = new Set(intrusion.detections.map((d) => d.rule.id));
     for (const ruleId of [...rules].sort()) {
       const indicator = indicatorOf.get(ruleId);

@@ -106,6 +106,12 @@ test('the bundle validates against the STIX 2.1 schemas and its references resol
   assert.ok(rel('related-to', incident?.id, ntds?.id));
   assert.match(String(incident?.description), /Domain controller reached: acme-dc01/);
   assert.match(String(incident?.description), /menuPass \(G0045/);
+  const group = bundle.objects.find((o) => o.type === 'intrusion-set');
+  assert.equal(group?.name, 'menuPass');
+  const resemblance = bundle.objects.find((o) => o.source_ref === incident?.id && o.target_ref === group?.id);
+  assert.equal(resemblance?.relationship_type, 'related-to');
+  assert.equal(resemblance?.confidence, 35);
+  assert.equal(count('intrusion-set'), 1, 'only the best match');
 });
 
 test('ids are deterministic: the same input gives the same bundle', () => {

@@ -1,4 +1,5 @@
 // CRC32 (IEEE 802.3, reflected, polynomial 0xEDB88320) with slicing-by-8 tables: EVTX chunk checksums.
+import * as zlib from 'node:zlib';
 
 const TABLES = buildTables();
 
@@ -20,8 +21,16 @@ function buildTables(): Uint32Array[] {
   return tables;
 }
 
+// node >= 20.15 has a native CRC32 (zlib's, several times faster than the tables below); older nodes use them.
+const nativeCrc32 = (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
+
 /** Continues a CRC32 over buf[start, end); pass the previous result as `crc` to checksum several ranges. */
 export function crc32(buf: Uint8Array, start = 0, end = buf.length, crc = 0): number {
+  if (nativeCrc32) {
+    const from = Math.max(0, start);
+    const to = Math.min(end, buf.length);
+    return to > from ? nativeCrc32(buf.subarray(from, to), crc) >>> 0 : crc >>> 0;
+  }
   const [t0, t1, t2, t3, t4, t5, t6, t7] = TABLES;
   let c = ~crc >>> 0;
   let i = Math.max(0, start);

@@ -156,3 +156,39 @@ test('intrusions are ranked by score, ids are stable, and no graph is needed', (
   for (let k = 1; k < a.length; k++) assert.ok(a[k - 1].score >= a[k].score);
   assert.match(a[0].id, /^INT-[0-9a-f]{10}$/);
 });
+
+test('a lone high host joins the intrusion active in its tenant, not one in another tenant or far in time', () => {
+  const { graph, detections } = scenario();
+  const lone = (host: string, tenant: string, time: string) =>
+    detection({
+      rule: 'macro-certutil',
+      level: 'high',
+      tags: ['attack.initial-access', 'attack.t1566.001'],
+      host,
+      tenant,
+      time,
+      fields: { User: `${tenant}\\${host}`, CommandLine: `certutil -decode ${host}.txt ${host}.exe` },
+    });
+  detections.push(
+    lone('WS30.acme.local', 'acme', '2026-01-25T10:00:00Z'),
+    lone('WS31.gamma.local', 'gamma', '2026-01-25T10:00:00Z'),
+    lone('WS32.acme.local', 'acme', '2026-04-01T10:00:00Z'),
+  );
+  const i = only(buildIntrusions({ graph, detections }));
+  const names = i.hosts.map((h) => h.name);
+  assert.ok(names.includes('WS30.acme.local'));
+  assert.ok(!names.includes('WS31.gamma.local'));
+  assert.ok(!names.includes('WS32.acme.local'));
+  assert.equal(i.lastMalicious, '2026-02-03T10:00:00.000Z');
+});
+
+test('provider tenants restrict jump hosts to the provider side', () => {
+  const { graph, detections } = scenario();
+  const jump = (providerTenants?: string[]) =>
+    only(buildIntrusions({ graph, detections, providerTenants })).hosts.find(
+      (h) => h.name === 'JUMP01.msp.local',
+    )?.roles;
+  assert.ok(jump()?.includes('jump_host'));
+  assert.ok(jump(['msp'])?.includes('jump_host'));
+  assert.ok(!jump(['acme'])?.includes('jump_host'));
+});

@@ -3,8 +3,6 @@
 import { parseChunk } from './chunk.js';
 import type { ChunkJob } from './parallel-plan.js';
 import { readChunks } from './parallel-read.js';
-import { renderJson, stringifyJson } from './render-json.js';
-import { renderXml } from './render-xml.js';
 
 /** What to do with each record: look one field up, render XML or JSON, or nothing beyond parsing. */
 export interface ParseJobInit {
@@ -28,10 +26,25 @@ export interface ParseJobResult {
   rendered?: string[];
 }
 
+type Render = (record: Parameters<typeof import('./render-xml.js').renderXml>[0]) => string;
+
+// The renderers load only when a job renders: a worker that only parses starts faster.
+async function rendererFor(mode: string): Promise<Render | undefined> {
+  if (mode === 'xml') return (await import('./render-xml.js')).renderXml;
+  if (mode === 'json') {
+    const { renderJson, stringifyJson } = await import('./render-json.js');
+    return (record) => stringifyJson(renderJson(record));
+  }
+  return undefined;
+}
+
 /** ChunkPool entry point (see parallel.ts). */
-export function createChunkJobRunner(init: ParseJobInit = {}): (job: ChunkJob) => ParseJobResult {
+export async function createChunkJobRunner(
+  init: ParseJobInit = {},
+): Promise<(job: ChunkJob) => ParseJobResult> {
   const mode = init.mode ?? 'count';
   const field = init.field ?? 'EventID';
+  const render = await rendererFor(mode);
   return (job) => {
     const result: ParseJobResult = { records: 0, recovered: 0, damagedChunks: 0, warnings: [], output: 0 };
     if (init.collect) result.rendered = [];
@@ -46,8 +59,8 @@ export function createChunkJobRunner(init: ParseJobInit = {}): (job: ChunkJob) =
         result.records++;
         if (mode === 'touch') {
           if (record.get(field) !== undefined) result.output++;
-        } else if (mode === 'xml' || mode === 'json') {
-          const text = mode === 'xml' ? renderXml(record) : stringifyJson(renderJson(record));
+        } else if (render) {
+          const text = render(record);
           result.output += text.length;
           result.rendered?.push(text);
         }

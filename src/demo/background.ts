@@ -104,9 +104,19 @@ export class BackgroundActivity {
     return `0x${this.logonSeq.toString(16)}`;
   }
 
+  private readonly byRole = new Map<string, DemoHost[]>();
+
+  // Hosts of one role in a tenant, cached: this runs dozens of times per host and day.
   private peer(tenant: DemoTenant, role?: DemoHost['role']): DemoHost {
-    const hosts = role ? tenant.hosts.filter((h) => h.role === role) : tenant.hosts;
-    return this.rng.pick(hosts.length > 0 ? hosts : tenant.hosts);
+    if (!role) return this.rng.pick(tenant.hosts);
+    const key = tenant.id + '|' + role;
+    let hosts = this.byRole.get(key);
+    if (!hosts) {
+      hosts = tenant.hosts.filter((h) => h.role === role);
+      if (hosts.length === 0) hosts = tenant.hosts;
+      this.byRole.set(key, hosts);
+    }
+    return this.rng.pick(hosts);
   }
 
   // Every host, every day: services ticking over, the VMware Tools DLL loading, a few SYSTEM processes.

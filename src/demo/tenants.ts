@@ -25,7 +25,7 @@ export interface ScaleProfile {
 export const SCALES: Readonly<Record<DemoScale, ScaleProfile>> = {
   small: { clientHosts: 8, providerHosts: 6, days: 42, intensity: 1 },
   medium: { clientHosts: 20, providerHosts: 12, days: 120, intensity: 1.5 },
-  large: { clientHosts: 40, providerHosts: 24, days: 200, intensity: 3.2 },
+  large: { clientHosts: 60, providerHosts: 30, days: 240, intensity: 11 },
 };
 
 export interface DemoAccount {

@@ -48,7 +48,8 @@ export async function createChunkJobRunner(
   return (job) => {
     const result: ParseJobResult = { records: 0, recovered: 0, damagedChunks: 0, warnings: [], output: 0 };
     if (init.collect) result.rendered = [];
-    for (const chunk of readChunks(job)) {
+    // Nothing outlives the job (results are counts and strings), so the read buffer is reused.
+    for (const chunk of readChunks(job, { reuse: true })) {
       const loc = { file: job.file, chunkIndex: chunk.index, fileOffset: chunk.offset };
       const parsed = parseChunk(chunk.data, loc, { recover: init.recover });
       if (parsed.damaged) result.damagedChunks++;

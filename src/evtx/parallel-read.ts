@@ -12,12 +12,20 @@ export interface JobChunk {
   readonly data: Buffer;
 }
 
-/** Yields the chunks of a job in order; a chunk past the end of the file is simply not yielded. */
-export function* readChunks(job: ChunkJob): Generator<JobChunk> {
+// One buffer per thread for jobs that keep nothing from their chunks once they return (see `reuse`).
+let scratch = Buffer.alloc(0);
+
+/**
+ * Yields the chunks of a job in order; a chunk past the end of the file is simply not yielded. With
+ * `reuse`, the bytes live in a per-thread buffer that the next readChunks call overwrites: only for jobs
+ * that drop every record (lazy records point into these bytes) before they return.
+ */
+export function* readChunks(job: ChunkJob, opts: { reuse?: boolean } = {}): Generator<JobChunk> {
   if (job.chunkCount <= 0) return;
   const start = FILE_HEADER_SIZE + job.firstChunk * CHUNK_SIZE;
   const want = job.chunkCount * CHUNK_SIZE;
-  const buf = Buffer.allocUnsafe(want);
+  if (opts.reuse && scratch.length < want) scratch = Buffer.allocUnsafe(want);
+  const buf = opts.reuse ? scratch : Buffer.allocUnsafe(want);
   let got = 0;
   const fd = openSync(job.file, 'r');
   try {

@@ -31,6 +31,11 @@ export function crc32(buf: Uint8Array, start = 0, end = buf.length, crc = 0): nu
     const to = Math.min(end, buf.length);
     return to > from ? nativeCrc32(buf.subarray(from, to), crc) >>> 0 : crc >>> 0;
   }
+  return crc32Tables(buf, start, end, crc);
+}
+
+/** The same CRC32 in plain JavaScript (slicing-by-8), for Node versions without zlib.crc32. */
+export function crc32Tables(buf: Uint8Array, start = 0, end = buf.length, crc = 0): number {
   const [t0, t1, t2, t3, t4, t5, t6, t7] = TABLES;
   let c = ~crc >>> 0;
   let i = Math.max(0, start);

@@ -130,6 +130,7 @@ const nestedInfo: FragmentInfo = { shape: null, descStart: 0, count: 0, dataStar
 /** The values of one template instance; a record is one of these plus its header facts. */
 export class TemplateValues {
   private offsets: Int32Array | null = null;
+  private filled = 0;
   private nestedValues: (TemplateValues | null | undefined)[] | null = null;
 
   constructor(
@@ -151,22 +152,26 @@ export class TemplateValues {
     return i < this.count ? this.ctx.buf.readUInt16LE(this.descStart + 4 * i) : 0;
   }
 
-  /** Chunk offset of slot i's data. */
+  /** Chunk offset of slot i's data (prefix sums of the sizes, filled only as far as asked). */
   slotOffset(i: number): number {
+    if (i >= this.count) return 0;
     let offs = this.offsets;
     if (offs === null) {
-      const n = this.count;
-      offs = new Int32Array(n + 1);
-      const buf = this.ctx.buf;
-      let p = this.dataStart;
-      for (let k = 0; k < n; k++) {
-        offs[k] = p;
-        p += buf.readUInt16LE(this.descStart + 4 * k);
-      }
-      offs[n] = p;
-      this.offsets = offs;
+      offs = this.offsets = new Int32Array(this.count);
+      offs[0] = this.dataStart;
+      this.filled = 1;
     }
-    return i < this.count ? offs[i] : 0;
+    if (i >= this.filled) {
+      const buf = this.ctx.buf;
+      let k = this.filled - 1;
+      let p = offs[k];
+      while (k < i) {
+        p += buf.readUInt16LE(this.descStart + 4 * k);
+        offs[++k] = p;
+      }
+      this.filled = i + 1;
+    }
+    return offs[i];
   }
 
   /** The typed value of slot i (evtx_dump semantics; `braces` for XML-style GUIDs and times). */

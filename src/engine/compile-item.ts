@@ -21,6 +21,7 @@ import {
   requiredLiterals,
   timePart,
   windashVariants,
+  type CidrNetwork,
   type ExpandConfig,
   type GlobPattern,
   type ModifierPlan,
@@ -156,6 +157,7 @@ export function compileItem(
   const eventIds: number[] = [];
   let pinsEventIds = field === 'EventID' && plan.kind === 'equals' && item.modifiers.length === 0;
 
+  const networks: CidrNetwork[] = [];
   for (const value of item.values) {
     if (plan.fieldref) {
       if (typeof value !== 'string' || value === '')
@@ -200,13 +202,7 @@ export function compileItem(
             severity: 'invalid',
             reason: `'${scalarText(value)}' is not an IPv4 or IPv6 network (a.b.c.d/n)`,
           };
-        tests.push({
-          test: (s) => {
-            const ip = parseIp(s);
-            return ip !== undefined && cidrContains(net, ip);
-          },
-          onRaw: true,
-        });
+        networks.push(net);
         continue;
       }
       case 'numeric': {
@@ -277,6 +273,18 @@ export function compileItem(
     }
   }
 
+  if (networks.length > 0) {
+    // The address is parsed once for all networks of the item.
+    const all = plan.all;
+    tests.push({
+      test: (s) => {
+        const ip = parseIp(s);
+        if (ip === undefined) return false;
+        return all ? networks.every((n) => cidrContains(n, ip)) : networks.some((n) => cidrContains(n, ip));
+      },
+      onRaw: true,
+    });
+  }
   const test = buildItemTest(field, plan, tests);
   let needles: Needles = undefined;
   if (constrained && !reUnconstrained && alternatives.length > 0) {

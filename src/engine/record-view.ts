@@ -84,7 +84,11 @@ export class RecordView {
 
   /** All lower-cased values joined by the prefilter's separator (the KEYWORD_FIELD text). */
   keywordText(): string {
-    if (this.keywordJoined === undefined) this.keywordJoined = this.keywordLower().join(KEYWORD_SEPARATOR);
+    // One join and one lower-casing of the joined text (lower-casing is per character, and the separator is not
+    // a letter, so this equals joining the lower-cased values).
+    if (this.keywordJoined === undefined) {
+      this.keywordJoined = this.keywordRaw().join(KEYWORD_SEPARATOR).toLowerCase();
+    }
     return this.keywordJoined;
   }
 }

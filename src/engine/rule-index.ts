@@ -22,7 +22,9 @@ function key(channel: string, eventId: number | '*'): string {
 /** Maps (channel, event id) to the rules that may match there; merged buckets are built lazily and cached. */
 export class RuleIndex {
   private readonly exact = new Map<string, number[]>();
-  private readonly cache = new Map<string, Bucket>();
+  /** channel → event id → merged bucket (two levels, so a lookup builds no key string). */
+  private readonly cache = new Map<string, Map<number, Bucket>>();
+  private cached = 0;
   private readonly empty: Bucket = { rules: new Int32Array(0) };
 
   constructor(private readonly rules: readonly CompiledRule[]) {
@@ -50,9 +52,10 @@ export class RuleIndex {
 
   /** The bucket for a record's channel (already lower-cased) and event id. */
   bucket(channelLower: string, eventId: number): Bucket {
-    const k = key(channelLower, eventId);
-    const hit = this.cache.get(k);
+    let byId = this.cache.get(channelLower);
+    const hit = byId?.get(eventId);
     if (hit) return hit;
+    const k = key(channelLower, eventId);
     const merged = new Set<number>();
     for (const kk of [k, key(channelLower, ANY), key(ANY, eventId), key(ANY, ANY)]) {
       for (const r of this.exact.get(kk) ?? []) merged.add(r);
@@ -69,7 +72,11 @@ export class RuleIndex {
       }
       bucket = { rules, prefilter };
     }
-    if (this.cache.size < MAX_CACHED_BUCKETS) this.cache.set(k, bucket);
+    if (this.cached < MAX_CACHED_BUCKETS) {
+      if (!byId) this.cache.set(channelLower, (byId = new Map()));
+      byId.set(eventId, bucket);
+      this.cached++;
+    }
     return bucket;
   }
 }

@@ -36,3 +36,24 @@ test('pathological patterns run in linear time on hostile input', () => {
   const ms = performance.now() - start;
   assert.ok(ms < 5_000, `took ${ms} ms`);
 });
+
+test('the .{N,} fast path agrees with RE2 on lines, newlines and astral characters', () => {
+  const fast = re('.{5,}');
+  const dotAll = re('.{5,}', { s: true });
+  const cases = [
+    'abcd',
+    'abcde',
+    'ab\ncde',
+    'abcd\nefghi',
+    '\u{1F600}\u{1F600}ab',
+    '\u{1F600}\u{1F600}abc',
+    '',
+  ];
+  for (const s of cases) {
+    const slow = compileRegex('(?:.){5,}', {});
+    const slowS = compileRegex('(?:.){5,}', { s: true });
+    assert.ok(slow.ok && slowS.ok);
+    assert.equal(fast(s), slow.test(s), JSON.stringify(s));
+    assert.equal(dotAll(s), slowS.test(s), JSON.stringify(s));
+  }
+});

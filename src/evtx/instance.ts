@@ -14,7 +14,7 @@ import {
   type ContentNode,
 } from './nodes.js';
 import { compileShape, sharedShape, type FieldRef, type Shape } from './shape.js';
-import { decodeValue, formatGuid, valueText } from './values.js';
+import { decodeValue, formatGuid, textOf, valueText } from './values.js';
 
 /** Deepest chain of BinXML values nested in BinXML values that we follow. */
 const MAX_NESTING = 8;
@@ -253,6 +253,10 @@ export class TemplateValues {
   lookup(name: string): FieldValue | undefined {
     const ref = this.shape.fields.get(name);
     if (ref !== undefined) return this.fieldValue(ref);
+    const named = this.shape.namedBySlot;
+    for (let k = 0; k < named.length; k++) {
+      if (textOf(this.slotValue(named[k].nameSlot, false)) === name) return this.fieldValue(named[k].ref);
+    }
     const dyn = this.shape.dynamicSlots;
     for (let k = 0; k < dyn.length; k++) {
       const n = this.nested(dyn[k]);
@@ -267,6 +271,14 @@ export class TemplateValues {
   /** Appends every field (this template's, then nested ones) not already seen. */
   collect(out: [string, FieldValue][], seen: Set<string>): void {
     for (const [name, ref] of this.shape.fields) {
+      if (seen.has(name)) continue;
+      const v = this.fieldValue(ref);
+      if (v === undefined) continue;
+      seen.add(name);
+      out.push([name, v]);
+    }
+    for (const { nameSlot, ref } of this.shape.namedBySlot) {
+      const name = textOf(this.slotValue(nameSlot, false));
       if (seen.has(name)) continue;
       const v = this.fieldValue(ref);
       if (v === undefined) continue;

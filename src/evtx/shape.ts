@@ -31,6 +31,14 @@ export interface Shape {
   readonly dynamicSlots: readonly number[];
   /** Slot of TimeCreated/@SystemTime when it is a single substitution, else -1. */
   readonly timeSlot: number;
+  /** `<Data Name="%n">` fields whose name comes from a substitution. */
+  readonly namedBySlot: readonly NamedField[];
+}
+
+/** A field whose name is itself a substituted value. */
+export interface NamedField {
+  readonly nameSlot: number;
+  readonly ref: FieldRef;
 }
 
 const SYSTEM_TEXT = new Set([
@@ -72,6 +80,7 @@ function hasChildElements(el: ElementNode): boolean {
 class ShapeCompiler {
   readonly fields = new Map<string, FieldRef>();
   readonly dynamic: number[] = [];
+  readonly named: NamedField[] = [];
   timeSlot = -1;
 
   add(name: string, ref: FieldRef): void {
@@ -129,6 +138,14 @@ class ShapeCompiler {
         nameAttr !== undefined && nameAttr.parts.length === 1 && nameAttr.parts[0].kind === NODE_TEXT
           ? nameAttr.parts[0].text
           : undefined;
+      if (literal === undefined && nameAttr !== undefined && nameAttr.parts.length === 1) {
+        const part = nameAttr.parts[0];
+        if (part.kind === NODE_SUBST) {
+          // <Data Name="%n">: the field's name is only known per record.
+          this.named.push({ nameSlot: part.slot, ref: refOf(contentParts(el), false) });
+          return;
+        }
+      }
       this.add(literal ?? 'Data', refOf(contentParts(el), false));
       return;
     }
@@ -151,7 +168,7 @@ class ShapeCompiler {
 export function compileShape(nodes: readonly Node[]): Shape {
   const c = new ShapeCompiler();
   c.root(nodes);
-  return { nodes, fields: c.fields, dynamicSlots: c.dynamic, timeSlot: c.timeSlot };
+  return { nodes, fields: c.fields, dynamicSlots: c.dynamic, timeSlot: c.timeSlot, namedBySlot: c.named };
 }
 
 const MAX_CACHED_SHAPES = 8192;

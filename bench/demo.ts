@@ -2,7 +2,7 @@
 // the same run: the EVTX writer alone encoding pre-built events of the same kinds (the generator's ceiling).
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateDemo, type DemoScale } from '../src/demo/index.js';
+import { generateDemo, generateDemoParallel, type DemoScale } from '../src/demo/index.js';
 import { secLogon, sysmonDns, sysmonNetwork, sysmonProcess } from '../src/demo/events.js';
 import type { DemoHost } from '../src/demo/tenants.js';
 import { EvtxFileWriter } from '../src/evtx/writer.js';
@@ -69,10 +69,16 @@ const out = join(work, `demo-${scale}`);
 const result = generateDemo({ out, seed: 1, scale });
 const rate = result.records / (result.elapsedMs / 1000);
 rmSync(out, { recursive: true, force: true });
+const parallel = await generateDemoParallel({ out, seed: 1, scale });
+const parallelRate = parallel.records / (parallel.elapsedMs / 1000);
+rmSync(out, { recursive: true, force: true });
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 console.log(
   `demo generator (${scale}, seed 1): ${fmt(result.records)} records in ${result.files.length} files, ${fmt(result.elapsedMs)} ms`,
 );
 console.log(`  generator             ${fmt(rate)} records/s`);
+console.log(
+  `  generator, ${'worker threads'} ${fmt(parallelRate)} records/s (ratio ${(parallelRate / base).toFixed(2)})`,
+);
 console.log(`  baseline (writer only) ${fmt(base)} records/s`);
 console.log(`  ratio generator/baseline ${(rate / base).toFixed(2)}`);

@@ -22,7 +22,8 @@ import {
   sysmonProcess,
 } from './events.js';
 import { BENIGN_DOMAINS, WORKSTATION_APPS } from './names.js';
-import type { Prng } from './prng.js';
+import { fnv, resetGuidCounter } from './events.js';
+import { Prng } from './prng.js';
 import type { DemoAccount, DemoHost, DemoTenant, DemoWorld } from './tenants.js';
 
 const HOUR = 3_600_000;
@@ -53,12 +54,23 @@ export class BackgroundActivity {
   private readonly tenantById: Map<string, DemoTenant>;
   private logonSeq = 0x10000;
 
+  private rng: Prng;
+
   constructor(
     private readonly world: DemoWorld,
-    private readonly rng: Prng,
+    private readonly seed: number,
     private readonly intensity: number,
   ) {
+    this.rng = new Prng(seed);
     this.tenantById = new Map(world.tenants.map((t) => [t.id, t]));
+  }
+
+  /** Starts a host: its own random stream, so hosts can be written in any order or in parallel. */
+  startHost(host: DemoHost): void {
+    const key = parseInt(fnv(host.fqdn, 8), 16);
+    this.rng = new Prng((this.seed ^ key) >>> 0);
+    this.logonSeq = 0x10000 + (key & 0xffff);
+    resetGuidCounter(key);
   }
 
   /** Appends one day of activity for one host. */

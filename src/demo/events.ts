@@ -40,6 +40,12 @@ export const CHANNELS = {
 } as const;
 
 let guidCounter = 0x10000;
+
+/** Restarts the GUID counter, so a host's events do not depend on which hosts were written before it. */
+export function resetGuidCounter(start: number): void {
+  guidCounter = start & 0xfffffff;
+}
+
 const guidPrefixes = new Map<string, string>();
 /** A process/logon GUID in Sysmon's layout (host code first); cheap and unique within a run. */
 export function processGuid(host: DemoHost): string {

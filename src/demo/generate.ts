@@ -45,9 +45,30 @@ function timeOf(spec: EventSpec): number {
   return typeof spec.time === 'number' ? spec.time : spec.time.getTime();
 }
 
-/** Generates a multi-tenant intrusion as real EVTX under `out`; returns the files and the ground truth. */
-export function generateDemo(options: DemoOptions): DemoResult {
-  const started = performance.now();
+/** Everything the writers need, rebuilt identically from the options in every thread. */
+export interface PreparedDemo {
+  readonly seed: number;
+  readonly scale: DemoScale;
+  readonly out: string;
+  readonly logsDir: string;
+  readonly world: DemoWorld;
+  readonly plan: CampaignPlan;
+  readonly background: BackgroundActivity;
+  /** Malicious events by host fqdn, in time order. */
+  readonly byHost: Map<string, EventSpec[]>;
+  /** Stage index of each malicious event. */
+  readonly stageOf: Map<EventSpec, number>;
+}
+
+/** What writing a set of hosts produced: record count, files, and (stage, file, record id) of malicious records. */
+export interface HostsWritten {
+  records: number;
+  files: string[];
+  hits: [number, string, number][];
+}
+
+/** Builds the world and campaign plan for the options (deterministic per seed); `clean` empties logs/. */
+export function prepareDemo(options: DemoOptions, clean: boolean): PreparedDemo {
   const seed = (options.seed ?? 1) >>> 0;
   const scale = options.scale ?? 'small';
   const profile = options.days
@@ -55,9 +76,7 @@ export function generateDemo(options: DemoOptions): DemoResult {
     : SCALES[scale];
   const world = buildWorld(new Prng(seed), profile);
   const plan = planCampaign(world, new Prng(seed ^ 0x5eed1e55));
-  const background = new BackgroundActivity(world, new Prng(seed ^ 0x0bac6a0d), profile.intensity);
-
-  // Malicious events by host, in time order, and which stage each belongs to.
+  const background = new BackgroundActivity(world, (seed ^ 0x0bac6a0d) >>> 0, profile.intensity);
   const byHost = new Map<string, EventSpec[]>();
   const stageOf = new Map<EventSpec, number>();
   plan.stages.forEach((stage, index) => {
@@ -69,42 +88,79 @@ export function generateDemo(options: DemoOptions): DemoResult {
     }
   });
   for (const list of byHost.values()) list.sort((a, b) => timeOf(a) - timeOf(b));
-  const stageRecords: TruthRecord[][] = plan.stages.map(() => []);
-
   // Logs go under logs/ so a hunt of that folder sees only logs (truth.json and IOCs sit beside it).
   const logsDir = join(options.out, 'logs');
-  rmSync(logsDir, { recursive: true, force: true });
-  mkdirSync(logsDir, { recursive: true });
+  if (clean) {
+    rmSync(logsDir, { recursive: true, force: true });
+    mkdirSync(logsDir, { recursive: true });
+  }
+  return { seed, scale, out: options.out, logsDir, world, plan, background, byHost, stageOf };
+}
+
+/** Writes the given hosts (by fqdn; all when omitted) of a prepared demo. */
+export function writeHosts(
+  prep: PreparedDemo,
+  only?: ReadonlySet<string>,
+  onProgress?: (records: number, hostsDone: number, hostsTotal: number) => void,
+): HostsWritten {
+  const result: HostsWritten = { records: 0, files: [], hits: [] };
+  const hosts = prep.world.tenants.flatMap((t) => t.hosts).filter((h) => !only || only.has(h.fqdn));
+  let done = 0;
+  for (const host of hosts) {
+    const dir = join(prep.logsDir, host.tenantId, host.name);
+    mkdirSync(dir, { recursive: true });
+    prep.background.startHost(host);
+    result.records += writeHost(
+      host,
+      dir,
+      prep.world,
+      prep.background,
+      prep.byHost.get(host.fqdn) ?? [],
+      (spec, path, recordId) => {
+        const index = prep.stageOf.get(spec);
+        if (index !== undefined) result.hits.push([index, relative(prep.out, path), recordId]);
+      },
+      result.files,
+    );
+    onProgress?.(result.records, ++done, hosts.length);
+  }
+  return result;
+}
+
+/** Writes truth.json and the demo IOCs once every host is written. */
+export function finishDemo(prep: PreparedDemo, parts: HostsWritten[], started: number): DemoResult {
+  const stageRecords: TruthRecord[][] = prep.plan.stages.map(() => []);
   const files: string[] = [];
   let records = 0;
-  const hosts = world.tenants.flatMap((t) => t.hosts);
-  let hostsDone = 0;
-  for (const tenant of world.tenants) {
-    for (const host of tenant.hosts) {
-      const dir = join(logsDir, tenant.id, host.name);
-      mkdirSync(dir, { recursive: true });
-      records += writeHost(
-        host,
-        dir,
-        world,
-        background,
-        byHost.get(host.fqdn) ?? [],
-        (spec, path, recordId) => {
-          const index = stageOf.get(spec);
-          if (index !== undefined) stageRecords[index].push({ file: relative(options.out, path), recordId });
-        },
-        files,
-      );
-      options.onProgress?.(records, ++hostsDone, hosts.length);
-    }
+  for (const part of parts) {
+    records += part.records;
+    files.push(...part.files);
+    for (const [index, file, recordId] of part.hits) stageRecords[index].push({ file, recordId });
   }
-
-  const truth = buildTruth(world, plan, stageRecords, seed, scale, records);
-  const truthPath = join(options.out, 'truth.json');
+  for (const list of stageRecords)
+    list.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.recordId - b.recordId));
+  files.sort();
+  const truth = buildTruth(prep.world, prep.plan, stageRecords, prep.seed, prep.scale, records);
+  const truthPath = join(prep.out, 'truth.json');
   writeFileSync(truthPath, JSON.stringify(truth, null, 2) + '\n');
-  const iocsPath = join(options.out, 'demo-iocs.csv');
-  writeFileSync(iocsPath, demoIndicators(plan));
-  return { files, logsDir, truth, truthPath, iocsPath, records, elapsedMs: performance.now() - started };
+  const iocsPath = join(prep.out, 'demo-iocs.csv');
+  writeFileSync(iocsPath, demoIndicators(prep.plan));
+  return {
+    files,
+    logsDir: prep.logsDir,
+    truth,
+    truthPath,
+    iocsPath,
+    records,
+    elapsedMs: performance.now() - started,
+  };
+}
+
+/** Generates a multi-tenant intrusion as real EVTX under `out` on this thread; returns the files and the truth. */
+export function generateDemo(options: DemoOptions): DemoResult {
+  const started = performance.now();
+  const prep = prepareDemo(options, true);
+  return finishDemo(prep, [writeHosts(prep, undefined, options.onProgress)], started);
 }
 
 // One host: day by day, background plus that day's malicious events, sorted, into per-channel writers.

@@ -4,3 +4,4 @@ export { generateDemo, channelFileName, type DemoOptions, type DemoResult } from
 export { SCALES, type DemoScale } from './tenants.js';
 export type { DemoTruth, TruthStage, TruthTenant, TruthRecord } from './truth.js';
 export { scoreDemo, type DemoScore, type StageScore } from './score.js';
+export { generateDemoParallel } from './parallel.js';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { generateDemo, scoreDemo, type DemoResult } from '../../src/demo/index.js';
+import { generateDemo, generateDemoParallel, scoreDemo, type DemoResult } from '../../src/demo/index.js';
 import { Engine, loadRuleSet, type RuleSet } from '../../src/engine/index.js';
 import type { Detection } from '../../src/engine/types.js';
 import { readEvtxFile } from '../../src/evtx/index.js';
@@ -64,6 +64,24 @@ test('the same seed gives the same demo; different seeds differ in hosts, names 
     a.truth.stages.map((s) => s.firstTime),
     b.truth.stages.map((s) => s.firstTime),
   );
+});
+
+test('writing hosts on worker threads gives the same logs and truth as one thread', async () => {
+  const one = demo(5);
+  const two = await generateDemoParallel({
+    out: join(root, 'seed-5-parallel'),
+    seed: 5,
+    scale: 'small',
+    days: DAYS,
+    workers: 2,
+  });
+  assert.deepEqual(two.truth, one.truth);
+  assert.deepEqual(
+    two.files.map((f) => relative(two.logsDir, f)),
+    one.files.map((f) => relative(one.logsDir, f)),
+  );
+  const dc = one.files.find((f) => f.endsWith('Security.evtx'))!;
+  assert.deepEqual(readFileSync(join(two.logsDir, relative(one.logsDir, dc))), readFileSync(dc));
 });
 
 test('the world: a provider and three client tenants, one client left clean, hop order from the provider', () => {

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import pc from 'picocolors';
-import { generateDemo, scoreDemo, SCALES, type DemoScale } from '../../demo/index.js';
+import { generateDemo, generateDemoParallel, scoreDemo, SCALES, type DemoScale } from '../../demo/index.js';
 import { runHunt } from '../../hunt/index.js';
 import { formatSummary } from '../../outputs/summary.js';
 import { EXIT, type CliContext, type RegisterCommand } from '../context.js';
@@ -63,7 +63,7 @@ export const registerDemo: RegisterCommand = (program, ctx: CliContext) => {
       'also hunt with this Sigma rule folder (repeatable)',
       (v: string, prev?: string[]) => [...(prev ?? []), v],
     )
-    .option('--workers <n>', 'hunt worker threads', parseWorkers)
+    .option('--workers <n>', 'worker threads for generating (medium/large) and hunting', parseWorkers)
     .option('--no-hunt', 'only generate the logs')
     .option('--quiet', 'no progress output')
     .action(async (flags: DemoFlags) => {
@@ -71,15 +71,24 @@ export const registerDemo: RegisterCommand = (program, ctx: CliContext) => {
       const color = (ctx.stdout as NodeJS.WriteStream).isTTY === true && !process.env.NO_COLOR;
       const c = color ? pc : pc.createColors(false);
       const progress = !flags.quiet && (ctx.stderr as NodeJS.WriteStream).isTTY === true;
-      const demo = generateDemo({
-        out: flags.out,
-        seed: flags.seed,
-        scale: flags.scale,
-        onProgress: progress
-          ? (records, done, total) =>
-              ctx.stderr.write(`\rgenerating: host ${done}/${total}, ${records} records`)
-          : undefined,
-      });
+      // Small is quicker on one thread; bigger scales spread hosts over worker threads (same output).
+      const demo =
+        flags.scale === 'small'
+          ? generateDemo({
+              out: flags.out,
+              seed: flags.seed,
+              scale: flags.scale,
+              onProgress: progress
+                ? (records, done, total) =>
+                    ctx.stderr.write(`\rgenerating: host ${done}/${total}, ${records} records`)
+                : undefined,
+            })
+          : await generateDemoParallel({
+              out: flags.out,
+              seed: flags.seed,
+              scale: flags.scale,
+              workers: flags.workers,
+            });
       if (progress) ctx.stderr.write('\n');
       const t = demo.truth;
       out.write(

@@ -319,21 +319,15 @@ function isContainsLiteral(p: GlobPattern): boolean {
   );
 }
 
-/** One automaton over many `contains` literals: true when any (or, for `all`, every) literal occurs. */
+/**
+ * One automaton over many `contains` literals: true when any (or, for `all`, every) literal occurs. Built on
+ * first use, so rules whose logsource never appears in the input cost nothing.
+ */
 function automatonTest(literals: string[], all: boolean): StringTest {
   const unique = [...new Set(literals)];
-  const automaton = new AhoCorasick(unique, { denseCellBudget: 1 << 14 });
-  if (!all) {
-    let found = false;
-    const onMatch = (): void => {
-      found = true;
-    };
-    return (s) => {
-      found = false;
-      automaton.scan(s, onMatch);
-      return found;
-    };
-  }
+  let automaton: AhoCorasick | undefined;
+  const build = (): AhoCorasick => (automaton = new AhoCorasick(unique, { denseCellBudget: 1 << 14 }));
+  if (!all) return (s) => (automaton ?? build()).containsAny(s);
   const seen = new Uint8Array(unique.length);
   let distinct = 0;
   const onMatch = (id: number): void => {
@@ -345,7 +339,7 @@ function automatonTest(literals: string[], all: boolean): StringTest {
   return (s) => {
     seen.fill(0);
     distinct = 0;
-    automaton.scan(s, onMatch);
+    (automaton ?? build()).scan(s, onMatch);
     return distinct === unique.length;
   };
 }

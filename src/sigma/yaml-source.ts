@@ -127,6 +127,17 @@ export function parseYamlDocuments(text: string, file: string, problems: RulePro
   return out;
 }
 
+/** Reads a rule file's text, or says why it cannot be read (size-capped; never throws). */
+export async function readRuleText(file: string): Promise<{ text: string } | { error: string }> {
+  try {
+    const info = await stat(file);
+    if (info.size > 4 * 1024 * 1024) return { error: 'rule file larger than 4 MiB; refusing to parse it' };
+    return { text: await readFile(file, 'utf8') };
+  } catch (err) {
+    return { error: `cannot read: ${(err as Error).message}` };
+  }
+}
+
 /** Reads a file and splits it into YAML documents (problems on failure, never throws). */
 export async function readYamlFile(file: string, problems: RuleProblem[]): Promise<YamlDocument[]> {
   let text: string;

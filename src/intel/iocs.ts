@@ -327,6 +327,7 @@ export function loadIocs(paths: string[]): IocSet {
     let text: string;
     try {
       text = readFileSync(path, 'utf8');
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     } catch (err) {
       problems.push({ file: path, reason: `cannot read: ${(err as Error).message}` });
       continue;

@@ -224,3 +224,31 @@ test(
     assert.equal(set.match(record(1, { Image: 'C:\\Windows\\System32\\rundll32.exe' })).length, 0);
   },
 );
+
+test('fuzz: random hostile field values never throw and only ever report loaded indicators', () => {
+  let state = 12345;
+  const rand = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 4294967296;
+  const alphabet =
+    'abcdefghijklmnopqrstuvwxyz0123456789.-_:/\\=, @[]\u0000\u00e9\ud83d\ude00evil-c2.example.net203.0.113.9';
+  const known = new Set(SET.map((i) => i.value.toLowerCase()));
+  for (let i = 0; i < 3000; i++) {
+    const text = Array.from(
+      { length: Math.floor(rand() * 300) },
+      () => alphabet[Math.floor(rand() * alphabet.length)],
+    ).join('');
+    const fields: Record<string, string> = {};
+    for (const name of [
+      'CommandLine',
+      'QueryName',
+      'Hashes',
+      'Image',
+      'TargetFilename',
+      'DestinationIp',
+      'IpAddress',
+    ]) {
+      if (rand() < 0.5) fields[name] = text;
+    }
+    for (const hit of iocs.match(record(1, fields)))
+      assert.ok(known.has(hit.fields.IocValue), hit.fields.IocValue);
+  }
+});

@@ -38,6 +38,41 @@ export function levelOf(d: Detection): number {
   return l;
 }
 
+/** How a detection's level is judged in one run (base level, lowered for prevalent rules). */
+export type LevelFn = (d: Detection) => number;
+
+/** A rule firing on at least this many hosts (and PREVALENT_SHARE of all hosts with detections) is background. */
+export const PREVALENT_MIN_HOSTS = 5;
+export const PREVALENT_SHARE = 0.1;
+/** How many levels a prevalent rule's detections drop (high → low, critical → medium). */
+export const PREVALENT_DEMOTION = 2;
+
+/**
+ * Levels for one run: a rule that fires on many of the hosts (routine admin tools, provider scripts, noisy
+ * generic rules) says little about an intrusion, so its detections count PREVALENT_DEMOTION levels lower for
+ * joining, anchoring and scoring. Correlation and IOC hits keep their level.
+ */
+export function prevalenceLevels(detections: readonly Detection[]): LevelFn {
+  const hostsOf = new Map<string, Set<string>>();
+  const allHosts = new Set<string>();
+  for (const d of detections) {
+    if (LEVELS.indexOf(d.rule.level) < LEVELS.indexOf('low')) continue;
+    const host = `${d.tenant ?? ''}|${d.host.toLowerCase()}`;
+    allHosts.add(host);
+    let set = hostsOf.get(d.rule.id);
+    if (!set) hostsOf.set(d.rule.id, (set = new Set()));
+    set.add(host);
+  }
+  const limit = Math.max(PREVALENT_MIN_HOSTS, PREVALENT_SHARE * allHosts.size);
+  const prevalent = new Set<string>();
+  for (const [rule, hosts] of hostsOf) if (hosts.size >= limit) prevalent.add(rule);
+  return (d) => {
+    const l = levelOf(d);
+    if (!prevalent.has(d.rule.id) || d.rule.kind !== 'rule' || d.rule.id.startsWith('ioc:')) return l;
+    return Math.max(0, l - PREVALENT_DEMOTION);
+  };
+}
+
 class UnionFind {
   private readonly parent = new Map<string, string>();
   find(x: string): string {
@@ -80,16 +115,17 @@ function nearAny(sorted: readonly number[], t: number, window: number): boolean 
 export function hostNodes(
   detections: readonly Detection[],
   tenantOf?: (host: string) => string | undefined,
+  levelFn: LevelFn = levelOf,
 ): Map<string, HostNode> {
   const nodes = new Map<string, HostNode>();
   for (const d of detections) {
-    const level = levelOf(d);
-    if (level < LEVELS.indexOf('low')) continue;
+    if (levelOf(d) < LEVELS.indexOf('low')) continue;
+    const level = levelFn(d);
     const tenant = d.tenant ?? tenantOf?.(d.host) ?? '';
     const key = hostKey(tenant, d.host) || `${tenant}|${d.host === '' ? '(unknown)' : d.host.toLowerCase()}`;
     let n = nodes.get(key);
     if (!n) {
-      n = { key, tenant, name: d.host, detections: [], maxLevel: level, accounts: new Set(), times: [] };
+      n = { key, tenant, name: d.host, detections: [], maxLevel: 0, accounts: new Set(), times: [] };
       nodes.set(key, n);
     }
     n.detections.push(d);
@@ -104,13 +140,14 @@ export function hostNodes(
 export function clusterNodes(
   nodes: ReadonlyMap<string, HostNode>,
   edges: readonly ResolvedEdge[],
+  levelFn: LevelFn = levelOf,
 ): { clusters: string[][]; artifacts: Map<string, Map<string, number>> } {
   const uf = new UnionFind();
   // artifact key → host key → highest level of the detections naming it there.
   const byArtifact = new Map<string, Map<string, number>>();
   for (const n of nodes.values()) {
     for (const d of n.detections) {
-      const level = levelOf(d);
+      const level = levelFn(d);
       for (const a of artifactsOf(d)) {
         if (a.kind === 'account') n.accounts.add(a.value);
         const key = artifactKey(a);
@@ -147,7 +184,7 @@ export function clusterNodes(
       uf.union(a.key, b.key);
     }
   }
-  attachLoneHighs(nodes, uf);
+  attachLoneHighs(nodes, uf, levelFn);
   const groups = new Map<string, string[]>();
   for (const key of nodes.keys()) {
     const root = uf.find(key);
@@ -167,7 +204,7 @@ export const LONE_HIGH_WINDOW_MS = 7 * 86_400_000;
  * within LONE_HIGH_WINDOW_MS of that cluster's high-level activity in the same tenant, and the cluster needs high
  * activity on at least two hosts. Medium and low hits never join this way.
  */
-function attachLoneHighs(nodes: ReadonlyMap<string, HostNode>, uf: UnionFind): void {
+function attachLoneHighs(nodes: ReadonlyMap<string, HostNode>, uf: UnionFind, levelFn: LevelFn): void {
   const members = new Map<string, HostNode[]>();
   for (const n of nodes.values()) {
     const root = uf.find(n.key);
@@ -183,7 +220,7 @@ function attachLoneHighs(nodes: ReadonlyMap<string, HostNode>, uf: UnionFind): v
     const byTenant = new Map<string, number[]>();
     for (const n of strong) {
       for (const d of n.detections) {
-        if (levelOf(d) < HIGH || !Number.isFinite(d.timestamp)) continue;
+        if (levelFn(d) < HIGH || !Number.isFinite(d.timestamp)) continue;
         const times = byTenant.get(n.tenant);
         if (times) times.push(d.timestamp);
         else byTenant.set(n.tenant, [d.timestamp]);
@@ -196,7 +233,7 @@ function attachLoneHighs(nodes: ReadonlyMap<string, HostNode>, uf: UnionFind): v
   for (const [root, list] of members) {
     if (list.length !== 1 || list[0].maxLevel < HIGH) continue;
     const n = list[0];
-    const highs = n.detections.filter((d) => levelOf(d) >= HIGH).map((d) => d.timestamp);
+    const highs = n.detections.filter((d) => levelFn(d) >= HIGH).map((d) => d.timestamp);
     const candidates = spans.filter(
       (s) =>
         s.root !== root &&

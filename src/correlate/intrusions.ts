@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { LEVELS, type Detection } from '../engine/types.js';
 import { attribute, sortTactics, tacticsOf, techniquesOf, type AttackTable } from '../intel/index.js';
 import { artifactsOf } from './artifacts.js';
-import { clusterNodes, hostNodes, levelOf, type HostNode } from './cluster.js';
+import { clusterNodes, hostNodes, prevalenceLevels, type HostNode, type LevelFn } from './cluster.js';
 import { crossTenantLinks } from './cross-tenant.js';
 import { derivedEdges } from './derived-edges.js';
 import { evidenceOf, stagingAndExfiltration } from './evidence.js';
@@ -77,6 +77,7 @@ interface Context {
   readonly graphHosts: ReadonlyMap<string, HostSnapshot>;
   readonly edges: readonly ResolvedEdge[];
   readonly jumps: ReadonlySet<string>;
+  readonly level: LevelFn;
 }
 
 function hostName(ctx: Context, key: string): string {
@@ -85,7 +86,7 @@ function hostName(ctx: Context, key: string): string {
 }
 
 /** Detections that carry the intrusion: high and above, else medium and above, else all. */
-function signalOf(detections: readonly Detection[]): Detection[] {
+function signalOf(detections: readonly Detection[], levelOf: LevelFn): Detection[] {
   for (const min of [HIGH, MEDIUM]) {
     const s = detections.filter((d) => levelOf(d) >= min && Number.isFinite(d.timestamp));
     if (s.length > 0) return s;
@@ -95,6 +96,7 @@ function signalOf(detections: readonly Detection[]): Detection[] {
 
 /** Builds one intrusion from a cluster of host keys, or undefined when it is below the threshold. */
 function buildOne(ctx: Context, keys: readonly string[]): Intrusion | undefined {
+  const levelOf = ctx.level;
   const members = keys.map((k) => ctx.nodes.get(k)).filter((n): n is HostNode => n !== undefined);
   const detections = members.flatMap((n) => n.detections).sort(byDetectionOrder);
   if (detections.length === 0) return undefined;
@@ -103,7 +105,7 @@ function buildOne(ctx: Context, keys: readonly string[]): Intrusion | undefined 
   const signal: Detection[] = [];
   const accountCounts = new Map<string, number>();
   for (const n of members) {
-    const s = signalOf(n.detections);
+    const s = signalOf(n.detections, levelOf);
     signal.push(...s);
     // Lateral steps must be near high-level activity (a medium-only host's benign noise anchors nothing).
     const anchors = s.filter((d) => levelOf(d) >= HIGH);
@@ -117,7 +119,7 @@ function buildOne(ctx: Context, keys: readonly string[]): Intrusion | undefined 
       }
     }
   }
-  const strong = signalOf(detections);
+  const strong = signalOf(detections, levelOf);
   strong.sort(byDetectionOrder);
   const first = strong.length > 0 ? strong[0].timestamp : NaN;
   const last = strong.length > 0 ? strong[strong.length - 1].timestamp : NaN;
@@ -211,7 +213,7 @@ function buildOne(ctx: Context, keys: readonly string[]): Intrusion | undefined 
     if (list) list.push(d);
     else byTenant.set(d.tenant ?? '', [d]);
   }
-  const tenantSignal = [...byTenant.values()].flatMap((list) => signalOf(list));
+  const tenantSignal = [...byTenant.values()].flatMap((list) => signalOf(list, levelOf));
   const tenantFirst = new Map<string, number>();
   for (const d of tenantSignal) {
     const t = d.tenant ?? '';
@@ -242,8 +244,8 @@ function buildOne(ctx: Context, keys: readonly string[]): Intrusion | undefined 
     tenants: tenants.size,
     crossTenantLinks: crossTenant.length,
   };
-  const score = intrusionScore(scoreInput);
-  if (!isIntrusion(score, scoreInput)) return undefined;
+  const score = intrusionScore(scoreInput, levelOf);
+  if (!isIntrusion(score, scoreInput, levelOf)) return undefined;
   const id = `INT-${createHash('sha1')
     .update([...hostKeys].sort().join('\n'))
     .update(String(first))
@@ -285,14 +287,16 @@ export function buildIntrusions(opts: BuildIntrusionsOptions): Intrusion[] {
   const resolver = new HostResolver(snap);
   const base = resolver.edges(snap);
   const edges = [...base, ...derivedEdges(snap, resolver, base)];
-  const nodes = hostNodes(opts.detections, opts.tenantOf);
-  const { clusters } = clusterNodes(nodes, edges);
+  const level = prevalenceLevels(opts.detections);
+  const nodes = hostNodes(opts.detections, opts.tenantOf, level);
+  const { clusters } = clusterNodes(nodes, edges, level);
   const ctx: Context = {
     opts,
     nodes,
     graphHosts: resolver.hosts,
     edges,
     jumps: jumpHosts(edges, new Set(opts.providerTenants ?? [])),
+    level,
   };
   const out: Intrusion[] = [];
   for (const keys of clusters) {

@@ -1,7 +1,7 @@
 // The intrusion score: ranks multi-stage, multi-host activity above scattered noise, and the threshold below
 // which a cluster of detections is not reported as an intrusion (see docs/intrusions.md).
 import { LEVELS, type Detection } from '../engine/types.js';
-import { levelOf } from './cluster.js';
+import { levelOf, type LevelFn } from './cluster.js';
 
 /** Points per distinct rule by level (informational, low, medium, high, critical). */
 const RULE_POINTS = [0, 1, 3, 8, 12];
@@ -29,11 +29,11 @@ export interface ScoreInput {
 }
 
 /** The score (0..~300): tactics breadth, rule levels, hosts, lateral movement, DC reach, staging/exfil, tenants. */
-export function intrusionScore(s: ScoreInput): number {
+export function intrusionScore(s: ScoreInput, levelFn: LevelFn = levelOf): number {
   const ruleLevel = new Map<string, number>();
   let iocs = 0;
   for (const d of s.detections) {
-    const l = levelOf(d);
+    const l = levelFn(d);
     if ((ruleLevel.get(d.rule.id) ?? -1) < l) ruleLevel.set(d.rule.id, l);
   }
   let rulePoints = 0;
@@ -59,9 +59,9 @@ export function intrusionScore(s: ScoreInput): number {
 }
 
 /** True when a scored cluster is an intrusion rather than scattered noise. */
-export function isIntrusion(score: number, s: ScoreInput): boolean {
+export function isIntrusion(score: number, s: ScoreInput, levelFn: LevelFn = levelOf): boolean {
   if (score < INTRUSION_THRESHOLD.minScore) return false;
   const high = LEVELS.indexOf(INTRUSION_THRESHOLD.minLevel);
-  if (!s.detections.some((d) => levelOf(d) >= high)) return false;
+  if (!s.detections.some((d) => levelFn(d) >= high)) return false;
   return s.tactics >= INTRUSION_THRESHOLD.minTactics || (s.hosts >= 2 && s.lateralEdges > 0);
 }

@@ -192,3 +192,45 @@ test('provider tenants restrict jump hosts to the provider side', () => {
   assert.ok(jump(['msp'])?.includes('jump_host'));
   assert.ok(!jump(['acme'])?.includes('jump_host'));
 });
+
+test('a high rule that fires all over the estate is background and glues nothing together', () => {
+  const { graph, detections } = scenario();
+  for (const [tenant, count] of [
+    ['gamma', 4],
+    ['acme', 4],
+  ] as const) {
+    for (let h = 0; h < count; h++) {
+      detections.push(
+        detection({
+          rule: 'generic-java-sideload',
+          level: 'high',
+          tags: ['attack.defense-evasion', 'attack.persistence', 'attack.t1574.001'],
+          host: `WS${h + 40}.${tenant}.local`,
+          tenant,
+          time: `2026-01-${10 + h}T10:00:00Z`,
+          fields: { Image: 'C:\\Program Files\\Java\\bin\\java.exe', Hashes: `MD5=${'c'.repeat(32)}` },
+        }),
+      );
+    }
+  }
+  const i = only(buildIntrusions({ graph, detections }));
+  assert.ok(!i.tenants.includes('gamma'), `tenants ${i.tenants}`);
+  assert.ok(!i.hosts.some((h) => h.name.startsWith('WS4')));
+  // On three hosts the rule is not background: hits naming the intrusion's tool hash join it.
+  const few = scenario();
+  for (let h = 0; h < 3; h++) {
+    few.detections.push(
+      detection({
+        rule: 'generic-java-sideload',
+        level: 'high',
+        tags: ['attack.defense-evasion', 'attack.t1574.001'],
+        host: `WS${h + 40}.acme.local`,
+        tenant: 'acme',
+        time: `2026-01-${10 + h}T10:00:00Z`,
+        fields: { Hashes: `SHA256=${'ab'.repeat(32)}` },
+      }),
+    );
+  }
+  const j = only(buildIntrusions(few));
+  assert.ok(j.hosts.some((h) => h.name === 'WS40.acme.local'));
+});

@@ -18,6 +18,11 @@ export interface EngineOptions {
   readonly select?: (rule: RuleInfo) => boolean;
   /** Measure time spent per rule (slower; for `--rule-stats`). */
   readonly timing?: boolean;
+  /**
+   * Route the hits of rules that correlations reference here instead of correlating them in this engine (for
+   * hunts that run one central correlation engine over many workers' hits). Suppression still applies.
+   */
+  readonly onCorrelationHit?: (hit: CorrelationHit) => void;
 }
 
 /** Per-rule statistics. */
@@ -61,6 +66,7 @@ export class Engine {
   private readonly view = new RecordView();
   private readonly correlation?: CorrelationEngine;
   private readonly timing: boolean;
+  private readonly routeHit?: (hit: CorrelationHit) => void;
   private readonly stats_ = new Map<string, RuleStat>();
   private readonly emitted = new Set<RuleInfo>();
   private lastChannel = '';
@@ -69,6 +75,7 @@ export class Engine {
   constructor(ruleSet: RuleSet, opts: EngineOptions = {}) {
     const select = opts.select ?? (() => true);
     this.timing = opts.timing === true;
+    this.routeHit = opts.onCorrelationHit;
     const correlations = ruleSet.correlations.filter((c) => select(correlationInfo(c)));
     if (correlations.length > 0)
       this.correlation = new CorrelationEngine(correlations, {}, ruleSet.suppressed);
@@ -173,7 +180,8 @@ export class Engine {
         file: record.source.file,
         ...(record.source.tenant !== undefined ? { tenant: record.source.tenant } : {}),
       };
-      this.correlation.onHit(hit, (d) => this.countCorrelation(d, onDetection));
+      if (this.routeHit) this.routeHit(hit);
+      else this.correlation.onHit(hit, (d) => this.countCorrelation(d, onDetection));
     }
   }
 
@@ -185,7 +193,7 @@ export class Engine {
 
   /** End of input: emits pending correlation results. */
   flush(onDetection: (d: Detection) => void): void {
-    this.correlation?.flush((d) => this.countCorrelation(d, onDetection));
+    if (!this.routeHit) this.correlation?.flush((d) => this.countCorrelation(d, onDetection));
   }
 
   /** Per-rule statistics: hits and time spent (when timing is on). */

@@ -266,3 +266,21 @@ test('hostile values: huge and odd field values neither crash nor hang', async (
   assert.equal(out.length, 0);
   assert.ok(performance.now() - start < 10_000);
 });
+
+test('correlation hits can be routed out to a central correlation engine', async () => {
+  const base = rule(
+    `    sel:\n        EventID: 4625\n    condition: sel`,
+    'product: windows\n    service: security',
+    'name: failed_logon_routed\n',
+  );
+  const corr = `title: Many failed logons\nid: 11111111-2222-4333-8444-666666666666\ncorrelation:\n    type: event_count\n    rules:\n        - failed_logon_routed\n    group-by:\n        - TargetUserName\n    timespan: 5m\n    condition:\n        gte: 2\nlevel: high\n`;
+  const rs = await loadRules([base, corr]);
+  const hits: string[] = [];
+  const engine = new Engine(rs, { onCorrelationHit: (h) => hits.push(h.values.TargetUserName ?? '') });
+  const out: string[] = [];
+  for (let i = 0; i < 3; i++)
+    engine.match(record('Security', 4625, { TargetUserName: 'bob' }), (d) => out.push(d.rule.id));
+  engine.flush((d) => out.push(d.rule.id));
+  assert.deepEqual(hits, ['bob', 'bob', 'bob']);
+  assert.deepEqual(out, [], 'nothing correlated locally, and the base rule stays silent');
+});

@@ -3,10 +3,11 @@
 // hostile event values cannot make it slow.
 //
 // Layout: the alphabet is compressed into classes (one per character that appears in some needle, plus class
-// 0 for every other character, which always leads back to the root). The shallowest states (numbered in
-// breadth-first order) get a full transition row — a DFA where the scan never follows failure links — within a
-// fixed cell budget; deeper states keep only their own children plus a failure link. Memory is therefore
-// bounded by the needles' total length plus the budget, whatever the number of needles.
+// 0 for every other character, which always leads back to the root). ASCII classes come first: the shallowest
+// states (numbered in breadth-first order) get a full transition row over them — a DFA where the scan never
+// follows failure links — within a fixed cell budget (16-bit cells while the automaton has < 65,536 states).
+// Non-ASCII characters of needles (rare in event text) and states beyond the budget use their own children
+// plus failure links. Memory is bounded by the needles' total length plus the budget.
 
 /** Options for building an automaton. */
 export interface AhoCorasickOptions {
@@ -14,7 +15,7 @@ export interface AhoCorasickOptions {
   readonly denseCellBudget?: number;
 }
 
-const DEFAULT_DENSE_CELLS = 1 << 20;
+const DEFAULT_DENSE_CELLS = 1 << 22;
 const NONE = -1;
 
 /** An immutable Aho-Corasick automaton over lower-cased needles; needle ids are their indexes in the input. */
@@ -28,8 +29,9 @@ export class AhoCorasick {
 
   private readonly asciiClass: Int32Array;
   private readonly otherClass: Map<number, number>;
-  private readonly classCount: number;
-  private readonly dense: Int32Array;
+  /** Width of a dense row: class 0 plus the ASCII classes. */
+  private readonly denseWidth: number;
+  private readonly dense: Int32Array | Uint16Array;
   private readonly childStart: Int32Array;
   private readonly childClass: Int32Array;
   private readonly childTarget: Int32Array;
@@ -55,14 +57,16 @@ export class AhoCorasick {
     for (const needle of lowered) {
       for (let i = 0; i < needle.length; i++) {
         const c = needle.charCodeAt(i);
-        if (c < 128) {
-          if (this.asciiClass[c] === 0) this.asciiClass[c] = classCount++;
-        } else if (!this.otherClass.has(c)) {
-          this.otherClass.set(c, classCount++);
-        }
+        if (c < 128 && this.asciiClass[c] === 0) this.asciiClass[c] = classCount++;
       }
     }
-    this.classCount = classCount;
+    this.denseWidth = classCount;
+    for (const needle of lowered) {
+      for (let i = 0; i < needle.length; i++) {
+        const c = needle.charCodeAt(i);
+        if (c >= 128 && !this.otherClass.has(c)) this.otherClass.set(c, classCount++);
+      }
+    }
 
     // 2. Trie in insertion order (children kept in a map while building).
     const children: Map<number, number>[] = [new Map()];
@@ -134,18 +138,19 @@ export class AhoCorasick {
       this.matchAt[s] = this.outStart[s + 1] > this.outStart[s] ? s : this.dictLink[s];
     }
 
-    // 6. Dense rows for the shallowest states within the budget.
-    const budget = Math.max(classCount, options.denseCellBudget ?? DEFAULT_DENSE_CELLS);
-    const denseStates = Math.min(n, Math.floor(budget / classCount));
+    // 6. Dense rows (ASCII classes) for the shallowest states within the budget.
+    const width = this.denseWidth;
+    const budget = Math.max(width, options.denseCellBudget ?? DEFAULT_DENSE_CELLS);
+    const denseStates = Math.min(n, Math.floor(budget / width));
     this.denseStates = denseStates;
-    this.dense = new Int32Array(denseStates * classCount);
+    this.dense = n < 65_536 ? new Uint16Array(denseStates * width) : new Int32Array(denseStates * width);
     for (let s = 0; s < denseStates; s++) {
-      const row = s * classCount;
+      const row = s * width;
       // A state's failure target is shallower, hence numbered lower and already dense.
-      if (s !== 0)
-        this.dense.copyWithin(row, this.fail[s] * classCount, this.fail[s] * classCount + classCount);
+      if (s !== 0) this.dense.copyWithin(row, this.fail[s] * width, this.fail[s] * width + width);
       for (let k = this.childStart[s]; k < this.childStart[s + 1]; k++) {
-        this.dense[row + this.childClass[k]] = this.childTarget[k];
+        const cls = this.childClass[k];
+        if (cls < width) this.dense[row + cls] = this.childTarget[k];
       }
     }
   }
@@ -158,13 +163,12 @@ export class AhoCorasick {
   /** Calls onMatch(needleId) for every occurrence of every needle in text (a needle may be reported repeatedly). */
   scan(text: string, onMatch: (needle: number) => void): void {
     for (const id of this.emptyNeedles) onMatch(id);
-    const { asciiClass, otherClass, dense, classCount, denseStates, matchAt, dictLink, outStart, outNeedle } =
-      this;
+    const { asciiClass, dense, denseWidth, denseStates, matchAt, dictLink, outStart, outNeedle } = this;
     let state = 0;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
-      const cls = c < 128 ? asciiClass[c] : (otherClass.get(c) ?? 0);
-      state = state < denseStates ? dense[state * classCount + cls] : this.gotoDeep(state, cls);
+      if (c < 128 && state < denseStates) state = dense[state * denseWidth + asciiClass[c]];
+      else state = this.step(state, c);
       let t = matchAt[state];
       while (t !== NONE) {
         for (let k = outStart[t]; k < outStart[t + 1]; k++) onMatch(outNeedle[k]);
@@ -176,12 +180,12 @@ export class AhoCorasick {
   /** True when some needle occurs in text; stops at the first occurrence (no callback, no allocation). */
   containsAny(text: string): boolean {
     if (this.emptyNeedles.length > 0) return true;
-    const { asciiClass, otherClass, dense, classCount, denseStates, matchAt } = this;
+    const { asciiClass, dense, denseWidth, denseStates, matchAt } = this;
     let state = 0;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
-      const cls = c < 128 ? asciiClass[c] : (otherClass.get(c) ?? 0);
-      state = state < denseStates ? dense[state * classCount + cls] : this.gotoDeep(state, cls);
+      if (c < 128 && state < denseStates) state = dense[state * denseWidth + asciiClass[c]];
+      else state = this.step(state, c);
       if (matchAt[state] !== NONE) return true;
     }
     return false;
@@ -213,13 +217,16 @@ export class AhoCorasick {
     return c < 128 ? this.asciiClass[c] : (this.otherClass.get(c) ?? 0);
   }
 
-  /** Transition of a state without a dense row: own children, else follow failure links. */
-  private gotoDeep(state: number, cls: number): number {
+  /** The slow transition: a non-ASCII character, or a state without a dense row (children, then failure links). */
+  private step(state: number, c: number): number {
+    const cls = this.classOf(c);
+    if (cls === 0) return 0; // a character of no needle: back to the root
     let s = state;
     for (;;) {
-      if (s < this.denseStates) return this.dense[s * this.classCount + cls];
+      if (cls < this.denseWidth && s < this.denseStates) return this.dense[s * this.denseWidth + cls];
       const child = this.childOf(s, cls);
       if (child !== NONE) return child;
+      if (s === 0) return 0;
       s = this.fail[s];
     }
   }

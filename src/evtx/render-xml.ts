@@ -79,32 +79,43 @@ function element(el: ElementNode, tv: TemplateValues, indent: string, depth: num
   return inner === '' ? s + '/>\n' : s + '>\n' + inner + indent + '</' + el.name + '>\n';
 }
 
+function contentRun(
+  list: readonly Node[],
+  from: number,
+  to: number,
+  tv: TemplateValues,
+  indent: string,
+): string {
+  if (from >= to) return '';
+  const text = tv.partsText(list.slice(from, to) as ContentNode[], true);
+  return text === '' ? '' : indent + escapeXml(text) + '\n';
+}
+
 function nodes(list: readonly Node[], tv: TemplateValues, indent: string, depth: number): string {
   let s = '';
-  let pending: ContentNode[] | null = null;
-  const flush = (): void => {
-    if (pending === null) return;
-    const text = tv.partsText(pending, true);
-    if (text !== '') s += indent + escapeXml(text) + '\n';
-    pending = null;
-  };
-  for (const n of list) {
+  // Start of the current run of text-like content (rendered together on one line), or -1.
+  let run = -1;
+  for (let i = 0; i < list.length; i++) {
     if (--budget < 0) break;
+    const n = list[i];
     if (n.kind === NODE_ELEMENT) {
-      flush();
+      if (run >= 0) s += contentRun(list, run, i, tv, indent);
+      run = -1;
       s += element(n, tv, indent, depth);
     } else if (n.kind === NODE_SUBST && tv.slotType(n.slot) === VALUE.BINXML) {
-      flush();
+      if (run >= 0) s += contentRun(list, run, i, tv, indent);
+      run = -1;
       const nested = tv.nested(n.slot);
       if (nested !== null && depth < 16) s += nodes(nested.shape.nodes, nested, indent, depth + 1);
     } else if (n.kind === NODE_PI) {
-      flush();
+      if (run >= 0) s += contentRun(list, run, i, tv, indent);
+      run = -1;
       s += indent + '<?' + n.target + (n.data ? ' ' + n.data : '') + '?>\n';
-    } else {
-      (pending ??= []).push(n);
+    } else if (run < 0) {
+      run = i;
     }
   }
-  flush();
+  if (run >= 0) s += contentRun(list, run, list.length, tv, indent);
   return s;
 }
 

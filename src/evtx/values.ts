@@ -94,16 +94,33 @@ function isoMs(ms: number): string | null {
   return new Date(ms).toISOString();
 }
 
+// Consecutive records share their second far more often than not: cache the ISO text of the last second.
+let cachedSecond = NaN;
+let cachedSecondText = '';
+
+/** ISO text up to the seconds ("YYYY-MM-DDTHH:MM:SS") of a Unix millisecond time, or null out of range. */
+function isoSecond(ms: number): string | null {
+  const second = Math.floor(ms / 1000);
+  if (second !== cachedSecond) {
+    const iso = isoMs(second * 1000);
+    if (iso === null) return null;
+    cachedSecond = second;
+    cachedSecondText = iso.slice(0, iso.length - 5);
+  }
+  return cachedSecondText;
+}
+
 /** FILETIME as ISO text with `digits` fraction digits (6 = evtx_dump, 9 = evtxexport's 7 + "00"). */
 export function formatFiletime(buf: Buffer, off: number, digits: 6 | 9): string | null {
   if (off < 0 || off + 8 > buf.length) return null;
   filetimeSplit(buf, off, SPLIT);
-  const iso = isoMs(SPLIT[0]);
-  if (iso === null) return null;
-  const sub = SPLIT[1];
-  const base = iso.slice(0, iso.length - 1);
-  if (digits === 6) return base + String(Math.floor(sub / 10)).padStart(3, '0') + 'Z';
-  return base + String(sub).padStart(4, '0') + '00Z';
+  const ms = SPLIT[0];
+  const head = isoSecond(ms);
+  if (head === null) return null;
+  // Sub-second part in 100 ns ticks: milliseconds * 10,000 + the remaining ticks (0..9,999).
+  const ticks = (ms - Math.floor(ms / 1000) * 1000) * 10000 + SPLIT[1];
+  const frac = String(ticks).padStart(7, '0');
+  return digits === 6 ? head + '.' + frac.slice(0, 6) + 'Z' : head + '.' + frac + '00Z';
 }
 
 /** SYSTEMTIME (16 bytes: year, month, weekday, day, h, m, s, ms) as ISO text. */

@@ -156,3 +156,21 @@ test('get() agrees with an ObjectRecord over the rendered JSON for every field',
   }
   assert.ok(checked > 50000, `checked ${checked} fields`);
 });
+
+test('templates are compiled once: records of different chunks share one shape', () => {
+  const events = Array.from({ length: 600 }, (_, i) => ({
+    provider: 'Microsoft-Windows-Security-Auditing',
+    eventId: 4624,
+    channel: 'Security',
+    computer: 'dc01',
+    time: TIME + i,
+    data: { TargetUserName: `user${i}`, IpAddress: '198.51.100.7', Padding: 'x'.repeat(300) },
+  }));
+  const records = [...parseEvtxBuffer(writeEvtx(events), 'many.evtx')];
+  assert.equal(records.length, 600);
+  const first = records[0];
+  const last = records[records.length - 1];
+  assert.notEqual(first.ctx.chunkIndex, last.ctx.chunkIndex, 'the fixture spans several chunks');
+  assert.equal(first.shape, last.shape);
+  assert.equal(last.get('TargetUserName'), 'user599');
+});

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { Engine, loadRuleSet, type RuleSet } from '../../src/engine/index.js';
+import { Engine, loadRuleSet, RecordView, RuleIndex, type RuleSet } from '../../src/engine/index.js';
 import { ObjectRecord } from '../../src/event/object-record.js';
 import { readEvtxFile } from '../../src/evtx/index.js';
 import { corpusPath, corpusSkip } from '../helpers/corpus.js';
@@ -111,3 +111,44 @@ test('the SigmaHQ tree loads with every rule compiled or explained', { skip: cor
   const indexed = rs.rules.filter((r) => r.channels.length > 0 && r.eventIds !== undefined).length;
   assert.ok(indexed / rs.rules.length > 0.8, `only ${indexed} of ${rs.rules.length} rules have index keys`);
 });
+
+test(
+  'the needle prefilter never drops a rule that matches (corpus records, brute force as oracle)',
+  { skip: corpusSkip },
+  async () => {
+    const rs = await sigmaTree();
+    const engine = new Engine(rs);
+    const index = new RuleIndex(rs.rules);
+    const view = new RecordView();
+    const files: string[] = [];
+    const walk = (dir: string): void => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        if (e.isDirectory()) walk(join(dir, e.name));
+        else if (e.name.endsWith('.evtx')) files.push(join(dir, e.name));
+      }
+    };
+    walk(corpusPath('sigma-regression'));
+    walk(corpusPath('evtx', 'deepblue'));
+    walk(corpusPath('evtx', 'attack-samples', 'Credential Access'));
+    let records = 0;
+    let detections = 0;
+    const differences: string[] = [];
+    for (const file of files) {
+      for (const record of readEvtxFile(file)) {
+        records++;
+        const fast = new Set<string>();
+        engine.match(record, (d) => fast.add(d.rule.id));
+        const slow = new Set<string>();
+        view.reset(record);
+        const bucket = index.bucket(record.channel.toLowerCase(), record.eventId);
+        for (const n of bucket.rules)
+          if (rs.rules[n]!.match(view) && !rs.suppressed.has(rs.rules[n]!.info.id))
+            slow.add(rs.rules[n]!.info.id);
+        detections += slow.size;
+        for (const id of slow) if (!fast.has(id)) differences.push(`${file} #${record.recordId}: ${id}`);
+      }
+    }
+    assert.ok(records > 3000 && detections > 100, `${records} records, ${detections} detections`);
+    assert.deepEqual(differences, []);
+  },
+);

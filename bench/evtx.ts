@@ -6,16 +6,17 @@
 //   (a)       Dwell rendering XML, single thread
 //   (b)       Dwell lazy parse, one field touched per record, single thread
 //   (c)       (b) on N worker threads (default 2)
+//   (w)       the EVTX writer: 500,000 events of four realistic shapes through EvtxFileWriter (no baseline)
 // and prints events/s, MB/s, peak RSS and the ratios against the targets. Dwell reads with recovery off here
 // so that both sides handle the same (allocated) records.
 // Options: --mb <size> (default 256), --workers <n> (default 2), --repeat <n> (best of n, default 1),
 // --file <evtx> (use a given file instead).
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readEvtxFile, renderXml } from '../src/evtx/index.js';
+import { EvtxFileWriter, readEvtxFile, renderXml, type EventSpec } from '../src/evtx/index.js';
 import { ChunkPool, planChunkJobs } from '../src/evtx/parallel.js';
 import type { ParseJobResult } from '../src/evtx/parallel-parse-job.js';
 import { CORPUS, PROJECT_ROOT } from '../test/helpers/corpus.js';
@@ -64,6 +65,12 @@ async function child(mode: string, file: string, workers: number): Promise<void>
       if (record.get('EventID') !== undefined) found++;
     }
     if (found === 0 && records > 0) throw new Error('EventID never found: the benchmark measured nothing');
+  } else if (mode === 'write') {
+    const specs = writerSpecs();
+    const writer = new EvtxFileWriter(file);
+    for (let i = 0; i < WRITE_COUNT; i++) writer.add(specs[i % specs.length]);
+    writer.close();
+    records = WRITE_COUNT;
   } else if (mode === 'workers') {
     const pool = new ChunkPool<ParseJobResult>({
       module: new URL('../src/evtx/parallel-parse-job.js', import.meta.url),
@@ -80,6 +87,116 @@ async function child(mode: string, file: string, workers: number): Promise<void>
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const m: Measure = { records, seconds, cpuSeconds, maxRssMb: process.resourceUsage().maxRSS / 1024 };
   process.stdout.write(JSON.stringify(m) + '\n');
+}
+
+const WRITE_COUNT = 500_000;
+
+/** 1,000 events of four shapes seen in real logs (logon, process creation, service install, script block). */
+function writerSpecs(): EventSpec[] {
+  const t0 = Date.UTC(2024, 0, 1);
+  const specs: EventSpec[] = [];
+  for (let i = 0; i < 1000; i++) {
+    const common = {
+      time: t0 + i * 1000,
+      processId: 640,
+      threadId: 700 + (i % 9),
+      computer: `WS${i % 40}.corp.example`,
+    };
+    const kind = i % 4;
+    if (kind === 0) {
+      specs.push({
+        ...common,
+        provider: 'Microsoft-Windows-Security-Auditing',
+        providerGuid: '{54849625-5478-4994-a5ba-3e3b0328c30d}',
+        eventId: 4624,
+        version: 2,
+        task: 12544,
+        keywords: 0x8020000000000000n,
+        channel: 'Security',
+        data: {
+          SubjectUserSid: { type: 'sid', value: 'S-1-5-18' },
+          SubjectUserName: 'DC01$',
+          SubjectDomainName: 'CORP',
+          SubjectLogonId: { type: 'hex64', value: 0x3e7n },
+          TargetUserSid: { type: 'sid', value: `S-1-5-21-1-2-3-${1100 + (i % 50)}` },
+          TargetUserName: `user${i % 50}`,
+          TargetDomainName: 'CORP',
+          TargetLogonId: { type: 'hex64', value: BigInt(0x100000 + i) },
+          LogonType: 3,
+          LogonProcessName: 'Kerberos',
+          AuthenticationPackageName: 'Kerberos',
+          WorkstationName: '-',
+          LogonGuid: { type: 'guid', value: '{00000000-0000-0000-0000-000000000000}' },
+          IpAddress: `10.0.${i % 8}.${i % 250}`,
+          IpPort: '49152',
+        },
+      });
+    } else if (kind === 1) {
+      specs.push({
+        ...common,
+        provider: 'Microsoft-Windows-Sysmon',
+        providerGuid: '{5770385f-c22a-43e0-bf4c-06f5698ffbd9}',
+        eventId: 1,
+        version: 5,
+        level: 4,
+        task: 1,
+        keywords: 0x8000000000000000n,
+        channel: 'Microsoft-Windows-Sysmon/Operational',
+        userSid: 'S-1-5-18',
+        data: {
+          RuleName: '-',
+          UtcTime: new Date(common.time).toISOString().replace('T', ' ').slice(0, 23),
+          ProcessGuid: '{5770385f-c22a-43e0-bf4c-06f5698ffbd9}',
+          ProcessId: 1000 + i,
+          Image: 'C:\\Windows\\System32\\cmd.exe',
+          CommandLine: `cmd.exe /c whoami /all & net group "domain admins" /domain ${i}`,
+          CurrentDirectory: 'C:\\Users\\alice\\',
+          User: 'CORP\\alice',
+          IntegrityLevel: 'High',
+          Hashes: 'SHA256=0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF',
+          ParentImage: 'C:\\Windows\\explorer.exe',
+          ParentCommandLine: 'C:\\Windows\\Explorer.EXE',
+        },
+      });
+    } else if (kind === 2) {
+      specs.push({
+        ...common,
+        provider: 'Service Control Manager',
+        providerGuid: '{555908d1-a6d7-4695-8e1e-26931d2012f4}',
+        eventSourceName: 'Service Control Manager',
+        eventId: 7045,
+        qualifiers: 16384,
+        channel: 'System',
+        data: {
+          ServiceName: `svc${i}`,
+          ImagePath: '%COMSPEC% /b /c echo x > \\\\.\\pipe\\p',
+          ServiceType: 'user mode service',
+          StartType: 'demand start',
+          AccountName: 'LocalSystem',
+        },
+      });
+    } else {
+      specs.push({
+        ...common,
+        provider: 'Microsoft-Windows-PowerShell',
+        providerGuid: '{a0c1853b-5c40-4b15-8766-3cf1c58f985a}',
+        eventId: 4104,
+        level: 5,
+        task: 2,
+        opcode: 15,
+        channel: 'Microsoft-Windows-PowerShell/Operational',
+        activityId: '{11112222-3333-4444-5555-666677778888}',
+        data: {
+          MessageNumber: 1,
+          MessageTotal: 1,
+          ScriptBlockText: `Get-ADComputer -Filter * | ForEach-Object { Test-Connection $_.Name -Count 1 } # ${'x'.repeat(i % 400)}`,
+          ScriptBlockId: '{aaaabbbb-cccc-dddd-eeee-ffff00001111}',
+          Path: '',
+        },
+      });
+    }
+  }
+  return specs;
 }
 
 // ---- parent side ----
@@ -162,6 +279,10 @@ async function main(): Promise<void> {
   const a = best(repeat, () => runChild('xml', file, 1)) as Measure;
   const b = best(repeat, () => runChild('touch', file, 1)) as Measure;
   const c = best(repeat, () => runChild('workers', file, workers)) as Measure;
+  const writeTarget = join(dirname(file), 'writer-out.evtx');
+  const w = best(repeat, () => runChild('write', writeTarget, 1)) as Measure;
+  const writtenMb = statSync(writeTarget).size / (1024 * 1024);
+  rmSync(writeTarget, { force: true });
   const records = a.records;
   if (b.records !== records || c.records !== records) {
     console.log(`warning: record counts differ: xml ${a.records}, touch ${b.records}, workers ${c.records}`);
@@ -177,6 +298,7 @@ async function main(): Promise<void> {
     [`(c) Dwell lazy, 1 field, ${workers} workers`, c],
   ];
   const pad = (v: string, n: number): string => v.padStart(n);
+  rows.push(['(w) Dwell writer (EvtxFileWriter)', w]);
   const head = ['wall s', 'events/s', 'MB/s', 'CPU s', 'ev/CPU-s', 'peak RSS'];
   console.log('run'.padEnd(38) + head.map((h) => pad(h, 10)).join(''));
   for (const [name, m] of rows) {
@@ -184,10 +306,11 @@ async function main(): Promise<void> {
       console.log(`${name.padEnd(38)}skipped: ${m}`);
       continue;
     }
+    const mbHere = m === w ? writtenMb : sizeMb;
     const cells = [
       m.seconds.toFixed(2),
       Math.round(m.records / m.seconds).toLocaleString('en-US'),
-      (sizeMb / m.seconds).toFixed(1),
+      (mbHere / m.seconds).toFixed(1),
       m.cpuSeconds.toFixed(2),
       Math.round(m.records / m.cpuSeconds).toLocaleString('en-US'),
       `${m.maxRssMb.toFixed(0)} MB`,
@@ -205,7 +328,7 @@ async function main(): Promise<void> {
     report('(c) lazy vs evtxexport', wall(c) / baseWall, NaN);
   }
   report(`(c) ${workers} workers vs (b)`, wall(c) / wall(b), NaN, 1.8);
-  const peak = Math.max(a.maxRssMb, b.maxRssMb, c.maxRssMb);
+  const peak = Math.max(a.maxRssMb, b.maxRssMb, c.maxRssMb, w.maxRssMb);
   console.log(
     `peak RSS (Dwell, all runs): ${peak.toFixed(0)} MB ${peak < 200 ? 'ok' : 'OVER'} (target < 200 MB)`,
   );

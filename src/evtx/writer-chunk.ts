@@ -12,6 +12,11 @@ import { writeFiletime, writeUtf16 } from './writer-values.js';
 
 export const CHUNK_SIZE = 0x10000;
 export const CHUNK_HEADER_SIZE = 512;
+/**
+ * Records end at least 8 bytes before the chunk's end: libevtx (evtxexport) silently drops a last record
+ * that leaves fewer than 4 bytes free (found by sweeping record sizes across the chunk end).
+ */
+export const RECORD_SPACE_END = CHUNK_SIZE - 8;
 const STRING_TABLE = 128; // 64 buckets of u32 offsets
 const TEMPLATE_TABLE = 384; // 32 buckets of u32 offsets
 const RECORD_MAGIC = 0x00002a2a;
@@ -96,7 +101,7 @@ export class ChunkBuilder {
 
   /** Bytes still free for records. */
   get free(): number {
-    return CHUNK_SIZE - this.pos;
+    return RECORD_SPACE_END - this.pos;
   }
 
   /** Offset of the template's definition in this chunk, or undefined when the chunk does not hold it yet. */

@@ -2,7 +2,13 @@
 // and template tables, template instances with substitution arrays, correct CRC32s), in memory for small
 // files or streamed to disk with bounded memory (one chunk buffer plus the compiled templates).
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { CHUNK_HEADER_SIZE, CHUNK_SIZE, ChunkBuilder, RECORD_OVERHEAD } from './writer-chunk.js';
+import {
+  CHUNK_HEADER_SIZE,
+  CHUNK_SIZE,
+  ChunkBuilder,
+  RECORD_OVERHEAD,
+  RECORD_SPACE_END,
+} from './writer-chunk.js';
 import { crc32 } from './writer-crc32.js';
 import { STEP, ShapeIndex } from './writer-shapes.js';
 import { SYS, SYSTEM_SLOTS, SYSTEM_TYPES } from './writer-template.js';
@@ -71,7 +77,7 @@ export class EvtxEncoder {
     let chunk = this.chunk;
     const inChunk = chunk.templateOffset(compiled.shape) !== undefined;
     if (body + (inChunk ? 0 : compiled.maxDefinition) > chunk.free) {
-      if (body + compiled.maxDefinition > CHUNK_SIZE - CHUNK_HEADER_SIZE) {
+      if (body + compiled.maxDefinition > RECORD_SPACE_END - CHUNK_HEADER_SIZE) {
         throw new RangeError(`record ${recordId} (event ${spec.eventId}) is too large for one EVTX chunk`);
       }
       this.flushChunk();

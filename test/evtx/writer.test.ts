@@ -234,3 +234,37 @@ test('evtxexport reads every record and value the writer wrote', { skip: noEvtxe
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('evtxexport keeps the last record of a chunk whatever its size', { skip: noEvtxexport }, () => {
+  // Sweep the size of one record across a chunk's end: libevtx drops a last record that leaves fewer than
+  // 4 bytes of the chunk free, so the writer must never fill a chunk that far.
+  const dir = mkdtempSync(join(tmpdir(), 'dwell-writer-'));
+  try {
+    const filler = (i: number, len: number): EventSpec => ({
+      provider: 'P',
+      eventId: 1,
+      channel: 'C',
+      computer: 'X',
+      time: i,
+      data: { S: 'x'.repeat(len) },
+    });
+    const base = Array.from({ length: 64 }, (_, i) => filler(i, 400));
+    const ends = new Set<number>();
+    for (let len = 620; len < 700; len++) {
+      const specs = [...base, filler(99, len), filler(100, 10)];
+      const buf = writeEvtx(specs);
+      ends.add(buf.readUInt32LE(4096 + 48));
+      const path = join(dir, `sweep-${len}.evtx`);
+      writeFileSync(path, buf);
+      const info = spawnSync('evtxinfo', [path], { encoding: 'utf8' });
+      assert.match(
+        info.stdout,
+        new RegExp(`Number of records\\s*:\\s*${specs.length}\\n`),
+        `record length ${len}`,
+      );
+    }
+    assert.ok(Math.max(...ends) >= 65520, 'the sweep must reach the end of the chunk');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

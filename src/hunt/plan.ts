@@ -10,9 +10,9 @@ import {
 import { readFileHead } from '../sources/byte-stream.js';
 import type { HuntJob } from './scan.js';
 
-/** EVTX files above this size are split; each job covers this many chunks (16 MiB). */
-const SPLIT_BYTES = 48 * 1024 * 1024;
-const CHUNKS_PER_JOB = 256;
+/** EVTX files above this size are split; each job covers this many chunks (8 MiB). */
+const SPLIT_BYTES = 24 * 1024 * 1024;
+const CHUNKS_PER_JOB = 128;
 
 /** A file that could not be taken into the hunt. */
 export interface PlanProblem {

@@ -22,6 +22,8 @@ export interface PoolHandlers {
 }
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
+// A small young generation keeps each worker's resident memory down; records are short-lived garbage.
+const YOUNG_GENERATION_MB = 16;
 
 /** Runs all jobs on `count` workers; resolves when every worker has finished (rejects on a worker failure). */
 export function runOnWorkers(
@@ -48,9 +50,15 @@ export function runOnWorkers(
       const msg: ToWorker = job ? { type: 'job', job } : { type: 'finish' };
       w.postMessage(msg);
     };
-    for (let i = 0; i < n; i++) {
+    // Workers load their rules one after another: loading is the memory peak of a worker (parsed YAML
+    // before it is garbage), so staggering keeps the process peak near one load plus the others' steady
+    // state; the first worker is already matching while the next one loads.
+    const start = (i: number) => {
       const init2: WorkerInit = { ...init, reportProblems: i === 0 };
-      const w = new Worker(WORKER_URL, { workerData: init2 });
+      const w = new Worker(WORKER_URL, {
+        workerData: init2,
+        resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+      });
       workers.push(w);
       let done = false;
       w.on('message', (m: FromWorker) => {
@@ -59,6 +67,7 @@ export function runOnWorkers(
           case 'ready':
             handlers.onReady(m.report, i);
             next(w);
+            if (i + 1 < n) start(i + 1);
             break;
           case 'result':
             handlers.onResult(m.result, i);
@@ -82,6 +91,7 @@ export function runOnWorkers(
       w.on('exit', (code) => {
         if (!done && !failed) fail(new Error(`hunt worker ${i} exited early (code ${code})`));
       });
-    }
+    };
+    start(0);
   });
 }

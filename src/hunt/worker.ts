@@ -1,9 +1,21 @@
 // Hunt worker thread: loads the rules once, then runs jobs sent by the main thread until told to finish.
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createMatcher } from './matcher.js';
 import { JobScanner } from './scan.js';
 import { createObserver } from './observe.js';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol.js';
+
+/** A full collection after rule loading returns the parser's garbage to the system before matching starts. */
+function collectGarbage(): void {
+  try {
+    setFlagsFromString('--expose-gc');
+    (runInNewContext('gc') as () => void)();
+  } catch {
+    // Not available: the collector will get to it.
+  }
+}
 
 async function start(): Promise<void> {
   const port = parentPort!;
@@ -13,6 +25,7 @@ async function start(): Promise<void> {
     const matcher = await createMatcher(init.config);
     const observer = init.observe ? await createObserver() : undefined;
     const scanner = new JobScanner(matcher, observer?.observe);
+    collectGarbage();
     send({
       type: 'ready',
       report: {

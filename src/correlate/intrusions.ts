@@ -78,6 +78,8 @@ interface Context {
   readonly edges: readonly ResolvedEdge[];
   readonly jumps: ReadonlySet<string>;
   readonly level: LevelFn;
+  /** Host keys each rule fired on (all detections of the run). */
+  readonly ruleHosts: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 function hostName(ctx: Context, key: string): string {
@@ -94,10 +96,41 @@ function signalOf(detections: readonly Detection[], levelOf: LevelFn): Detection
   return detections.filter((d) => Number.isFinite(d.timestamp));
 }
 
+/** A rule outside an intrusion on at least this many hosts, and on as many as inside, is not evidence of it. */
+export const OUTSIDE_MIN_HOSTS = 2;
+
+/**
+ * Levels within one intrusion: a rule that fires on at least as many hosts outside it as inside it (and on
+ * OUTSIDE_MIN_HOSTS outside) behaves like routine work there, so it counts two levels lower for the intrusion's
+ * signal (malicious times, anchors), DC evidence and score.
+ */
+function localLevels(ctx: Context, members: readonly HostNode[]): LevelFn {
+  const inside = new Set(members.map((n) => n.key));
+  const background = new Set<string>();
+  for (const n of members) {
+    for (const d of n.detections) {
+      if (background.has(d.rule.id)) continue;
+      const hosts = ctx.ruleHosts.get(d.rule.id);
+      if (!hosts) continue;
+      let inCount = 0;
+      for (const h of hosts) if (inside.has(h)) inCount++;
+      const outCount = hosts.size - inCount;
+      if (outCount >= OUTSIDE_MIN_HOSTS && outCount >= inCount) background.add(d.rule.id);
+    }
+  }
+  if (background.size === 0) return ctx.level;
+  return (d) => {
+    const l = ctx.level(d);
+    return background.has(d.rule.id) && d.rule.kind === 'rule' && !d.rule.id.startsWith('ioc:')
+      ? Math.max(0, l - 2)
+      : l;
+  };
+}
+
 /** Builds one intrusion from a cluster of host keys, or undefined when it is below the threshold. */
 function buildOne(ctx: Context, keys: readonly string[]): Intrusion | undefined {
-  const levelOf = ctx.level;
   const members = keys.map((k) => ctx.nodes.get(k)).filter((n): n is HostNode => n !== undefined);
+  const levelOf = localLevels(ctx, members);
   const detections = members.flatMap((n) => n.detections).sort(byDetectionOrder);
   if (detections.length === 0) return undefined;
   // Per host, the detections that mark malicious activity (benign medium noise on a busy host stays context).
@@ -280,6 +313,18 @@ function buildOne(ctx: Context, keys: readonly string[]): Intrusion | undefined 
   };
 }
 
+function ruleHostsOf(nodes: ReadonlyMap<string, HostNode>): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const n of nodes.values()) {
+    for (const d of n.detections) {
+      const set = out.get(d.rule.id);
+      if (set) set.add(n.key);
+      else out.set(d.rule.id, new Set([n.key]));
+    }
+  }
+  return out;
+}
+
 /** Turns a hunt's detections and entity graph into ranked intrusions (highest score first). */
 export function buildIntrusions(opts: BuildIntrusionsOptions): Intrusion[] {
   const snap =
@@ -297,6 +342,7 @@ export function buildIntrusions(opts: BuildIntrusionsOptions): Intrusion[] {
     edges,
     jumps: jumpHosts(edges, new Set(opts.providerTenants ?? [])),
     level,
+    ruleHosts: ruleHostsOf(nodes),
   };
   const out: Intrusion[] = [];
   for (const keys of clusters) {

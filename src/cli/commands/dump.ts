@@ -17,9 +17,21 @@ function render(record: EvtxRecord, format: DumpFormat): string {
 }
 
 /** Writes text, waiting for the stream to drain when its buffer is full (keeps memory flat on big files). */
-function write(stream: NodeJS.WritableStream, text: string): Promise<void> | undefined {
-  if (stream.write(text)) return undefined;
-  return new Promise((resolve) => stream.once('drain', () => resolve()));
+function write(
+  stream: NodeJS.WritableStream,
+  text: string,
+  closed: { value: boolean },
+): Promise<void> | undefined {
+  if (closed.value || stream.write(text)) return undefined;
+  return new Promise((resolve) => {
+    const done = (): void => {
+      stream.off('drain', done);
+      stream.off('error', done);
+      resolve();
+    };
+    stream.once('drain', done);
+    stream.once('error', done);
+  });
 }
 
 /** Streams one file's records to ctx.stdout; warnings go to stderr. */
@@ -35,18 +47,31 @@ export async function dumpFile(
         `dwell dump: ${w.file}${w.chunk >= 0 ? ` chunk ${w.chunk}` : ''} offset ${w.offset}: ${w.reason}\n`,
       ),
   });
+  // A reader that goes away (`dwell dump f | head`) ends the dump quietly.
+  const closed = { value: false };
+  const onError = (): void => {
+    closed.value = true;
+  };
+  // Test doubles may be bare writers without events.
+  const events = typeof ctx.stdout.on === 'function';
+  if (events) ctx.stdout.on('error', onError);
   let batch = '';
   let count = 0;
-  for (const record of reader) {
-    batch += render(record, opts.format);
-    count++;
-    if (batch.length > 1 << 16) {
-      const wait = write(ctx.stdout, batch);
-      batch = '';
-      if (wait) await wait;
+  try {
+    for (const record of reader) {
+      if (closed.value) break;
+      batch += render(record, opts.format);
+      count++;
+      if (batch.length > 1 << 16) {
+        const wait = write(ctx.stdout, batch, closed);
+        batch = '';
+        if (wait) await wait;
+      }
     }
+    if (batch && !closed.value) await write(ctx.stdout, batch, closed);
+  } finally {
+    if (events) ctx.stdout.off('error', onError);
   }
-  if (batch) await write(ctx.stdout, batch);
   if (count === 0 && reader.warnings.some((w) => w.chunk < 0 && /^cannot (open|read)/.test(w.reason))) {
     ctx.setExit(EXIT.UNREADABLE);
   }

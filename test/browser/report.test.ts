@@ -66,15 +66,31 @@ function hostileReport(): { html: string; total: number } {
     );
   }
   all.push(detection(RULES.ntds, 'needle-host', 5, 'acme', { CommandLine: 'zq-unique-needle-42' }));
+  // Names that are also properties of every JavaScript object must stay plain keys.
+  const protoRule = {
+    ...rule('constructor', 'toString', 'high', ['attack.t1003.003']),
+    level: '__proto__' as 'high',
+  };
+  for (const name of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+    all.push(detection(protoRule, name, 6, name, { [name]: name }));
+  }
   const base = intrusions[0];
   const evil: Intrusion = {
     ...base,
     id: PAYLOADS[5],
     tenants: [PAYLOADS[1], 'acme'],
-    accounts: [PAYLOADS[2], PAYLOADS[6]],
-    hosts: [...base.hosts, { ...base.hosts[0], name: PAYLOADS[3], tenant: PAYLOADS[1] }],
+    accounts: [PAYLOADS[2], PAYLOADS[6], 'constructor', '__proto__'],
+    hosts: [
+      ...base.hosts,
+      { ...base.hosts[0], name: PAYLOADS[3], tenant: PAYLOADS[1] },
+      { ...base.hosts[0], name: 'constructor', tenant: '__proto__', roles: ['toString' as 'server'] },
+    ],
+    techniques: [...base.techniques, 'constructor', '__proto__'],
     staging: [{ time: base.lastMalicious, host: PAYLOADS[4], description: LONG }],
-    crossTenant: [{ ...base.crossTenant[0], value: PAYLOADS[2] }],
+    crossTenant: [
+      { ...base.crossTenant[0], value: PAYLOADS[2] },
+      { ...base.crossTenant[0], fromTenant: '__proto__', toTenant: 'constructor' },
+    ],
     lateralMovement: [
       ...base.lateralMovement,
       { time: base.firstMalicious, from: PAYLOADS[3], to: 'acme-dc01', how: PAYLOADS[0] },

@@ -12,7 +12,7 @@ export const REPORT_CHARTS = String.raw`
       var tactic = DATA.tactics[t];
       var cells = [];
       for (var tid in counts) {
-        var info = DATA.techniques[tid];
+        var info = techInfo(tid);
         if (info && info[1].indexOf(tactic.shortName) >= 0) cells.push(tid);
       }
       cells.sort(function (a, b) { return counts[b] - counts[a] || (a < b ? -1 : 1); });
@@ -24,18 +24,18 @@ export const REPORT_CHARTS = String.raw`
         var a = 0.12 + 0.78 * (n / max);
         cell.style.background = 'rgba(232,89,12,' + a.toFixed(2) + ')';
         if (a > 0.55) cell.style.color = '#fff';
-        cell.title = cells[c] + ' ' + DATA.techniques[cells[c]][0] + ': ' + n + ' detections';
+        cell.title = cells[c] + ' ' + techInfo(cells[c])[0] + ': ' + n + ' detections';
         add(cell, attackLink(cells[c], cells[c]));
-        add(cell, document.createTextNode(' ' + DATA.techniques[cells[c]][0] + ' (' + n + ')'));
+        add(cell, document.createTextNode(' ' + techInfo(cells[c])[0] + ' (' + n + ')'));
       }
     }
     var unknown = [];
-    for (var u in counts) if (!DATA.techniques[u]) unknown.push(u);
+    for (var u in counts) if (!techInfo(u)) unknown.push(u);
     if (unknown.length) add(parent, el('p', 'muted', 'Not in ATT&CK ' + DATA.attackVersion + ': ' + unknown.join(', ')));
   }
 
   function renderTimeline(parent, intr, n) {
-    var lanes = [], laneOf = {};
+    var lanes = [], laneOf = dict();
     function lane(name) { if (!(name in laneOf)) { laneOf[name] = lanes.length; lanes.push(name); } return laneOf[name]; }
     for (var h = 0; h < intr.hosts.length && lanes.length < 80; h++) lane(intr.hosts[h].name);
     var times = [];
@@ -68,7 +68,7 @@ export const REPORT_CHARTS = String.raw`
       add(s, svgText(x(ms), axisY + 16, label, tk === 0 ? 'start' : tk === 6 ? 'end' : 'middle'));
     }
     // One dot per (lane, pixel column, level): thousands of detections stay a bounded number of nodes.
-    var buckets = {};
+    var buckets = dict();
     for (var d = 0; d < intr.rows.length; d++) {
       var row = rows[intr.rows[d]];
       if (row[0] === null || !(row[2] in laneOf)) continue;
@@ -80,7 +80,7 @@ export const REPORT_CHARTS = String.raw`
     }
     for (var bk in buckets) {
       var bb = buckets[bk];
-      var c = svg('circle', { cx: bb.x.toFixed(1), cy: y(bb.lane), r: bb.n > 1 ? 6 : 4.5, fill: LEVEL_COLOR[bb.level] || '#9aa5b1', stroke: '#fff', 'stroke-width': 1 });
+      var c = svg('circle', { cx: bb.x.toFixed(1), cy: y(bb.lane), r: bb.n > 1 ? 6 : 4.5, fill: pick(LEVEL_COLOR, bb.level, '#9aa5b1'), stroke: '#fff', 'stroke-width': 1 });
       add(s, tip(c, iso(bb.t) + ' ' + lanes[bb.lane] + ': ' + bb.title + (bb.n > 1 ? ' (+' + (bb.n - 1) + ' more)' : '')));
     }
     for (var m = 0; m < intr.lateralMovement.length; m++) {
@@ -102,7 +102,7 @@ export const REPORT_CHARTS = String.raw`
   function renderGraph(parent, intr, n) {
     // Deterministic layout: one column per tenant (ordered by first activity), hosts by first seen, accounts last.
     var hosts = intr.hosts.slice(0, 60);
-    var known = {};
+    var known = dict();
     for (var i = 0; i < hosts.length; i++) known[hosts[i].name] = hosts[i];
     var extra = [];
     for (var k = 0; k < intr.lateralMovement.length; k++) {
@@ -110,20 +110,20 @@ export const REPORT_CHARTS = String.raw`
       [e.from, e.to].forEach(function (h) { if (!known[h] && hosts.length + extra.length < 80) { known[h] = { name: h, tenant: '', roles: ['unknown'], firstSeen: e.time }; extra.push(known[h]); } });
     }
     hosts = hosts.concat(extra);
-    var cols = [], colOf = {};
+    var cols = [], colOf = dict();
     hosts.slice().sort(function (a, b) { return parseTime(a.firstSeen) - parseTime(b.firstSeen) || (a.name < b.name ? -1 : 1); }).forEach(function (h) {
       var t = h.tenant || '';
       if (!(t in colOf)) { colOf[t] = cols.length; cols.push({ tenant: t, hosts: [] }); }
       cols[colOf[t]].hosts.push(h);
     });
-    var accounts = [], accountTargets = {};
+    var accounts = [], accountTargets = dict();
     for (var a = 0; a < intr.lateralMovement.length; a++) {
       var acc = intr.lateralMovement[a].account;
       if (!acc) continue;
-      if (!(acc in accountTargets)) { accountTargets[acc] = {}; accounts.push(acc); }
+      if (!(acc in accountTargets)) { accountTargets[acc] = dict(); accounts.push(acc); }
       accountTargets[acc][intr.lateralMovement[a].to] = 1;
     }
-    for (var b = 0; b < intr.accounts.length; b++) if (!(intr.accounts[b] in accountTargets)) { accountTargets[intr.accounts[b]] = {}; accounts.push(intr.accounts[b]); }
+    for (var b = 0; b < intr.accounts.length; b++) if (!(intr.accounts[b] in accountTargets)) { accountTargets[intr.accounts[b]] = dict(); accounts.push(intr.accounts[b]); }
     var shownAccounts = accounts.slice(0, 14);
     var colW = 210, rowH = 58, top = intr.crossTenant.length ? 64 : 44;
     var maxRows = Math.max(shownAccounts.length * 0.7, 1);
@@ -138,7 +138,7 @@ export const REPORT_CHARTS = String.raw`
     add(marker, svg('path', { d: 'M0,0 L10,5 L0,10 z', fill: '#2457a6' }));
     var xmarker = add(defs, svg('marker', { id: 'xarr' + n, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 6, markerHeight: 6, orient: 'auto' }));
     add(xmarker, svg('path', { d: 'M0,0 L10,5 L0,10 z', fill: '#c92a2a' }));
-    var pos = {};
+    var pos = dict();
     for (var ci = 0; ci < cols.length; ci++) {
       var cx = 20 + ci * colW + colW / 2 - 10;
       var color = TENANT_COLORS[ci % TENANT_COLORS.length];
@@ -147,7 +147,7 @@ export const REPORT_CHARTS = String.raw`
       for (var hi = 0; hi < cols[ci].hosts.length; hi++) pos[cols[ci].hosts[hi].name] = { x: cx, y: top + hi * rowH + 14, host: cols[ci].hosts[hi] };
     }
     // Cross-tenant hops: one red arrow per (from, to) tenant pair, between the column headers.
-    var hops = {};
+    var hops = dict();
     for (var xi = 0; xi < intr.crossTenant.length; xi++) {
       var link = intr.crossTenant[xi];
       if (!(link.fromTenant in colOf) || !(link.toTenant in colOf) || link.fromTenant === link.toTenant) continue;
@@ -160,7 +160,7 @@ export const REPORT_CHARTS = String.raw`
       var hp = svg('path', { d: 'M' + (fx + dir * 30) + ',' + hy + ' L' + (tx - dir * 30) + ',' + hy, 'class': 'xt', 'marker-end': 'url(#xarr' + n + ')' });
       add(s, tip(hp, 'cross-tenant: ' + hops[hkey].slice(0, 10).join('; ') + (hops[hkey].length > 10 ? '; +' + (hops[hkey].length - 10) + ' more' : '')));
     }
-    var accX = 20 + cols.length * colW + colW / 2 - 10, accPos = {};
+    var accX = 20 + cols.length * colW + colW / 2 - 10, accPos = dict();
     for (var ai = 0; ai < shownAccounts.length; ai++) accPos[shownAccounts[ai]] = { x: accX, y: top + ai * rowH * 0.7 + 10 };
     for (var acct in accPos) for (var tgt in accountTargets[acct]) if (pos[tgt]) {
       add(s, svg('line', { x1: accPos[acct].x - 8, y1: accPos[acct].y, x2: pos[tgt].x + 14, y2: pos[tgt].y, 'class': 'acct' }));
@@ -180,7 +180,7 @@ export const REPORT_CHARTS = String.raw`
       var ph = pos[name], role = (ph.host.roles && ph.host.roles[0]) || 'unknown';
       var g = add(s, svg('g', {}));
       if (role === 'domain_controller') add(g, svg('rect', { x: ph.x - 13, y: ph.y - 13, width: 26, height: 26, rx: 4, fill: ROLE_COLOR[role] }));
-      else add(g, svg('circle', { cx: ph.x, cy: ph.y, r: 13, fill: ROLE_COLOR[role] || ROLE_COLOR.unknown }));
+      else add(g, svg('circle', { cx: ph.x, cy: ph.y, r: 13, fill: pick(ROLE_COLOR, role, ROLE_COLOR.unknown) }));
       add(g, svgText(ph.x, ph.y + 28, short(hostLabel(name), 28), 'middle'));
       tip(g, name + ' [' + (ph.host.roles || []).join(', ') + ']' + (ph.host.detections !== undefined ? ', ' + ph.host.detections + ' detections' : ''));
     }

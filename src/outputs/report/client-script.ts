@@ -24,6 +24,12 @@ const HELPERS_AND_SUMMARY = String.raw`
     if (text !== undefined && text !== null) e.textContent = String(text);
     return e;
   }
+  /** A dictionary without a prototype: keys come from the logs ("__proto__", "constructor" are just keys). */
+  function dict() { return Object.create(null); }
+  /** [name, tactics] of a technique the report knows, else null. */
+  function techInfo(id) { return pick(DATA.techniques, id, null); }
+  /** Own value of a constant lookup table, or the fallback. */
+  function pick(table, key, fallback) { return Object.prototype.hasOwnProperty.call(table, key) ? table[key] : fallback; }
   function add(parent, child) { parent.appendChild(child); return child; }
   function svg(tag, attrs) {
     var e = document.createElementNS(SVGNS, tag);
@@ -76,7 +82,7 @@ const HELPERS_AND_SUMMARY = String.raw`
 
   // ---------- header and summary ----------
   function renderSummary() {
-    var hosts = {}, tenants = {}, byLevel = {}, first = Infinity, last = -Infinity;
+    var hosts = dict(), tenants = dict(), byLevel = dict(), first = Infinity, last = -Infinity;
     for (var i = 0; i < rows.length; i++) {
       var r = rows[i];
       if (r[2]) hosts[r[2]] = 1;
@@ -120,7 +126,7 @@ const HELPERS_AND_SUMMARY = String.raw`
 
   // ---------- intrusions ----------
   function techniqueCounts(rowIdx, extra) {
-    var counts = {};
+    var counts = dict();
     for (var i = 0; i < rowIdx.length; i++) {
       var ts = rules[rows[rowIdx[i]][1]].techniques;
       for (var j = 0; j < ts.length; j++) counts[ts[j]] = (counts[ts[j]] || 0) + 1;
@@ -253,7 +259,7 @@ const INTRUSIONS_AND_TABLE = String.raw`
   /** Tenants in the order the intrusion reached them: the first source, then each target by first arrival. */
   function hopChain(links) {
     var sorted = links.slice().sort(function (a, b) { return parseTime(a.firstSeenTo) - parseTime(b.firstSeenTo) || 0; });
-    var chain = [], seen = {};
+    var chain = [], seen = dict();
     if (sorted.length) { chain.push(sorted[0].fromTenant); seen[sorted[0].fromTenant] = 1; }
     for (var i = 0; i < sorted.length; i++) {
       if (!seen[sorted[i].fromTenant]) { seen[sorted[i].fromTenant] = 1; chain.push(sorted[i].fromTenant); }
@@ -263,18 +269,18 @@ const INTRUSIONS_AND_TABLE = String.raw`
   }
 
   function renderTenants() {
-    var byTenant = {}, names = [];
+    var byTenant = dict(), names = [];
     for (var i = 0; i < rows.length; i++) {
       var r = rows[i], t = r[3] || '(no tenant)';
       var e = byTenant[t];
-      if (!e) { e = byTenant[t] = { detections: 0, hosts: {}, hostCount: 0, top: 0, intrusions: [] }; names.push(t); }
+      if (!e) { e = byTenant[t] = { detections: 0, hosts: dict(), hostCount: 0, top: 0, intrusions: [] }; names.push(t); }
       e.detections++;
       if (!e.hosts[r[2]]) { e.hosts[r[2]] = 1; e.hostCount++; }
       e.top = Math.max(e.top, LEVELS.indexOf(rules[r[1]].level));
     }
     DATA.intrusions.forEach(function (it, n) {
       it.tenants.forEach(function (t) {
-        if (!byTenant[t]) { byTenant[t] = { detections: 0, hosts: {}, hostCount: 0, top: -1, intrusions: [] }; names.push(t); }
+        if (!byTenant[t]) { byTenant[t] = { detections: 0, hosts: dict(), hostCount: 0, top: -1, intrusions: [] }; names.push(t); }
         byTenant[t].intrusions.push('#' + (n + 1));
       });
     });
@@ -325,7 +331,7 @@ const INTRUSIONS_AND_TABLE = String.raw`
       state.query = input.value;
       var q = state.query.toLowerCase(), minLevel = state.minLevel;
       var allowed = null;
-      if (state.intrusion >= 0) { allowed = {}; var ir = DATA.intrusions[state.intrusion].rows; for (var k = 0; k < ir.length; k++) allowed[ir[k]] = 1; }
+      if (state.intrusion >= 0) { allowed = dict(); var ir = DATA.intrusions[state.intrusion].rows; for (var k = 0; k < ir.length; k++) allowed[ir[k]] = 1; }
       matches = [];
       for (var i = 0; i < rows.length; i++) {
         if (allowed && !allowed[i]) continue;

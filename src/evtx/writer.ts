@@ -45,6 +45,7 @@ export class EvtxEncoder {
     null,
   );
   private slots = 0;
+  private valueBytes = 0;
   private recordId = 0;
 
   constructor(private readonly onChunk: (chunk: Buffer) => void) {}
@@ -57,23 +58,12 @@ export class EvtxEncoder {
     this.recordId = recordId;
     const timeMs = typeof spec.time === 'number' ? spec.time : spec.time.getTime();
     if (!Number.isFinite(timeMs)) throw new RangeError(`invalid time for record ${recordId}`);
+    this.valueBytes = 0;
     this.collect(spec, timeMs);
     const compiled = this.shapes.compiled();
     const { types, sizes, values } = this;
     const n = this.slots;
-    let valueBytes = 0;
-    for (let i = 0; i < n; i++) {
-      const type = types[i];
-      const size = type === VT.STRING ? (values[i] as string).length * 2 : valueSize(type, values[i]);
-      if (size > MAX_VALUE_BYTES) {
-        throw new RangeError(
-          `record ${recordId}: value ${i} is ${size} bytes, over the ${MAX_VALUE_BYTES} limit`,
-        );
-      }
-      sizes[i] = size;
-      valueBytes += size;
-    }
-    const body = RECORD_OVERHEAD + 4 * n + valueBytes;
+    const body = RECORD_OVERHEAD + 4 * n + this.valueBytes;
     let chunk = this.chunk;
     const inChunk = chunk.templateOffset(compiled.shape) !== undefined;
     if (body + (inChunk ? 0 : compiled.maxDefinition) > chunk.free) {
@@ -88,17 +78,17 @@ export class EvtxEncoder {
       let o = chunk.beginRecord(recordId, timeMs, compiled.shape);
       const b = chunk.buf;
       chunk.dv.setUint32(o, n, true);
-      o += 4;
-      for (let i = 0; i < n; i++) {
-        const size = sizes[i];
-        b[o] = size & 0xff;
-        b[o + 1] = size >>> 8;
-        b[o + 2] = types[i];
-        b[o + 3] = 0;
-        o += 4;
-      }
+      // Descriptors (size, type) and values in one pass: values start after the n descriptors.
+      let d = o + 4;
+      o = d + 4 * n;
       for (let i = 0; i < n; i++) {
         const type = types[i];
+        const size = sizes[i];
+        b[d] = size & 0xff;
+        b[d + 1] = size >>> 8;
+        b[d + 2] = type;
+        b[d + 3] = 0;
+        d += 4;
         const end =
           type === VT.STRING ? writeUtf16(b, o, values[i] as string) : writeValue(b, o, type, values[i]);
         if (end - o !== sizes[i]) throw new RangeError(`record ${recordId}: value ${i} changed size`);
@@ -132,11 +122,23 @@ export class EvtxEncoder {
     this.chunk.reset();
   }
 
+  // Records a slot's value size (checked against the 16-bit descriptor size) in the record's total.
+  private size(slot: number, size: number): void {
+    if (size > MAX_VALUE_BYTES) {
+      throw new RangeError(
+        `record ${this.recordId}: value ${slot} is ${size} bytes, over the ${MAX_VALUE_BYTES} limit`,
+      );
+    }
+    this.sizes[slot] = size;
+    this.valueBytes += size;
+  }
+
   // A System slot: its fixed type, or Null when the spec leaves an optional field out.
   private sys(slot: number, value: EventDataValue | undefined, max: number): void {
     if (value === undefined || value === null) {
       this.types[slot] = VT.NULL;
       this.values[slot] = null;
+      this.sizes[slot] = 0;
       return;
     }
     if (typeof value === 'number' && (!Number.isInteger(value) || value < 0 || value > max)) {
@@ -145,8 +147,10 @@ export class EvtxEncoder {
     if (typeof value === 'bigint' && (value < 0n || value > 0xffffffffffffffffn)) {
       throw new RangeError(`record ${this.recordId}: System value ${slot} out of range: ${value}`);
     }
-    this.types[slot] = SYSTEM_TYPES[slot];
+    const type = SYSTEM_TYPES[slot];
+    this.types[slot] = type;
     this.values[slot] = value;
+    this.size(slot, type === VT.STRING ? (value as string).length * 2 : valueSize(type, value));
   }
 
   // A data slot; also one step of the shape walk.
@@ -160,6 +164,7 @@ export class EvtxEncoder {
     }
     this.types[i] = type;
     this.values[i] = value ?? null;
+    this.size(i, type === VT.STRING ? (value as string).length * 2 : valueSize(type, value));
     this.shapes.step(name, type);
   }
 
@@ -173,6 +178,7 @@ export class EvtxEncoder {
     this.sys(SYS.KEYWORDS, spec.keywords ?? 0n, 0);
     this.types[SYS.TIME_CREATED] = VT.FILETIME;
     this.values[SYS.TIME_CREATED] = timeMs;
+    this.size(SYS.TIME_CREATED, 8);
     this.sys(SYS.ACTIVITY_ID, spec.activityId, 0);
     this.sys(SYS.PROCESS_ID, spec.processId ?? 0, 0xffffffff);
     this.sys(SYS.THREAD_ID, spec.threadId ?? 0, 0xffffffff);

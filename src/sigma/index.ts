@@ -14,3 +14,6 @@ export {
   type LogsourceResolution,
 } from './logsource.js';
 export * as modifiers from './modifiers/index.js';
+export { parseCorrelation, isCorrelationDocument, isRuleProblem, parseTimespan } from './correlation.js';
+export { linkCorrelations, type CorrelationLinks, type RuleIdentity } from './correlation-links.js';
+export * from './correlation-types.js';

@@ -16,7 +16,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const STATUSES = new Set(['stable', 'test', 'experimental', 'deprecated', 'unsupported']);
 const LEVELS = new Set(['informational', 'low', 'medium', 'high', 'critical']);
 const TAG = /^[a-z0-9_-]+\.[a-z0-9._-]+$/;
-const DATE = /^\d{4}[-/]\d{2}[-/]\d{2}$/;
+const DATE = /^\d{4}-(0[1-9]|1[012])-(0[1-9]|[12][0-9]|3[01])$/;
 const RELATION_TYPES = new Set(['derived', 'obsolete', 'merged', 'renamed', 'similar']);
 
 function str(v: unknown): string | undefined {
@@ -93,6 +93,22 @@ export function parseDocument(doc: YamlDocument, problems: RuleProblem[]): Docum
         }
       });
   }
+  for (const key of ['author', 'description', 'license', 'taxonomy']) {
+    if (d[key] !== undefined && d[key] !== null && typeof d[key] !== 'string') {
+      report([key], 'warning', `'${key}' should be a string`);
+    }
+  }
+  if (typeof d.description === 'string' && d.description.length > 65535) {
+    report(['description'], 'warning', `'description' is longer than 65,535 characters`);
+  }
+  for (const key of ['tags', 'references', 'fields']) {
+    const v = d[key];
+    if (Array.isArray(v) && new Set(v.map(String)).size !== v.length) {
+      report([key], 'warning', `'${key}' lists the same entry twice`);
+    }
+  }
+  if (d.scope !== undefined && !Array.isArray(d.scope))
+    report(['scope'], 'warning', `'scope' should be a list`);
   for (const key of ['references', 'falsepositives', 'fields']) {
     const v = d[key];
     if (v !== undefined && v !== null && !Array.isArray(v) && typeof v !== 'string') {

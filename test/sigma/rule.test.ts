@@ -83,6 +83,22 @@ test('warnings do not stop a rule', () => {
   assert.equal(problems[0]!.line, 13);
 });
 
+test('schema recommendations are warnings: dates, duplicates, types', () => {
+  const cases: [string, RegExp][] = [
+    [GOOD + 'date: 2024-13-01\n', /'date' should be a date/],
+    [GOOD + '    - attack.execution\n', /'tags' lists the same entry twice/],
+    [GOOD + 'author: [a, b]\n', /'author' should be a string/],
+  ];
+  for (const [text, reason] of cases) {
+    const { problems, kinds } = check(text);
+    assert.deepEqual(kinds, ['rule']);
+    assert.ok(
+      problems.some((p) => p.severity === 'warning' && reason.test(p.reason)),
+      JSON.stringify(problems),
+    );
+  }
+});
+
 test('YAML syntax errors and multi-document files', () => {
   const broken = check('title: x\ndetection: [unclosed\n');
   assert.equal(broken.problems[0]!.severity, 'invalid');

@@ -35,6 +35,8 @@ correlation:
     c.put('logs/c/Sysmon-1-copy.evtx', evtxOf(events.slice(0, 15)));
     // Another host with 5 whoami stays below the threshold.
     c.put('logs/d/Sysmon.evtx', evtxOf(sysmonEvents('ws2', 15)));
+    // ... even with a shadow copy beside it (5 + 5 duplicates would reach 8 without de-duplication).
+    c.put('logs/d/shadow/Sysmon.evtx', evtxOf(sysmonEvents('ws2', 15)));
     const r = await runHunt({
       paths: [join(c.dir, 'logs')],
       sigma: [join(c.dir, 'rules')],
@@ -49,6 +51,7 @@ correlation:
     // Fires when the count reaches the threshold: it needs hits from both files (5 each).
     assert.ok((corr[0]!.correlation?.value ?? 0) >= 8);
     assert.equal(r.detections.filter((d) => d.rule.id === RULE_WHOAMI).length, 15);
+    assert.ok(r.summary.duplicatesDropped >= 10);
     assert.equal(r.ruleStats.find((s) => s.ruleId === CORRELATION_ID)?.hits, 1);
   } finally {
     c.cleanup();

@@ -158,6 +158,10 @@ export function compileItem(
   let pinsEventIds = field === 'EventID' && plan.kind === 'equals' && item.modifiers.length === 0;
 
   const networks: CidrNetwork[] = [];
+  const unconstrainedNeq = (): void => {
+    constrained = false;
+    pinsEventIds = false;
+  };
   for (const value of item.values) {
     if (plan.fieldref) {
       if (typeof value !== 'string' || value === '')
@@ -232,6 +236,12 @@ export function compileItem(
       const part = plan.timePart;
       tests.push({ test: (s) => timePart(s, part) === want, onRaw: true });
       constrained = false;
+      continue;
+    }
+    if (typeof value === 'number' && plan.kind === 'neq') {
+      const text = String(value);
+      tests.push({ test: (s) => !(s === text || parseNumber(s) === value), onRaw: true });
+      unconstrainedNeq();
       continue;
     }
     if (typeof value === 'number' && plan.kind === 'equals' && !plan.base64) {
@@ -345,7 +355,8 @@ function automatonTest(literals: string[], all: boolean): StringTest {
 }
 
 function buildItemTest(field: string | undefined, plan: ModifierPlan, tests: ValueTestSpec[]): ViewTest {
-  const all = plan.all;
+  // `neq` with several values: the field differs from every one of them.
+  const all = plan.all || plan.kind === 'neq';
   if (tests.length >= AUTOMATON_MIN_VALUES && tests.every((t) => t.containsLiteral !== undefined)) {
     const scan = automatonTest(
       tests.map((t) => t.containsLiteral!),
@@ -368,11 +379,13 @@ function buildItemTest(field: string | undefined, plan: ModifierPlan, tests: Val
   }
   const mode =
     plan.kind === 'contains' || plan.kind === 'startswith' || plan.kind === 'endswith' ? plan.kind : 'equals';
+  const negate = plan.kind === 'neq';
   const one = (t: (typeof tests)[number], v: RecordView): boolean => {
     const s = t.onRaw ? v.raw(field) : v.lower(field);
     if (t.refField !== undefined) {
       const other = t.onRaw ? v.raw(t.refField) : v.lower(t.refField);
-      return s !== undefined && other !== undefined && fieldrefMatches(s, other, mode);
+      if (s === undefined || other === undefined) return false;
+      return negate ? !fieldrefMatches(s, other, 'equals') : fieldrefMatches(s, other, mode);
     }
     if (s === undefined) return t.nullTest === true;
     return t.test(s);

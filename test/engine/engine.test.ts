@@ -284,3 +284,17 @@ test('correlation hits can be routed out to a central correlation engine', async
   assert.deepEqual(hits, ['bob', 'bob', 'bob']);
   assert.deepEqual(out, [], 'nothing correlated locally, and the base rule stays silent');
 });
+
+test('neq: different from every listed value, numbers by value, with fieldref', async () => {
+  const r = proc({ Image: 'C:\\a.exe', ParentImage: 'C:\\b.exe', Pid: '0x10' });
+  assert.ok(await fires(`    sel:\n        Image|neq: ['C:\\x.exe', 'C:\\y.exe']\n    condition: sel`, r));
+  assert.ok(!(await fires(`    sel:\n        Image|neq: ['C:\\x.exe', 'c:\\A.exe']\n    condition: sel`, r)));
+  assert.ok(!(await fires(`    sel:\n        Pid|neq: 16\n    condition: sel`, r)));
+  assert.ok(await fires(`    sel:\n        Pid|neq: 17\n    condition: sel`, r));
+  assert.ok(await fires(`    sel:\n        Image|fieldref|neq: ParentImage\n    condition: sel`, r));
+  assert.ok(!(await fires(`    sel:\n        Image|fieldref|neq: Image\n    condition: sel`, r)));
+  assert.ok(
+    !(await fires(`    sel:\n        Missing|neq: 'x'\n    condition: sel`, r)),
+    'an absent field is not "different"',
+  );
+});

@@ -133,8 +133,8 @@ export function planModifiers(modifiers: readonly string[]): { plan: ModifierPla
     return { error: `date-part modifier '${timePart}' only combines with lt/lte/gt/gte` };
   }
   const fieldref = seen.has('fieldref');
-  if (fieldref && kind !== 'equals' && !SHAPE.has(kind)) {
-    return { error: `'fieldref' only combines with contains, startswith or endswith` };
+  if (fieldref && kind !== 'equals' && kind !== 'neq' && !SHAPE.has(kind)) {
+    return { error: `'fieldref' only combines with contains, startswith, endswith or neq` };
   }
   if (seen.has('windash') && (kind === 're' || kind === 'cidr' || kind === 'numeric' || kind === 'exists')) {
     return { error: `'windash' applies to plain strings and cannot be combined with '${kind}'` };

@@ -42,9 +42,21 @@ export const REPORT_CHARTS = String.raw`
     for (var i = 0; i < intr.rows.length; i++) { var r = rows[intr.rows[i]]; if (r[0] !== null) times.push(r[0]); if (lanes.length < 80) lane(r[2]); }
     for (var k = 0; k < intr.lateralMovement.length; k++) { var t = parseTime(intr.lateralMovement[k].time); if (isFinite(t)) times.push(t); }
     if (!times.length) { add(parent, el('p', 'muted', 'No timestamps to draw.')); return; }
-    var lo = Math.min.apply(null, times), hi = Math.max.apply(null, times);
+    // A loop, not Math.min.apply: an intrusion may hold more detections than the engine's argument limit.
+    var lo = Infinity, hi = -Infinity;
+    for (var ti = 0; ti < times.length; ti++) { if (times[ti] < lo) lo = times[ti]; if (times[ti] > hi) hi = times[ti]; }
+    // Milestones: when each tactic was first reached (from the tactic tags of the rules that fired).
+    var firstOf = dict(), milestones = [];
+    for (var mi = 0; mi < intr.rows.length; mi++) {
+      var mr = rows[intr.rows[mi]];
+      if (mr[0] === null) continue;
+      var tacs = rules[mr[1]].tactics;
+      for (var tj = 0; tj < tacs.length; tj++) if (!(tacs[tj] in firstOf) || mr[0] < firstOf[tacs[tj]]) firstOf[tacs[tj]] = mr[0];
+    }
+    for (var tac in firstOf) milestones.push([firstOf[tac], tac]);
+    milestones.sort(function (a, b) { return a[0] - b[0] || (a[1] < b[1] ? -1 : 1); });
     if (hi - lo < 3600000) { lo -= 1800000; hi += 1800000; }
-    var left = 170, right = 20, top = 24, laneH = 22, width = 980;
+    var left = 170, right = 20, top = milestones.length ? 66 : 24, laneH = 22, width = 980;
     var height = top + lanes.length * laneH + 30;
     var s = svg('svg', { width: width, height: height, viewBox: '0 0 ' + width + ' ' + height, role: 'img' });
     s.setAttribute('class', 'timeline');
@@ -57,6 +69,21 @@ export const REPORT_CHARTS = String.raw`
     for (var l = 0; l < lanes.length; l++) {
       add(s, svg('line', { x1: left, x2: width - right, y1: y(l), y2: y(l), 'class': 'lane' }));
       add(s, tip(svgText(left - 8, y(l) + 4, short(hostLabel(lanes[l]), 26), 'end'), lanes[l]));
+    }
+    // Milestones closer than a label's width share one marker, their tactics stacked under each other.
+    var clusters = [];
+    for (var ms1 = 0; ms1 < milestones.length; ms1++) {
+      var mx = x(milestones[ms1][0]), last = clusters[clusters.length - 1];
+      if (last && mx - last.x < 130) last.items.push(milestones[ms1]);
+      else clusters.push({ x: mx, items: [milestones[ms1]] });
+    }
+    for (var cl = 0; cl < clusters.length; cl++) {
+      var cx0 = clusters[cl].x, items = clusters[cl].items;
+      add(s, svg('line', { x1: cx0.toFixed(1), x2: cx0.toFixed(1), y1: 4, y2: top + lanes.length * laneH, 'class': 'milestone' }));
+      var shown = items.length > 4 ? 3 : items.length;
+      for (var it = 0; it < shown; it++) add(s, svgText(cx0 + 3, 13 + it * 12, short(items[it][1], 22)));
+      if (items.length > shown) add(s, svgText(cx0 + 3, 13 + shown * 12, '+' + (items.length - shown) + ' more'));
+      tip(s.lastChild, items.map(function (m) { return m[1] + ' first reached ' + iso(m[0]); }).join('\n'));
     }
     var axisY = top + lanes.length * laneH + 4;
     add(s, svg('line', { x1: left, x2: width - right, y1: axisY, y2: axisY, 'class': 'axis' }));
@@ -96,7 +123,7 @@ export const REPORT_CHARTS = String.raw`
       dot.style.background = LEVEL_COLOR[lv];
       add(legend, document.createTextNode(lv + '  '));
     });
-    add(legend, el('span', null, '\u2193 lateral movement (from \u2192 to host lane)'));
+    add(legend, el('span', null, '\u2193 lateral movement (from \u2192 to host lane)  \u00a6 tactic first reached'));
   }
 
   function renderGraph(parent, intr, n) {

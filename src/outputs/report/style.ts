@@ -41,6 +41,7 @@ svg text { font:11px system-ui,sans-serif; fill:#334e68; }
 svg .axis { stroke:#bcccdc; }
 svg .lane { stroke:#eef1f4; }
 svg .lm { stroke:#2457a6; stroke-width:1.5; fill:none; }
+svg .milestone { stroke:#9aa5b1; stroke-dasharray:2 3; }
 svg .acct { stroke:#7b8794; stroke-dasharray:4 3; fill:none; }
 svg .xt { stroke:#c92a2a; stroke-width:2; stroke-dasharray:6 4; fill:none; }
 .matrix { display:flex; gap:4px; overflow-x:auto; padding:4px 0 8px; }

@@ -90,7 +90,8 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
   const rules = new Map<string, RuleInfo>();
   const dedup = new DetectionDeduper();
   const dedupOn = opts.dedup !== false;
-  const sorter = new DetectionSorter(keep ? Infinity : 100_000);
+  // Detections carry up to a few KB of field text: keep runs small when they are not all kept anyway.
+  const sorter = new DetectionSorter(keep ? Infinity : 25_000);
   const hits: CorrelationHit[] = [];
   const ruleStats = new Map<string, RuleStat>();
   const graph = needGraph ? new EntityGraph() : undefined;

@@ -40,7 +40,7 @@ export const ROWS: Readonly<Record<number, { behaviour: string; attack: string }
     attack: 'T1560.001, T1074.001, T1039',
   },
   13: {
-    behaviour: 'Exfiltration: renamed curl to cloud storage, PSCP as rundll32.exe',
+    behaviour: 'Exfiltration: renamed curl and rclone to cloud storage, PSCP as rundll32.exe',
     attack: 'T1567.002, T1021.004, T1048',
   },
   14: {

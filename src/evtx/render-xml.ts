@@ -22,6 +22,13 @@ function escapeAttr(s: string): string {
   return escapeXml(s).replace(/"/g, '&quot;');
 }
 
+const BLANK = /^[ \t\r\n]*$/;
+
+/** Whitespace with a line break: evtxexport (like Event Viewer) shows such content as empty. */
+function isBlankLines(text: string): boolean {
+  return text.includes('\n') && BLANK.test(text);
+}
+
 /** True when an element's content holds elements (directly or via nested BinXML values). */
 function hasElementContent(el: ElementNode, tv: TemplateValues): boolean {
   for (const c of el.children) {
@@ -73,7 +80,9 @@ function element(el: ElementNode, tv: TemplateValues, indent: string, depth: num
       }
     }
     const text = tv.partsText(el.children as ContentNode[], true);
-    return text === '' ? s + '/>\n' : s + '>' + escapeXml(text) + '</' + el.name + '>\n';
+    return text === '' || isBlankLines(text)
+      ? s + '/>\n'
+      : s + '>' + escapeXml(text) + '</' + el.name + '>\n';
   }
   const inner = nodes(el.children, tv, indent + '  ', depth);
   return inner === '' ? s + '/>\n' : s + '>\n' + inner + indent + '</' + el.name + '>\n';

@@ -210,6 +210,14 @@ test('the page stays responsive: search, level filter, paging and show more', { 
   const critical = Number(((await page.textContent('#match-count')) ?? '').split(' ')[0].replace(/,/g, ''));
   assert.ok(critical > 3000 && critical < 3500, `critical rows: ${critical}`);
   await page.selectOption('#level', '0');
+  // sorting: level puts the most severe first, a second click reverses
+  await page.click('#sort-1');
+  assert.equal(await page.textContent('#rows tr:first-child td:nth-child(2)'), 'critical');
+  await page.click('#sort-1');
+  // ascending: a level no rule should have (here "__proto__") sorts below informational
+  assert.equal(await page.textContent('#rows tr:first-child td:nth-child(2)'), '__proto__');
+  await page.click('#sort-3');
+  assert.match((await page.textContent('#rows tr:first-child td:nth-child(4)')) ?? '', /^"><iframe/);
   await page.click('#next');
   assert.match((await page.textContent('#pager')) ?? '', /^page 2 of/);
   const t0 = Date.now();

@@ -238,6 +238,7 @@ const INTRUSIONS_AND_TABLE = String.raw`
         var bar = add(sc, el('span', 'score'));
         bar.style.width = Math.round(Math.max(0, Math.min(1, Number(m.score) || 0)) * 80) + 'px';
         add(sc, document.createTextNode(String(m.score)));
+        if (Number(m.score) < 0.2) add(sc, el('div', 'muted', 'weak resemblance'));
         add(tr, el('td', null, m.matched.join(', ')));
         add(tr, el('td', 'muted', m.unmatched.join(', ') || '\u2014'));
       }
@@ -313,7 +314,23 @@ const INTRUSIONS_AND_TABLE = String.raw`
 
   // ---------- detections table ----------
   var table = (function () {
-    var state = { query: '', minLevel: 0, intrusion: -1, page: 0 };
+    var state = { query: '', minLevel: 0, intrusion: -1, page: 0, sortKey: -1, sortDir: 1 };
+    // Sort keys per column index of the header (-1: the order of the hunt, i.e. time, file, record).
+    var SORTS = [
+      function (r) { return r[0] === null ? -Infinity : r[0]; },
+      function (r) { return LEVELS.indexOf(rules[r[1]].level); },
+      function (r) { return rules[r[1]].title.toLowerCase(); },
+      function (r) { return r[2].toLowerCase(); },
+      function (r) { return r[3].toLowerCase(); },
+    ];
+    function sortMatches() {
+      if (state.sortKey < 0) return;
+      var key = SORTS[state.sortKey], dir = state.sortDir;
+      matches.sort(function (a, b) {
+        var ka = key(rows[a]), kb = key(rows[b]);
+        return (ka < kb ? -1 : ka > kb ? 1 : 0) * dir || a - b;
+      });
+    }
     var haystack = null, matches = [];
     var sec, input, levelSel, intrSel, info, tbody, pager;
     function hay(i) {
@@ -339,6 +356,7 @@ const INTRUSIONS_AND_TABLE = String.raw`
         if (q && hay(i).indexOf(q) < 0) continue;
         matches.push(i);
       }
+      sortMatches();
       state.page = 0;
       draw();
     }
@@ -401,7 +419,21 @@ const INTRUSIONS_AND_TABLE = String.raw`
       var cols = add(t, el('colgroup'));
       [150, 80, 220, 130, 90, 110, 170, 0].forEach(function (w) { var c = add(cols, el('col')); if (w) c.style.width = w + 'px'; });
       var head = add(add(t, el('thead')), el('tr'));
-      ['time (UTC)', 'level', 'rule', 'host', 'tenant', 'channel / event', 'file #record', 'fields'].forEach(function (c) { add(head, el('th', null, c)); });
+      var heads = [];
+      ['time (UTC)', 'level', 'rule', 'host', 'tenant', 'channel / event', 'file #record', 'fields'].forEach(function (c, i) {
+        var th = add(head, el('th'));
+        if (i >= SORTS.length) { th.textContent = c; return; }
+        var b = add(th, el('button', 'sort', c));
+        b.type = 'button';
+        b.id = 'sort-' + i;
+        heads.push(b);
+        b.addEventListener('click', function () {
+          state.sortDir = state.sortKey === i ? -state.sortDir : i === 1 ? -1 : 1;
+          state.sortKey = i;
+          heads.forEach(function (h, j) { h.textContent = h.textContent.replace(/ [\u25b2\u25bc]$/, '') + (j === i ? (state.sortDir > 0 ? ' \u25b2' : ' \u25bc') : ''); });
+          filter();
+        });
+      });
       tbody = add(t, el('tbody'));
       tbody.id = 'rows';
       var timer = 0;

@@ -53,6 +53,7 @@ svg .xt { stroke:#c92a2a; stroke-width:2; stroke-dasharray:6 4; fill:none; }
 details.hunt > summary { cursor:pointer; color:var(--accent); margin:6px 0; }
 .toolbar { display:flex; flex-wrap:wrap; gap:8px; align-items:center; margin:8px 0; }
 .toolbar input[type=search] { flex:1 1 320px; padding:6px 10px; border:1px solid var(--line); border-radius:6px; font-size:14px; }
+table.det th button.sort { all:unset; cursor:pointer; font-weight:600; }
 .toolbar select, .toolbar button, button.more { padding:5px 10px; border:1px solid var(--line); border-radius:6px; background:#fff; cursor:pointer; }
 button.more { padding:0 6px; font-size:11px; margin-left:4px; }
 table.det { border-collapse:collapse; width:100%; background:var(--card); border:1px solid var(--line); table-layout:fixed; }

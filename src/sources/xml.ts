@@ -49,21 +49,37 @@ async function readXml(input: SourceInput, sink: RecordSink): Promise<SourceStat
       warn(`malformed <Event> element: ${(err as Error).message}`, elements);
     }
   };
+  // While an element is open, `pending` starts with it and `endFrom` is where the search for its end tag
+  // resumes, so each character is scanned once. An element over the size limit is dropped (`discarding`)
+  // and reading resumes after its end tag.
+  let endFrom = 0;
+  let discarding = false;
   const drain = (final: boolean) => {
     let pos = 0;
     for (;;) {
+      if (discarding) {
+        const close = pending.indexOf('</Event>', pos);
+        if (close < 0) {
+          pending = pending.slice(Math.max(pos, pending.length - 7));
+          return;
+        }
+        discarding = false;
+        pos = close + 8;
+        continue;
+      }
       const start = findEventStart(pending, pos);
       if (start < 0) {
         // Keep only a tail long enough to hold a split '<Event' token.
         pending = pending.slice(Math.max(pos, pending.length - 6));
+        endFrom = 0;
         return;
       }
       if (start + 6 >= pending.length && !final) {
         pending = pending.slice(start);
+        endFrom = 0;
         return;
       }
-      const end = pending.indexOf('</Event>', start);
-      // A self-closing `<Event/>` holds nothing.
+      const end = pending.indexOf('</Event>', Math.max(start, start + endFrom));
       if (end < 0) {
         if (final) {
           elements++;
@@ -72,13 +88,18 @@ async function readXml(input: SourceInput, sink: RecordSink): Promise<SourceStat
           return;
         }
         pending = pending.slice(start);
+        endFrom = Math.max(0, pending.length - 7);
         if (pending.length > MAX_ELEMENT_CHARS) {
           elements++;
-          pending = pending.slice(7);
+          warn(`<Event> element larger than ${MAX_ELEMENT_CHARS} characters skipped`, elements);
+          discarding = true;
+          pending = pending.slice(pending.length - 7);
+          endFrom = 0;
         }
         return;
       }
       emit(pending.slice(start, end + 8));
+      endFrom = 0;
       pos = end + 8;
     }
   };

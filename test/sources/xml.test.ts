@@ -106,3 +106,28 @@ test('UserData leaves are exposed by element name', async () => {
     cleanup();
   }
 });
+
+test('an oversized or never-closed element is skipped in linear time and reading resumes after it', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const big = `<Event><System><EventID>1</EventID></System><EventData><Data Name="x">${'A'.repeat(9 * 1024 * 1024)}</Data></EventData></Event>`;
+    writeFileSync(join(dir, 'big.xml'), `<Events>${EVENT(1, 'a')}${big}${EVENT(3, 'c')}</Events>`);
+    const t = Date.now();
+    const { records, warnings } = await readAll(join(dir, 'big.xml'));
+    assert.deepEqual(
+      records.map((r) => r.recordId),
+      [1, 3],
+    );
+    assert.match(warnings[0]!.reason, /larger than/);
+    writeFileSync(join(dir, 'open.xml'), `<Events>${EVENT(1, 'a')}<Event>${'<x>'.repeat(3 * 1024 * 1024)}`);
+    const open = await readAll(join(dir, 'open.xml'));
+    assert.deepEqual(
+      open.records.map((r) => r.recordId),
+      [1],
+    );
+    assert.ok(open.warnings.length >= 1);
+    assert.ok(Date.now() - t < 10_000);
+  } finally {
+    cleanup();
+  }
+});

@@ -157,14 +157,21 @@ export function clusterNodes(
       }
     }
   }
+  // Same closure as joining every allowed pair (same tenant: both ≥ medium; across tenants: both ≥ high), in
+  // linear time: medium+ hosts join a per-tenant anchor, high+ hosts join one global anchor.
   for (const hosts of byArtifact.values()) {
     if (hosts.size < 2 || hosts.size > MAX_ARTIFACT_HOSTS) continue;
-    const list = [...hosts];
-    for (let i = 0; i < list.length; i++) {
-      for (let j = i + 1; j < list.length; j++) {
-        const a = nodes.get(list[i][0]);
-        const b = nodes.get(list[j][0]);
-        if (a && b && mayJoin(a, list[i][1], b, list[j][1])) uf.union(a.key, b.key);
+    const tenantAnchor = new Map<string, string>();
+    let highAnchor = '';
+    for (const [key, level] of hosts) {
+      const n = nodes.get(key);
+      if (!n || level < MEDIUM) continue;
+      const anchor = tenantAnchor.get(n.tenant);
+      if (anchor === undefined) tenantAnchor.set(n.tenant, key);
+      else uf.union(anchor, key);
+      if (level >= HIGH) {
+        if (highAnchor === '') highAnchor = key;
+        else uf.union(highAnchor, key);
       }
     }
   }

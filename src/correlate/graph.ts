@@ -88,7 +88,10 @@ export class EntityGraph {
   private readonly accounts = new Map<string, AccountState>();
   private readonly addresses = new Map<string, AddressState>();
   private readonly edges = new Map<string, EdgeState>();
-  private readonly sessions = new Map<string, SessionSnapshot>();
+  // Two generations bound the sessions kept without per-insert eviction scans: when the current one is full it
+  // becomes the previous one (the older generation is dropped wholesale).
+  private sessions = new Map<string, SessionSnapshot>();
+  private previousSessions = new Map<string, SessionSnapshot>();
   private readonly processSessions = new Map<string, ProcessSessionState>();
   private dropped = 0;
   // One-entry cache: consecutive records usually come from the same host.
@@ -201,14 +204,14 @@ export class EntityGraph {
     if (!Number.isNaN(time)) addTime(e.times, time, GRAPH_LIMITS.edgeTimes);
   }
 
-  /** Records a remote logon session (the oldest sessions are forgotten past the cap). */
+  /** Records a remote logon session (past the cap, the oldest generation of sessions is forgotten). */
   addSession(s: SessionSnapshot): void {
     if (s.logonId === '') return;
     const key = `${s.host}\u0000${s.logonId}`;
-    if (!this.sessions.has(key) && this.sessions.size >= GRAPH_LIMITS.sessions) {
-      const oldest = this.sessions.keys().next().value;
-      if (oldest !== undefined) this.sessions.delete(oldest);
-      this.dropped++;
+    if (!this.sessions.has(key) && this.sessions.size >= GRAPH_LIMITS.sessions / 2) {
+      this.dropped += this.previousSessions.size;
+      this.previousSessions = this.sessions;
+      this.sessions = new Map();
     }
     this.sessions.set(key, s);
   }
@@ -249,6 +252,7 @@ export class EntityGraph {
       this.addresses.size +
       this.edges.size +
       this.sessions.size +
+      this.previousSessions.size +
       this.processSessions.size
     );
   }
@@ -273,7 +277,7 @@ export class EntityGraph {
       })),
       addresses: [...this.addresses.values()].map((a) => ({ ...a, owners: a.owners.map((o) => ({ ...o })) })),
       edges: [...this.edges.values()].map((e) => ({ ...e, times: [...e.times] })),
-      sessions: [...this.sessions.values()],
+      sessions: [...this.previousSessions.values(), ...this.sessions.values()],
       processSessions: [...this.processSessions.values()].map((p) => ({ ...p })),
       dropped: this.dropped,
     };

@@ -78,6 +78,7 @@ interface Context {
   readonly edges: readonly ResolvedEdge[];
   readonly jumps: ReadonlySet<string>;
   readonly level: LevelFn;
+  readonly edgesByHost: ReadonlyMap<string, readonly ResolvedEdge[]>;
   /** Host keys each rule fired on (all detections of the run). */
   readonly ruleHosts: ReadonlyMap<string, ReadonlySet<string>>;
 }
@@ -107,16 +108,15 @@ export const OUTSIDE_MIN_HOSTS = 2;
 function localLevels(ctx: Context, members: readonly HostNode[]): LevelFn {
   const inside = new Set(members.map((n) => n.key));
   const background = new Set<string>();
-  for (const n of members) {
-    for (const d of n.detections) {
-      if (background.has(d.rule.id)) continue;
-      const hosts = ctx.ruleHosts.get(d.rule.id);
-      if (!hosts) continue;
-      let inCount = 0;
-      for (const h of hosts) if (inside.has(h)) inCount++;
-      const outCount = hosts.size - inCount;
-      if (outCount >= OUTSIDE_MIN_HOSTS && outCount >= inCount) background.add(d.rule.id);
-    }
+  const rules = new Set<string>();
+  for (const n of members) for (const d of n.detections) rules.add(d.rule.id);
+  for (const rule of rules) {
+    const hosts = ctx.ruleHosts.get(rule);
+    if (!hosts) continue;
+    let inCount = 0;
+    for (const h of hosts) if (inside.has(h)) inCount++;
+    const outCount = hosts.size - inCount;
+    if (outCount >= OUTSIDE_MIN_HOSTS && outCount >= inCount) background.add(rule);
   }
   if (background.size === 0) return ctx.level;
   return (d) => {
@@ -130,6 +130,8 @@ function localLevels(ctx: Context, members: readonly HostNode[]): LevelFn {
 /** Builds one intrusion from a cluster of host keys, or undefined when it is below the threshold. */
 function buildOne(ctx: Context, keys: readonly string[]): Intrusion | undefined {
   const members = keys.map((k) => ctx.nodes.get(k)).filter((n): n is HostNode => n !== undefined);
+  // Cheap exit first: without a high-level detection a cluster can never pass the threshold.
+  if (!members.some((n) => n.maxLevel >= HIGH)) return undefined;
   const levelOf = localLevels(ctx, members);
   const detections = members.flatMap((n) => n.detections).sort(byDetectionOrder);
   if (detections.length === 0) return undefined;
@@ -160,8 +162,11 @@ function buildOne(ctx: Context, keys: readonly string[]): Intrusion | undefined 
   const tenants = new Set(members.map((n) => n.tenant).filter((t) => t !== ''));
 
   const hostKeys = new Set(keys);
+  // Only the edges that touch the cluster's hosts (indexed once per run).
+  const touching = new Set<ResolvedEdge>();
+  for (const k of keys) for (const e of ctx.edgesByHost.get(k) ?? []) touching.add(e);
   const { steps, reached } = lateralSteps({
-    edges: ctx.edges,
+    edges: [...touching],
     hostKeys,
     signalTimes,
     accounts: accountSet,
@@ -313,6 +318,20 @@ function buildOne(ctx: Context, keys: readonly string[]): Intrusion | undefined 
   };
 }
 
+function indexEdges(edges: readonly ResolvedEdge[]): Map<string, ResolvedEdge[]> {
+  const out = new Map<string, ResolvedEdge[]>();
+  const add = (k: string, e: ResolvedEdge) => {
+    const list = out.get(k);
+    if (list) list.push(e);
+    else out.set(k, [e]);
+  };
+  for (const e of edges) {
+    add(e.src, e);
+    if (e.dst !== e.src) add(e.dst, e);
+  }
+  return out;
+}
+
 function ruleHostsOf(nodes: ReadonlyMap<string, HostNode>): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
   for (const n of nodes.values()) {
@@ -343,6 +362,7 @@ export function buildIntrusions(opts: BuildIntrusionsOptions): Intrusion[] {
     jumps: jumpHosts(edges, new Set(opts.providerTenants ?? [])),
     level,
     ruleHosts: ruleHostsOf(nodes),
+    edgesByHost: indexEdges(edges),
   };
   const out: Intrusion[] = [];
   for (const keys of clusters) {

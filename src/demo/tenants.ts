@@ -143,7 +143,10 @@ const ROLE_PREFIX: Readonly<Record<DemoRole, string>> = {
 
 function buildTenant(rng: Prng, plan: TenantPlan, index: number): DemoTenant {
   const id = `${slug(plan.name).split('-')[0]}-${plan.suffix}`;
-  const netbios = (slug(plan.name).split('-')[0].slice(0, 8) + plan.suffix).toUpperCase();
+  // NetBIOS domain names: at most 15 characters; the provider keeps its plain name.
+  const netbios = (
+    slug(plan.name).split('-')[0].slice(0, 11) + (plan.kind === 'provider' ? '' : plan.suffix)
+  ).toUpperCase();
   const dnsDomain = `${slug(plan.name).split('-')[0]}-${plan.suffix}.local`;
   const subnet = `10.${10 + index * 10 + rng.int(0, 5)}.${rng.int(1, 200)}`;
   const sid = domainSid(rng);

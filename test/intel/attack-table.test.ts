@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildAttackTable, indexOf, loadAttackTable, shippedAttackTablePath } from '../../src/intel/index.js';
-import { corpusPath, corpusSkip } from '../helpers/corpus.js';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { PROJECT_ROOT, corpusPath, corpusSkip } from '../helpers/corpus.js';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -145,4 +146,22 @@ test('a STIX bundle path builds the same table as the shipped one', { skip: corp
   assert.deepEqual(fromBundle.tactics, shipped.tactics);
   assert.deepEqual(fromBundle.techniques, shipped.techniques);
   assert.deepEqual(fromBundle.groups, shipped.groups);
+});
+
+test('the build script regenerates the shipped table byte for byte', { skip: corpusSkip }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dwell-attack-build-'));
+  try {
+    const out = join(dir, 'attack-table.json');
+    execFileSync(process.execPath, [
+      join(PROJECT_ROOT, 'scripts', 'build-attack-table.mjs'),
+      corpusPath('attack', 'enterprise-attack.json'),
+      '--version',
+      '18.1',
+      '--out',
+      out,
+    ]);
+    assert.equal(readFileSync(out, 'utf8'), readFileSync(shippedAttackTablePath(), 'utf8'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -229,3 +229,20 @@ test('hostile field values do not throw and stay bounded', () => {
   const json = JSON.stringify(g.snapshot());
   assert.ok(json.length < 10_000, `snapshot ${json.length} chars`);
 });
+
+test('logon sessions stay bounded however many logons there are', () => {
+  const g = new EntityGraph();
+  const n = GRAPH_LIMITS.sessions + 10_000;
+  for (let i = 0; i < n; i++) {
+    observeRecord(
+      logon('SRV01', 'a', T, 'alice', 'A', '10.0.0.1', 3, '-', `0x${(i + 0x10000).toString(16)}`),
+      g,
+    );
+  }
+  const snap = g.snapshot();
+  assert.ok(snap.sessions.length <= GRAPH_LIMITS.sessions, `${snap.sessions.length} sessions`);
+  assert.ok(snap.sessions.length >= GRAPH_LIMITS.sessions / 2);
+  assert.ok(snap.dropped > 0);
+  // The newest session is kept.
+  assert.ok(snap.sessions.some((s) => s.logonId === `0x${(n - 1 + 0x10000).toString(16)}`));
+});

@@ -35,6 +35,8 @@ export interface HuntOptions extends RuleFilter {
   tenantMap?: string;
   /** Tenant = first folder level under each given path. */
   tenantFromDir?: boolean;
+  /** Tenants that are service providers (their hosts reaching other tenants are jump hosts), for intrusions. */
+  providerTenants?: string[];
   /** IOC files (CSV or STIX 2.1 bundles) matched against every record. */
   iocs?: string[];
   /** Worker threads; 0 or 1 runs in this thread. Default: CPU count (max 8). */

@@ -8,6 +8,7 @@ import type { CorrelationHit } from './correlation/index.js';
 import type { CompiledRule } from './compile-rule.js';
 import { detectionFields } from './detection-fields.js';
 import type { RuleSet } from './load.js';
+import { KEYWORD_FIELD } from './prefilter/index.js';
 import { RecordView } from './record-view.js';
 import { RuleIndex } from './rule-index.js';
 import type { Detection, Level, RuleInfo } from './types.js';
@@ -69,6 +70,9 @@ export class Engine {
   private readonly routeHit?: (hit: CorrelationHit) => void;
   private readonly stats_ = new Map<string, RuleStat>();
   private readonly emitted = new Set<RuleInfo>();
+  /** Field text for the prefilter (H4): as written, since its automata ignore case; keywords as a value list. */
+  private readonly prefilterText = (field: string): string | readonly string[] | undefined =>
+    field === KEYWORD_FIELD ? this.view.keywordRaw() : this.view.raw(field);
   private lastChannel = '';
   private lastChannelLower = '';
 
@@ -123,7 +127,7 @@ export class Engine {
     if (this.emitted.size > 0) this.emitted.clear();
     const prefilter = bucket.prefilter;
     if (prefilter) {
-      const candidates = prefilter.candidates((f) => view.lower(f));
+      const candidates = prefilter.candidates(this.prefilterText);
       const locals = candidates.rules;
       const n = candidates.count;
       for (let i = 0; i < n; i++) this.evaluate(rules[locals[i]!]!, view, onDetection);

@@ -3,10 +3,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AhoCorasick } from '../../src/engine/prefilter/index.js';
 
-/** The needles that occur in text, found the slow obvious way. */
+/** The needles that occur in the lower-cased text (σ and ς alike), found the slow obvious way. */
 function bruteForce(needles: readonly string[], text: string): number[] {
-  const lower = text;
-  return needles.flatMap((n, i) => (lower.includes(n.toLowerCase()) ? [i] : []));
+  const fold = (s: string) => s.toLowerCase().replaceAll('ς', 'σ');
+  const lower = fold(text);
+  return needles.flatMap((n, i) => (lower.includes(fold(n)) ? [i] : []));
 }
 
 /** A small deterministic PRNG so failures reproduce. */
@@ -49,10 +50,18 @@ test('unicode needles and text (non-ASCII code units, surrogate pairs)', () => {
   assert.deepEqual(ac.findAll('😀 x'), []);
 });
 
-test('needles are lower-cased; text is taken as given (callers lower-case it once)', () => {
-  const ac = new AhoCorasick(['Mimikatz']);
-  assert.deepEqual(ac.findAll('c:\\tools\\mimikatz.exe'), [0]);
-  assert.deepEqual(ac.findAll('MIMIKATZ'), []);
+test('matching ignores case: ASCII as written, non-ASCII text lower-cased from its first non-ASCII char', () => {
+  const ac = new AhoCorasick(['Mimikatz', 'überwachung', 'οδος', 'kelvin']);
+  assert.deepEqual(ac.findAll('C:\\Tools\\MIMIKATZ.exe'), [0]);
+  assert.deepEqual(ac.findAll('DIE ÜBERWACHUNG'), [1]);
+  // ΟΔΟΣ lower-cases to οδος with a final sigma; ς and σ are one character for matching.
+  assert.deepEqual(ac.findAll('ΟΔΟΣ'), [2]);
+  assert.deepEqual(ac.findAll('ΟΔΟΣΟ'), [2]);
+  // The Kelvin sign lower-cases to ASCII k.
+  assert.deepEqual(ac.findAll('\u212aELVIN'), [3]);
+  assert.equal(ac.containsAny('MIMI KATZ'), false);
+  const n = ac.collect('xx MiMiKaTz ÜberWachung');
+  assert.deepEqual([...ac.found.subarray(0, n)].sort(), [0, 1]);
 });
 
 test('duplicate needles are each reported', () => {
@@ -62,7 +71,7 @@ test('duplicate needles are each reported', () => {
 
 test('matches brute force on random needles and texts, with and without dense rows', () => {
   const rand = rng(7);
-  const alphabet = 'abcé\\/.-_😀';
+  const alphabet = 'abcABCéÉ\\/.-_😀ΣσςK';
   const word = (max: number) => {
     let s = '';
     const len = Math.floor(rand() * max);
@@ -85,6 +94,11 @@ test('matches brute force on random needles and texts, with and without dense ro
         `sparse: needles ${JSON.stringify(needles)} text ${text}`,
       );
       assert.equal(full.containsAny(text), expected.length > 0);
+      const n = sparse.collect(text);
+      assert.deepEqual(
+        [...sparse.found.subarray(0, n)].sort((a, b) => a - b),
+        expected,
+      );
       assert.equal(sparse.containsAny(text), expected.length > 0);
     }
   }

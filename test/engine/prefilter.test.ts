@@ -9,11 +9,19 @@ import {
   type PrefilterNeedle,
 } from '../../src/engine/prefilter/index.js';
 
-function lookup(values: Record<string, string>) {
-  return (field: string): string | undefined => {
-    if (field === KEYWORD_FIELD) return Object.values(values).join(KEYWORD_SEPARATOR).toLowerCase();
+type Mode = 'lower' | 'raw' | 'array';
+
+/** Field text as an engine would hand it over: lower-cased, as written, or (keywords) a list of values. */
+function lookup(values: Record<string, string>, mode: Mode = 'lower') {
+  return (field: string): string | string[] | undefined => {
+    if (field === KEYWORD_FIELD) {
+      const all = Object.values(values);
+      if (mode === 'array') return all;
+      const joined = all.join(KEYWORD_SEPARATOR);
+      return mode === 'raw' ? joined : joined.toLowerCase();
+    }
     const v = values[field];
-    return v === undefined ? undefined : v.toLowerCase();
+    return v === undefined ? undefined : mode === 'lower' ? v.toLowerCase() : v;
   };
 }
 
@@ -134,7 +142,8 @@ test('property: equals brute force on random rules and records (never drops a po
     for (let rec = 0; rec < 40; rec++) {
       const values: Record<string, string> = {};
       for (const f of fields.slice(0, 3)) if (rand() < 0.8) values[f] = word(0, 30);
-      const lower = lookup(values);
+      const lowerLookup = lookup(values);
+      const lower = (f: string) => lowerLookup(f) as string | undefined;
       const expected = entries
         .filter(
           (e) =>
@@ -147,9 +156,11 @@ test('property: equals brute force on random rules and records (never drops a po
             ),
         )
         .map((e) => e.rule);
-      const got = pf.candidates(lower);
-      assert.deepEqual([...got.rules], expected, JSON.stringify({ values, round, rec }));
-      for (let r = 0; r < ruleCount; r++) assert.equal(got.has(r), expected.includes(r));
+      for (const mode of ['lower', 'raw', 'array'] as const) {
+        const got = pf.candidates(lookup(values, mode));
+        assert.deepEqual([...got.rules], expected, JSON.stringify({ values, round, rec, mode }));
+        for (let r = 0; r < ruleCount; r++) assert.equal(got.has(r), expected.includes(r));
+      }
     }
   }
 });

@@ -1,6 +1,12 @@
-// A multi-pattern string automaton (Aho-Corasick): built once over many lower-cased needles, it scans a string
-// in one pass and reports every needle that occurs in it. Time is linear in the text (plus the matches), so
+// A multi-pattern string automaton (Aho-Corasick): built once over many needles, it scans a string in one pass
+// and reports every needle that occurs in it, ignoring case. Time is linear in the text (plus the matches), so
 // hostile event values cannot make it slow.
+//
+// Case: needles are lower-cased once; ASCII letters of the text share their lower-case letter's class, so
+// ASCII text (nearly all event text) is scanned as written, without a lower-cased copy. At the first non-ASCII
+// character the rest of the text is lower-cased (character-wise lower-casing equals String#toLowerCase except
+// for the final sigma, which is folded with σ), so a needle is found exactly when it occurs in the lower-cased
+// text — or, for ς/σ, in a superset of it.
 //
 // Layout: the alphabet is compressed into classes (one per character that appears in some needle, plus class
 // 0 for every other character, which always leads back to the root). ASCII classes come first: the shallowest
@@ -16,6 +22,11 @@ export interface AhoCorasickOptions {
 }
 
 const DEFAULT_DENSE_CELLS = 1 << 22;
+
+/** Final sigma (ς) and sigma (σ) are one character for matching: lower-casing picks between them by context. */
+function foldSigma(c: number): number {
+  return c === 0x3c2 ? 0x3c3 : c;
+}
 const NONE = -1;
 
 /** An immutable Aho-Corasick automaton over lower-cased needles; needle ids are their indexes in the input. */
@@ -44,6 +55,11 @@ export class AhoCorasick {
   private readonly outNeedle: Int32Array;
   /** Needles of length 0: present in every scanned text. */
   private readonly emptyNeedles: readonly number[];
+  /** Buffer of `collect`: the distinct needles found by the last call. */
+  readonly found: Int32Array;
+  /** Per state: the `collect` call that last reported it (so repeated occurrences cost one comparison). */
+  private stamp: Uint32Array | undefined;
+  private epoch = 0;
 
   /** Builds the automaton; cost is linear in the needles' total length (times the class count for dense rows). */
   constructor(needles: readonly string[], options: AhoCorasickOptions = {}) {
@@ -61,9 +77,11 @@ export class AhoCorasick {
       }
     }
     this.denseWidth = classCount;
+    // Upper-case ASCII letters behave as their lower-case letters.
+    for (let c = 65; c <= 90; c++) this.asciiClass[c] = this.asciiClass[c + 32];
     for (const needle of lowered) {
       for (let i = 0; i < needle.length; i++) {
-        const c = needle.charCodeAt(i);
+        const c = foldSigma(needle.charCodeAt(i));
         if (c >= 128 && !this.otherClass.has(c)) this.otherClass.set(c, classCount++);
       }
     }
@@ -92,6 +110,7 @@ export class AhoCorasick {
       ends[state].push(id);
     });
     this.emptyNeedles = empty;
+    this.found = new Int32Array(needles.length);
     const n = children.length;
     this.stateCount = n;
 
@@ -165,8 +184,16 @@ export class AhoCorasick {
     for (const id of this.emptyNeedles) onMatch(id);
     const { asciiClass, dense, denseWidth, denseStates, matchAt, dictLink, outStart, outNeedle } = this;
     let state = 0;
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
+    let s = text;
+    let lowered = false;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 128 && !lowered) {
+        s = s.slice(i).toLowerCase(); // see the header: only non-ASCII text pays for a lower-cased copy
+        lowered = true;
+        i = -1;
+        continue;
+      }
       if (c < 128 && state < denseStates) state = dense[state * denseWidth + asciiClass[c]];
       else state = this.step(state, c);
       let t = matchAt[state];
@@ -177,13 +204,62 @@ export class AhoCorasick {
     }
   }
 
+  /**
+   * Writes the ids of the distinct needles occurring in text to `found` (from index 0; valid until the next
+   * call) and returns how many. No callback and no allocation: the prefilter's per-record path.
+   */
+  collect(text: string): number {
+    let stamp = this.stamp;
+    if (!stamp) stamp = this.stamp = new Uint32Array(this.stateCount);
+    let epoch = (this.epoch + 1) >>> 0;
+    if (epoch === 0) {
+      stamp.fill(0);
+      epoch = 1;
+    }
+    this.epoch = epoch;
+    const { asciiClass, dense, denseWidth, denseStates, matchAt, dictLink, outStart, outNeedle, found } =
+      this;
+    let n = 0;
+    for (const id of this.emptyNeedles) found[n++] = id;
+    let state = 0;
+    let s = text;
+    let lowered = false;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 128 && !lowered) {
+        s = s.slice(i).toLowerCase(); // see the header: only non-ASCII text pays for a lower-cased copy
+        lowered = true;
+        i = -1;
+        continue;
+      }
+      if (c < 128 && state < denseStates) state = dense[state * denseWidth + asciiClass[c]];
+      else state = this.step(state, c);
+      // A state's dictionary chain is reported whole the first time, so a stamped state ends the walk.
+      let t = matchAt[state];
+      while (t !== NONE && stamp[t] !== epoch) {
+        stamp[t] = epoch;
+        for (let k = outStart[t]; k < outStart[t + 1]; k++) found[n++] = outNeedle[k];
+        t = dictLink[t];
+      }
+    }
+    return n;
+  }
+
   /** True when some needle occurs in text; stops at the first occurrence (no callback, no allocation). */
   containsAny(text: string): boolean {
     if (this.emptyNeedles.length > 0) return true;
     const { asciiClass, dense, denseWidth, denseStates, matchAt } = this;
     let state = 0;
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
+    let s = text;
+    let lowered = false;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 128 && !lowered) {
+        s = s.slice(i).toLowerCase(); // see the header: only non-ASCII text pays for a lower-cased copy
+        lowered = true;
+        i = -1;
+        continue;
+      }
       if (c < 128 && state < denseStates) state = dense[state * denseWidth + asciiClass[c]];
       else state = this.step(state, c);
       if (matchAt[state] !== NONE) return true;
@@ -214,7 +290,7 @@ export class AhoCorasick {
   }
 
   private classOf(c: number): number {
-    return c < 128 ? this.asciiClass[c] : (this.otherClass.get(c) ?? 0);
+    return c < 128 ? this.asciiClass[c] : (this.otherClass.get(foldSigma(c)) ?? 0);
   }
 
   /** The slow transition: a non-ASCII character, or a state without a dense row (children, then failure links). */

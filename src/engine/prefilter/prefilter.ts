@@ -67,8 +67,6 @@ export class Prefilter {
   private hitCount = 0;
   private readonly out: Int32Array;
   private readonly result: { count: number; rules: Int32Array; has: (rule: number) => boolean };
-  private readonly onNeedle: (local: number) => void;
-  private current: Int32Array = new Int32Array(0);
 
   /** Compiles the entries; rule numbers are small non-negative integers (indexes into the caller's rules). */
   constructor(entries: readonly PrefilterEntry[]) {
@@ -148,7 +146,6 @@ export class Prefilter {
         rule < this.always.length &&
         (this.always[rule] === 1 || this.ruleStamp[rule] === this.epoch),
     };
-    this.onNeedle = (local: number) => this.markNeedle(this.current[local]);
   }
 
   /** Total number of distinct (field, needle) pairs. */
@@ -157,17 +154,28 @@ export class Prefilter {
   }
 
   /**
-   * The rules that can match a record whose lower-cased field values lowerValueOf returns (undefined when the
-   * record lacks the field; for KEYWORD_FIELD, all values joined by KEYWORD_SEPARATOR). Allocation-free.
+   * The rules that can match a record whose field text valueOf returns: undefined when the record lacks the
+   * field, else its text in any case (matching ignores case, so raw text saves a lower-cased copy) or a list of
+   * texts (for KEYWORD_FIELD, every value of the record; or values joined by KEYWORD_SEPARATOR). Allocation-free.
    */
-  candidates(lowerValueOf: (field: string) => string | undefined): CandidateSet {
+  candidates(valueOf: (field: string) => string | readonly string[] | undefined): CandidateSet {
     this.nextEpoch();
     this.hitCount = 0;
     for (const scanner of this.scanners) {
-      const value = lowerValueOf(scanner.field);
+      const value = valueOf(scanner.field);
       if (value === undefined) continue;
-      this.current = scanner.globalId;
-      scanner.automaton.scan(value, this.onNeedle);
+      const automaton = scanner.automaton;
+      const found = automaton.found;
+      const globalId = scanner.globalId;
+      if (typeof value === 'string') {
+        const n = automaton.collect(value);
+        for (let i = 0; i < n; i++) this.markNeedle(globalId[found[i]]);
+      } else {
+        for (const text of value) {
+          const n = automaton.collect(text);
+          for (let i = 0; i < n; i++) this.markNeedle(globalId[found[i]]);
+        }
+      }
     }
     // Merge the always-candidates (sorted) with the rules hit by needles (sorted here).
     const hits = this.hitRules.subarray(0, this.hitCount).sort();

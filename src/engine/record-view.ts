@@ -84,10 +84,22 @@ export class RecordView {
 
   /** All lower-cased values joined by the prefilter's separator (the KEYWORD_FIELD text). */
   keywordText(): string {
-    // One join and one lower-casing of the joined text (lower-casing is per character, and the separator is not
-    // a letter, so this equals joining the lower-cased values).
     if (this.keywordJoined === undefined) {
-      this.keywordJoined = this.keywordRaw().join(KEYWORD_SEPARATOR).toLowerCase();
+      // Values some rule already lower-cased are reused; the rest are lower-cased here.
+      let text = '';
+      let first = true;
+      try {
+        for (const [name, value] of this.record.fields()) {
+          const cached = this.lowerCache.get(name);
+          const t = cached === undefined ? fieldText(value)?.toLowerCase() : (cached ?? undefined);
+          if (t === undefined || t === '') continue;
+          text = first ? t : text + KEYWORD_SEPARATOR + t;
+          first = false;
+        }
+      } catch {
+        // keep what could be read
+      }
+      this.keywordJoined = text;
     }
     return this.keywordJoined;
   }

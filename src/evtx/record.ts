@@ -18,6 +18,12 @@ function toText(v: FieldValue | undefined): string {
   return typeof v === 'string' ? v : String(v);
 }
 
+function jsonSafe(v: FieldValue): unknown {
+  if (typeof v === 'bigint') return v.toString();
+  if (Array.isArray(v)) return v.map((x) => jsonSafe(x as FieldValue));
+  return v;
+}
+
 /** One event record read from an EVTX chunk; implements EventRecord with lazy field decoding. */
 export class EvtxRecord extends TemplateValues implements EventRecord {
   private cachedEventId: number | undefined = undefined;
@@ -94,6 +100,18 @@ export class EvtxRecord extends TemplateValues implements EventRecord {
   /** Offset of the record in its file. */
   get fileOffset(): number {
     return this.ctx.fileOffset + this.chunkOffset;
+  }
+
+  /** A plain summary (not the chunk buffer) when a record is JSON.stringify'd; 64-bit values as text. */
+  toJSON(): Record<string, unknown> {
+    const fields: Record<string, unknown> = {};
+    for (const [k, v] of this.fields()) fields[k] = jsonSafe(v);
+    return { source: this.source, recordId: this.recordId, fields };
+  }
+
+  /** console.log / util.inspect show the fields, not 64 KiB of chunk bytes. */
+  [Symbol.for('nodejs.util.inspect.custom')](): Record<string, unknown> {
+    return this.toJSON();
   }
 
   get source(): RecordSource {

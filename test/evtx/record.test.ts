@@ -174,3 +174,15 @@ test('templates are compiled once: records of different chunks share one shape',
   assert.equal(first.shape, last.shape);
   assert.equal(last.get('TargetUserName'), 'user599');
 });
+
+test('JSON.stringify and util.inspect show fields, never the chunk buffer', async () => {
+  const [rec] = [...parseEvtxBuffer(fixture(), 'fixture.evtx')];
+  const text = JSON.stringify(rec);
+  assert.ok(text.length < 2000, `stringified to ${text.length} chars`);
+  const parsed = JSON.parse(text) as { recordId: number; fields: Record<string, unknown> };
+  assert.equal(parsed.recordId, 41);
+  assert.equal(parsed.fields.CommandLine, 'cmd.exe /c whoami & <script>');
+  const { inspect } = await import('node:util');
+  assert.match(inspect(rec), /CommandLine/);
+  assert.ok(inspect(rec).length < 4000);
+});

@@ -244,6 +244,7 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
       detections: kept,
       attack: attack(),
       tenantOf: (h) => hostTenant.get(h),
+      ...(opts.providerTenants ? { providerTenants: opts.providerTenants } : {}),
     });
   }
   const damagedFiles: DamagedFile[] = [...damaged].map(([file, d]) => ({ file, ...d }));

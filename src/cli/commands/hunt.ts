@@ -50,6 +50,7 @@ interface HuntFlags {
   mute?: string[];
   tenantMap?: string;
   tenantFromDir?: boolean;
+  providerTenant?: string[];
   iocs?: string[];
   workers?: number;
   csv?: string;
@@ -87,6 +88,7 @@ export function huntOptionsFromFlags(
     mute: f.mute,
     tenantMap: f.tenantMap,
     tenantFromDir: f.tenantFromDir,
+    providerTenants: f.providerTenant,
     iocs: f.iocs,
     workers: f.workers,
     csv: f.csv,

@@ -186,6 +186,7 @@ export const registerHunt: RegisterCommand = (program, ctx) => {
     .option('--mapping <file>', 'extra logsource mapping YAML (repeatable)', collectPaths)
     .option('--tenant-map <file>', 'YAML or CSV mapping path glob → tenant')
     .option('--tenant-from-dir', 'tenant = first folder level under each given path')
+    .option('--provider-tenant <name>', 'a service-provider tenant, for intrusions (repeatable)', collect)
     .option(
       '--iocs <file>',
       'indicator file: CSV type,value,description,source or a STIX 2.1 bundle (repeatable)',

@@ -24,6 +24,16 @@ export interface EngineOptions {
    * hunts that run one central correlation engine over many workers' hits). Suppression still applies.
    */
   readonly onCorrelationHit?: (hit: CorrelationHit) => void;
+  /** Told (once per rule) when a rule throws on a record; the rule counts as not matching and the hunt goes on. */
+  readonly onError?: (error: EngineError) => void;
+}
+
+/** A rule that failed on a record: which rule, which record, why. */
+export interface EngineError {
+  readonly ruleId: string;
+  readonly file: string;
+  readonly recordId: number;
+  readonly reason: string;
 }
 
 /** Per-rule statistics. */
@@ -68,6 +78,9 @@ export class Engine {
   private readonly correlation?: CorrelationEngine;
   private readonly timing: boolean;
   private readonly routeHit?: (hit: CorrelationHit) => void;
+  private readonly onError?: (error: EngineError) => void;
+  private readonly failedRules = new Set<string>();
+  private errors = 0;
   private readonly stats_ = new Map<string, RuleStat>();
   private readonly emitted = new Set<RuleInfo>();
   /** Field text for the prefilter (H4): as written, since its automata ignore case; keywords as a value list. */
@@ -80,6 +93,7 @@ export class Engine {
     const select = opts.select ?? (() => true);
     this.timing = opts.timing === true;
     this.routeHit = opts.onCorrelationHit;
+    this.onError = opts.onError;
     const correlations = ruleSet.correlations.filter((c) => select(correlationInfo(c)));
     if (correlations.length > 0)
       this.correlation = new CorrelationEngine(correlations, {}, ruleSet.suppressed);
@@ -141,10 +155,10 @@ export class Engine {
     let matched: boolean;
     if (this.timing) {
       const t0 = performance.now();
-      matched = safeMatch(state.rule, view);
+      matched = this.safeMatch(state.rule, view);
       state.stat.timeMs += performance.now() - t0;
     } else {
-      matched = safeMatch(state.rule, view);
+      matched = this.safeMatch(state.rule, view);
     }
     if (!matched) return;
     const info = state.rule.info;
@@ -189,6 +203,31 @@ export class Engine {
     }
   }
 
+  /** Evaluates a rule; a rule that throws on some odd value counts as not matching and is reported once per rule. */
+  private safeMatch(rule: CompiledRule, view: RecordView): boolean {
+    try {
+      return rule.match(view);
+    } catch (err) {
+      this.errors++;
+      if (this.onError && !this.failedRules.has(rule.info.id)) {
+        this.failedRules.add(rule.info.id);
+        const r = view.record;
+        this.onError({
+          ruleId: rule.info.id,
+          file: r.source.file,
+          recordId: r.recordId,
+          reason: `rule '${rule.info.title}' failed on this record: ${(err as Error)?.message ?? String(err)}`,
+        });
+      }
+      return false;
+    }
+  }
+
+  /** Number of rule evaluations that threw (each counted as no match). */
+  errorCount(): number {
+    return this.errors;
+  }
+
   private countCorrelation(d: Detection, onDetection: (d: Detection) => void): void {
     const stat = this.stats_.get(d.rule.id);
     if (stat) stat.hits++;
@@ -208,14 +247,5 @@ export class Engine {
   /** Index keys with their rule counts (for `rules explain` and benchmarks). */
   indexKeys(): { channel: string; eventId: string; rules: number }[] {
     return this.index.keys();
-  }
-}
-
-/** Evaluates a rule; a rule that throws on some odd value counts as not matching rather than stopping the hunt. */
-function safeMatch(rule: CompiledRule, view: RecordView): boolean {
-  try {
-    return rule.match(view);
-  } catch {
-    return false;
   }
 }

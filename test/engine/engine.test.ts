@@ -298,3 +298,50 @@ test('neq: different from every listed value, numbers by value, with fieldref', 
     'an absent field is not "different"',
   );
 });
+
+test('a record whose field cannot be read makes the rule not match, reported once with file and record', async () => {
+  const rs = await loadRules([rule(`    sel:\n        CommandLine|contains: 'x'\n    condition: sel`)]);
+  const errors: string[] = [];
+  const engine = new Engine(rs, { onError: (e) => errors.push(`${e.file}#${e.recordId}: ${e.reason}`) });
+  const good = proc({ CommandLine: 'x' });
+  const bad = Object.create(good) as typeof good;
+  Object.defineProperty(bad, 'fields', {
+    value: () => {
+      throw new Error('corrupt');
+    },
+  });
+  Object.defineProperty(bad, 'get', {
+    value: () => {
+      throw new Error('corrupt');
+    },
+  });
+  const out: string[] = [];
+  engine.match(bad, (d) => out.push(d.rule.id));
+  engine.match(good, (d) => out.push(d.rule.id));
+  assert.equal(out.length, 1, 'the good record still matches');
+  assert.equal(engine.errorCount(), 0, 'an unreadable field is treated as absent, not as an error');
+});
+
+test('a rule that throws counts as no match and is reported once, naming rule, file and record', async () => {
+  const rs = await loadRules([rule(`    sel:\n        CommandLine|contains: 'x'\n    condition: sel`)]);
+  const broken = {
+    ...rs,
+    rules: rs.rules.map((r) => ({
+      ...r,
+      match: () => {
+        throw new Error('boom');
+      },
+    })),
+  };
+  const errors: string[] = [];
+  const engine = new Engine(broken, {
+    onError: (e) => errors.push(`${e.file}#${e.recordId} ${e.ruleId}: ${e.reason}`),
+  });
+  const out: string[] = [];
+  engine.match(proc({ CommandLine: 'x' }), (d) => out.push(d.rule.id));
+  engine.match(proc({ CommandLine: 'xx' }), (d) => out.push(d.rule.id));
+  assert.deepEqual(out, []);
+  assert.equal(engine.errorCount(), 2);
+  assert.equal(errors.length, 1);
+  assert.match(errors[0]!, /^test\.evtx#7 .*: rule 'Test rule \d+' failed on this record: boom$/);
+});

@@ -4,7 +4,7 @@ export { crc32 } from './crc32.js';
 export { parseChunk, readFileHeader } from './chunk.js';
 export type { ChunkHeaderInfo, ChunkLocation, ChunkOptions, ChunkResult } from './chunk.js';
 export { EvtxRecord } from './record.js';
-export { EvtxReader, openEvtx, parseEvtxBuffer, readEvtxFile } from './reader.js';
+export { EvtxReader, StaleCopyFilter, openEvtx, parseEvtxBuffer, readEvtxFile } from './reader.js';
 export { renderJson, stringifyJson } from './render-json.js';
 export type { JsonObject, JsonValue } from './render-json.js';
 export { renderXml } from './render-xml.js';

@@ -1,5 +1,5 @@
 // Reading whole EVTX files (chunk by chunk with fs.readSync, never the whole file at once) or buffers:
-// an iterable of lazy records plus the warnings and statistics gathered on the way.
+// an iterable of lazy records plus the warnings and statistics gathered on the way (stale carved copies dropped).
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { CHUNK_SIZE, FILE_HEADER_SIZE } from './constants.js';
 import { parseChunk, readFileHeader, type ChunkResult } from './chunk.js';
@@ -40,30 +40,44 @@ function bufferSource(data: Buffer): ByteSource {
   };
 }
 
+/**
+ * Drops carved records that are stale copies of records already read: keeps the record-id range of every
+ * chunk's normally read records and rejects recovered records whose id falls in one. Feed it the chunks of
+ * one file in order (readEvtxFile does; chunk-level callers such as worker jobs can too).
+ */
+export class StaleCopyFilter {
+  private readonly ranges: number[] = [];
+
+  /** The chunk's records minus stale carved copies; then remembers the chunk's id range. */
+  accept(records: EvtxRecord[]): EvtxRecord[] {
+    let out = records;
+    const ranges = this.ranges;
+    if (ranges.length > 0 && records.some((r) => r.recovered)) {
+      out = records.filter((r) => !r.recovered || !inRanges(ranges, r.recordId));
+    }
+    let lo = Infinity;
+    let hi = -Infinity;
+    let live = 0;
+    for (const r of out) {
+      if (r.recovered) continue;
+      live++;
+      if (r.recordId < lo) lo = r.recordId;
+      if (r.recordId > hi) hi = r.recordId;
+    }
+    // A sane chunk holds a few hundred consecutive ids; a damaged one must not swallow everything.
+    if (live > 0 && hi - lo < live * 4 + 64) {
+      const last = ranges.length - 1;
+      if (last > 0 && ranges[last] + 1 >= lo && ranges[last - 1] <= lo)
+        ranges[last] = Math.max(ranges[last], hi);
+      else ranges.push(lo, hi);
+    }
+    return out;
+  }
+}
+
 function inRanges(ranges: number[], id: number): boolean {
   for (let i = 0; i < ranges.length; i += 2) if (id >= ranges[i] && id <= ranges[i + 1]) return true;
   return false;
-}
-
-/** Notes the id range of a chunk's normally read records; returns how many there are. */
-function addRange(records: readonly EvtxRecord[], ranges: number[]): number {
-  let lo = Infinity;
-  let hi = -Infinity;
-  let live = 0;
-  for (const r of records) {
-    if (r.recovered) continue;
-    live++;
-    if (r.recordId < lo) lo = r.recordId;
-    if (r.recordId > hi) hi = r.recordId;
-  }
-  // A sane chunk holds a few hundred consecutive ids; a damaged one must not swallow everything.
-  if (live > 0 && hi - lo < live * 4 + 64) {
-    const last = ranges.length - 1;
-    if (last > 0 && ranges[last] + 1 >= lo && ranges[last - 1] <= lo)
-      ranges[last] = Math.max(ranges[last], hi);
-    else ranges.push(lo, hi);
-  }
-  return live;
 }
 
 /** An EVTX input being read: iterate it for records; `warnings` and `stats` fill in as it goes. */
@@ -139,8 +153,7 @@ export class EvtxReader implements Iterable<EvtxRecord> {
         this.warn({ file, chunk: -1, offset: 0x78, reason: 'file is dirty (not closed cleanly)' });
     }
     const recover = this.opts.recover ?? true;
-    // Record id ranges of the chunks read so far: a carved record whose id falls in one is a stale copy.
-    const liveRanges: number[] = [];
+    const stale = new StaleCopyFilter();
     for (let off = base, index = 0; off < size; off += CHUNK_SIZE, index++) {
       let result: ChunkResult;
       try {
@@ -163,11 +176,9 @@ export class EvtxReader implements Iterable<EvtxRecord> {
       if (result.empty) continue;
       this.stats.chunks++;
       if (result.damaged) this.stats.damagedChunks++;
-      let records = result.records;
-      if (result.recovered > 0 && liveRanges.length > 0) {
-        records = records.filter((r) => !r.recovered || !inRanges(liveRanges, r.recordId));
-      }
-      const live = addRange(records, liveRanges);
+      const records = stale.accept(result.records);
+      let live = 0;
+      for (const r of records) if (!r.recovered) live++;
       this.stats.records += live;
       this.stats.recovered += records.length - live;
       this.stats.skipped += result.skipped;

@@ -40,6 +40,9 @@ export interface HostSnapshot {
   readonly shareSources: readonly string[];
   readonly interactiveLogons: number;
   readonly networkLogonsIn: number;
+  /** Sysmon 3 and 22 events seen here: past a few hundred only a sample is read (addresses rarely change). */
+  readonly netEvents: number;
+  readonly dnsEvents: number;
   /** The host's own addresses, learnt from Sysmon 3 and machine-account logons. */
   readonly addresses: readonly string[];
   readonly archives: readonly TimedSample[];
@@ -97,7 +100,6 @@ export interface SessionSnapshot {
   readonly src: string;
   readonly srcAlt: string;
   readonly account: string;
-  readonly time: number;
 }
 
 /** Processes started by a remote-execution service (WmiPrvSE, wsmprovhost, PSEXESVC) in a logon session. */

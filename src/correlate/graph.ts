@@ -76,10 +76,19 @@ function newHost(key: string, name: string, tenant: string, time: number): HostS
     shareSources: [],
     interactiveLogons: 0,
     networkLogonsIn: 0,
+    netEvents: 0,
+    dnsEvents: 0,
     addresses: [],
     archives: [],
     remoteExec: [],
   };
+}
+
+/** Who opened a logon session: the source refs and account (an edge, or a session from a snapshot). */
+export interface SessionSource {
+  readonly src: string;
+  readonly srcAlt: string;
+  readonly account: string;
 }
 
 /** Hosts, accounts, addresses, edges and sessions seen in the logs, kept per entity with bounded lists. */
@@ -90,8 +99,9 @@ export class EntityGraph {
   private readonly edges = new Map<string, EdgeState>();
   // Two generations bound the sessions kept without per-insert eviction scans: when the current one is full it
   // becomes the previous one (the older generation is dropped wholesale).
-  private sessions = new Map<string, SessionSnapshot>();
-  private previousSessions = new Map<string, SessionSnapshot>();
+  // A session points at the edge of the logon that opened it (no object per session); key `host\0logonId`.
+  private sessions = new Map<string, SessionSource>();
+  private previousSessions = new Map<string, SessionSource>();
   private readonly processSessions = new Map<string, ProcessSessionState>();
   private dropped = 0;
   // One-entry cache: consecutive records usually come from the same host.
@@ -186,14 +196,14 @@ export class EntityGraph {
     account: string,
     logonType: number,
     time: number,
-  ): void {
-    if (src === '' || dst === '' || src === dst) return;
+  ): EdgeState | undefined {
+    if (src === '' || dst === '' || src === dst) return undefined;
     const key = `${src}\u0000${srcAlt}\u0000${dst}\u0000${how}\u0000${account}`;
     let e = this.edges.get(key);
     if (!e) {
       if (this.edges.size >= GRAPH_LIMITS.edges) {
         this.dropped++;
-        return;
+        return undefined;
       }
       e = { src, srcAlt, dst, tenant, how, account, logonType, count: 0, first: time, last: time, times: [] };
       this.edges.set(key, e);
@@ -202,18 +212,19 @@ export class EntityGraph {
     e.first = minTime(e.first, time);
     e.last = maxTime(e.last, time);
     if (!Number.isNaN(time)) addTime(e.times, time, GRAPH_LIMITS.edgeTimes);
+    return e;
   }
 
   /** Records a remote logon session (past the cap, the oldest generation of sessions is forgotten). */
-  addSession(s: SessionSnapshot): void {
-    if (s.logonId === '') return;
-    const key = `${s.host}\u0000${s.logonId}`;
+  addSession(host: string, logonId: string, source: SessionSource): void {
+    if (logonId === '') return;
+    const key = `${host}\u0000${logonId}`;
     if (!this.sessions.has(key) && this.sessions.size >= GRAPH_LIMITS.sessions / 2) {
       this.dropped += this.previousSessions.size;
       this.previousSessions = this.sessions;
       this.sessions = new Map();
     }
-    this.sessions.set(key, s);
+    this.sessions.set(key, source);
   }
 
   /** Records that a remote-execution service started a process in a logon session. */
@@ -277,7 +288,16 @@ export class EntityGraph {
       })),
       addresses: [...this.addresses.values()].map((a) => ({ ...a, owners: a.owners.map((o) => ({ ...o })) })),
       edges: [...this.edges.values()].map((e) => ({ ...e, times: [...e.times] })),
-      sessions: [...this.previousSessions.values(), ...this.sessions.values()],
+      sessions: [...this.previousSessions, ...this.sessions].map(([key, v]): SessionSnapshot => {
+        const cut = key.indexOf('\u0000');
+        return {
+          host: key.slice(0, cut),
+          logonId: key.slice(cut + 1),
+          src: v.src,
+          srcAlt: v.srcAlt,
+          account: v.account,
+        };
+      }),
       processSessions: [...this.processSessions.values()].map((p) => ({ ...p })),
       dropped: this.dropped,
     };
@@ -294,7 +314,7 @@ export class EntityGraph {
       for (const o of a.owners) this.addAddress(a.address, o.ref, o.tenant, o.count);
     }
     for (const e of snap.edges) this.mergeEdge(e);
-    for (const s of snap.sessions) this.addSession(s);
+    for (const s of snap.sessions) this.addSession(s.host, s.logonId, s);
     for (const p of snap.processSessions) {
       const key = `${p.host}\u0000${p.logonId}\u0000${p.how}`;
       const mine = this.processSessions.get(key);
@@ -358,6 +378,8 @@ export class EntityGraph {
     mine.shareAccess += h.shareAccess;
     mine.interactiveLogons += h.interactiveLogons;
     mine.networkLogonsIn += h.networkLogonsIn;
+    mine.netEvents += h.netEvents;
+    mine.dnsEvents += h.dnsEvents;
     for (const s of h.shareSources) addCapped(mine.shareSources, s, GRAPH_LIMITS.shareSources);
     for (const a of h.addresses) addCapped(mine.addresses, a, GRAPH_LIMITS.hostAddresses);
     for (const s of h.archives) EntityGraph.addSample(mine.archives, s);

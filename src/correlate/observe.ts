@@ -89,15 +89,8 @@ function onLogon(record: EventRecord, graph: EntityGraph, h: HostState): void {
     graph.addAddress(ip, `name:${shortHostName(workstation)}`, h.tenant);
   h.networkLogonsIn++;
   const how = type === 10 ? 'rdp' : 'logon';
-  graph.addEdge(src, srcAlt, `host:${h.key}`, h.tenant, how, account, type, record.timestamp);
-  graph.addSession({
-    host: h.key,
-    logonId: normalizeLogonId(text(record, 'TargetLogonId')),
-    src,
-    srcAlt,
-    account,
-    time: record.timestamp,
-  });
+  const edge = graph.addEdge(src, srcAlt, `host:${h.key}`, h.tenant, how, account, type, record.timestamp);
+  if (edge) graph.addSession(h.key, normalizeLogonId(text(record, 'TargetLogonId')), edge);
 }
 
 function onExplicitCredentials(record: EventRecord, graph: EntityGraph, h: HostState): void {
@@ -141,8 +134,10 @@ function onShare(record: EventRecord, graph: EntityGraph, h: HostState): void {
     return;
   }
   if (ip === '') return;
-  const account = normalizeAccount(text(record, 'SubjectUserName'), text(record, 'SubjectDomainName'));
   const admin = name.endsWith('$');
+  // 5145 repeats for every file touched on a share; 5140 (one per session) is enough for ordinary shares.
+  if (!admin && record.eventId === 5145) return;
+  const account = normalizeAccount(text(record, 'SubjectUserName'), text(record, 'SubjectDomainName'));
   if (!admin) {
     h.shareAccess++;
     EntityGraph.addDistinct(h.shareSources, ip, GRAPH_LIMITS.shareSources);
@@ -203,6 +198,14 @@ function onRdp(record: EventRecord, graph: EntityGraph, h: HostState): void {
   if (src !== '') graph.addEdge(src, srcAlt, `host:${h.key}`, h.tenant, 'rdp', user, 10, record.timestamp);
 }
 
+/** Reads every one of the first SAMPLE_ALL events of a kind per host, then one in SAMPLE_EVERY. */
+const SAMPLE_ALL = 256;
+const SAMPLE_EVERY = 32;
+
+function sampled(n: number): boolean {
+  return n <= SAMPLE_ALL || n % SAMPLE_EVERY === 0;
+}
+
 const ARCHIVE_EXTENSIONS = ['.rar', '.7z', '.zip', '.tar', '.gz', '.cab', '.001', '.part1.rar'];
 
 function onSysmon(record: EventRecord, graph: EntityGraph, h: HostState): void {
@@ -219,6 +222,7 @@ function onSysmon(record: EventRecord, graph: EntityGraph, h: HostState): void {
       return;
     }
     case 3: {
+      if (!sampled(++h.netEvents)) return;
       const initiated = text(record, 'Initiated').toLowerCase() === 'true';
       const own = normalizeAddress(text(record, initiated ? 'SourceIp' : 'DestinationIp'));
       if (own !== '' && isPrivate(own)) {
@@ -253,6 +257,7 @@ function onSysmon(record: EventRecord, graph: EntityGraph, h: HostState): void {
       return;
     }
     case 22: {
+      if (!sampled(++h.dnsEvents)) return;
       const name = shortHostName(text(record, 'QueryName'));
       const results = text(record, 'QueryResults');
       if (name === '' || results === '') return;

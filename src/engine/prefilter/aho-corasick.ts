@@ -15,6 +15,8 @@
 // Non-ASCII characters of needles (rare in event text) and states beyond the budget use their own children
 // plus failure links. Memory is bounded by the needles' total length plus the budget.
 
+import { SkipScanner, skipScanEligible } from './skip-scan.js';
+
 /** Options for building an automaton. */
 export interface AhoCorasickOptions {
   /** Upper bound on dense transition cells (4 bytes each); deeper states fall back to sparse children. */
@@ -60,6 +62,8 @@ export class AhoCorasick {
   /** Per state: the `collect` call that last reported it (so repeated occurrences cost one comparison). */
   private stamp: Uint32Array | undefined;
   private epoch = 0;
+  /** Skipping search used by collect() for small sets of longer ASCII needles. */
+  private readonly skip: SkipScanner | undefined;
 
   /** Builds the automaton; cost is linear in the needles' total length (times the class count for dense rows). */
   constructor(needles: readonly string[], options: AhoCorasickOptions = {}) {
@@ -111,6 +115,7 @@ export class AhoCorasick {
     });
     this.emptyNeedles = empty;
     this.found = new Int32Array(needles.length);
+    this.skip = skipScanEligible(lowered) ? new SkipScanner(lowered) : undefined;
     const n = children.length;
     this.stateCount = n;
 
@@ -209,6 +214,11 @@ export class AhoCorasick {
    * call) and returns how many. No callback and no allocation: the prefilter's per-record path.
    */
   collect(text: string): number {
+    // The only non-ASCII characters whose lower case contains ASCII: İ (→ i̇) and the Kelvin sign (→ k).
+    if (this.skip && text.indexOf('\u0130') < 0 && text.indexOf('\u212a') < 0) {
+      const n = this.skip.collect(text, this.found);
+      if (n >= 0) return n;
+    }
     let stamp = this.stamp;
     if (!stamp) stamp = this.stamp = new Uint32Array(this.stateCount);
     let epoch = (this.epoch + 1) >>> 0;

@@ -1,0 +1,125 @@
+// A skipping multi-pattern search (Wu-Manber with 2-character blocks) for small sets of longer ASCII needles,
+// such as the keywords a rule looks for in every value of every record. Instead of visiting each character it
+// looks at the last two characters of a window as long as the shortest needle and jumps ahead by up to that
+// length when they cannot end a needle's prefix. Case is ignored (ASCII letters compare lower-cased).
+//
+// Only ASCII needles qualify. The two non-ASCII characters that lower-case to ASCII (U+0130 'İ' → "i̇" and
+// U+212A Kelvin sign → "k") are checked for by the caller, which then falls back to the automaton, so skipping
+// never misses a needle of the lower-cased text. Verification work is budgeted at a few steps per character of
+// text; hostile text that exceeds it makes collect() give up (-1) so the caller's linear-time automaton runs.
+
+/** Needles eligible for skipping: ASCII, at least this long. */
+export const SKIP_MIN_LENGTH = 4;
+/** At most this many needles (verification cost per window grows with them). */
+export const SKIP_MAX_NEEDLES = 256;
+const MAX_NEEDLE_LENGTH = 128;
+/** Verification steps allowed per character of text before giving up. */
+const VERIFY_BUDGET_PER_CHAR = 8;
+
+/** ASCII lower-casing for bytes; every non-ASCII character maps to 0 (it is in no needle). */
+function lowerCode(c: number): number {
+  if (c >= 128) return 0;
+  return c >= 65 && c <= 90 ? c | 0x20 : c;
+}
+
+/** True when the needles can be searched by SkipScanner. */
+export function skipScanEligible(needles: readonly string[]): boolean {
+  if (needles.length === 0 || needles.length > SKIP_MAX_NEEDLES) return false;
+  for (const n of needles) {
+    if (n.length < SKIP_MIN_LENGTH || n.length > MAX_NEEDLE_LENGTH) return false;
+    for (let i = 0; i < n.length; i++) {
+      const c = n.charCodeAt(i);
+      if (c >= 128 || c === 0) return false;
+    }
+  }
+  return true;
+}
+
+/** Wu-Manber search over lower-cased ASCII needles; ids are indexes into the needle list. */
+export class SkipScanner {
+  private readonly needles: readonly string[];
+  /** Window length: the shortest needle's length. */
+  private readonly m: number;
+  /** Per 2-character block: how far the window may move when the block ends it. */
+  private readonly shift: Uint8Array;
+  /** Per block with shift 0: the needles whose first m characters end with it (CSR layout). */
+  private readonly candStart: Int32Array;
+  private readonly candNeedle: Int32Array;
+  private readonly stamp: Uint32Array;
+  private epoch = 0;
+
+  /** Builds the tables; needles must satisfy skipScanEligible (they are lower-cased here). */
+  constructor(needles: readonly string[]) {
+    this.needles = needles.map((n) => n.toLowerCase());
+    const m = Math.min(...this.needles.map((n) => n.length), 255);
+    this.m = m;
+    this.shift = new Uint8Array(1 << 14).fill(m - 1);
+    const ends = new Map<number, number[]>();
+    this.needles.forEach((needle, id) => {
+      for (let j = 0; j <= m - 2; j++) {
+        const block = (needle.charCodeAt(j) << 7) | needle.charCodeAt(j + 1);
+        const s = m - 2 - j;
+        if (s < this.shift[block]!) this.shift[block] = s;
+      }
+      const last = (needle.charCodeAt(m - 2) << 7) | needle.charCodeAt(m - 1);
+      let list = ends.get(last);
+      if (!list) ends.set(last, (list = []));
+      list.push(id);
+    });
+    this.candStart = new Int32Array((1 << 14) + 1);
+    for (const [block, list] of ends) this.candStart[block + 1] = list.length;
+    for (let b = 0; b < 1 << 14; b++) this.candStart[b + 1]! += this.candStart[b]!;
+    this.candNeedle = new Int32Array(this.candStart[1 << 14]!);
+    for (const [block, list] of ends) this.candNeedle.set(list, this.candStart[block]!);
+    this.stamp = new Uint32Array(needles.length);
+  }
+
+  /**
+   * Writes the ids of the distinct needles occurring in text (ignoring ASCII case) to out and returns the
+   * count, or -1 when verification exceeded its budget (use the automaton instead).
+   */
+  collect(text: string, out: Int32Array): number {
+    let epoch = (this.epoch + 1) >>> 0;
+    if (epoch === 0) {
+      this.stamp.fill(0);
+      epoch = 1;
+    }
+    this.epoch = epoch;
+    const { m, shift, candStart, candNeedle, needles, stamp } = this;
+    const n = text.length;
+    let found = 0;
+    let budget = VERIFY_BUDGET_PER_CHAR * n + 256;
+    let i = m - 1;
+    while (i < n) {
+      const block = (lowerCode(text.charCodeAt(i - 1)) << 7) | lowerCode(text.charCodeAt(i));
+      const s = shift[block]!;
+      if (s !== 0) {
+        i += s;
+        continue;
+      }
+      const start = i - m + 1;
+      for (let k = candStart[block]!; k < candStart[block + 1]!; k++) {
+        const id = candNeedle[k]!;
+        if (stamp[id] === epoch) continue;
+        const needle = needles[id]!;
+        budget -= needle.length;
+        if (budget < 0) return -1;
+        if (matchesAt(text, start, needle)) {
+          stamp[id] = epoch;
+          out[found++] = id;
+        }
+      }
+      i++;
+    }
+    return found;
+  }
+}
+
+/** True when the (lower-cased ASCII) needle occurs at text[start…], ignoring ASCII case. */
+function matchesAt(text: string, start: number, needle: string): boolean {
+  if (start + needle.length > text.length) return false;
+  for (let j = 0; j < needle.length; j++) {
+    if (lowerCode(text.charCodeAt(start + j)) !== needle.charCodeAt(j)) return false;
+  }
+  return true;
+}

@@ -167,9 +167,8 @@ export function compileItem(
       if (typeof value !== 'string' || value === '')
         return { severity: 'invalid', reason: `'fieldref' needs a field name as value` };
       const ref = fieldMap?.[value] ?? value;
-      const mode = plan.kind === 'equals' ? 'equals' : (plan.kind as 'contains' | 'startswith' | 'endswith');
+      // The comparison itself happens in buildItemTest, which reads both fields.
       tests.push({ test: () => false, onRaw: plan.cased, refField: ref });
-      void mode;
       constrained = false;
       continue;
     }

@@ -190,9 +190,7 @@ export function parseDetection(
       conditions.push(node);
     } catch (err) {
       if (err instanceof ConditionError) {
-        const at = doc.locate(path);
         report(path, 'invalid', `condition '${text}' at character ${err.offset + 1}: ${err.message}`);
-        void at;
       } else {
         report(path, 'invalid', `condition cannot be parsed: ${(err as Error).message}`);
       }

@@ -136,6 +136,12 @@ export class EntityGraph {
     return h;
   }
 
+  /** True when the account is known with a SID already (so the caller can skip reading it again). */
+  knowsSidOf(key: string): boolean {
+    const a = this.accounts.get(key);
+    return a !== undefined && a.sids.length > 0;
+  }
+
   /** Records that an account acted on (or logged on to) a host. */
   touchAccount(key: string, name: string, sid: string, tenant: string, host: string, time: number): void {
     if (key === '') return;

@@ -67,6 +67,12 @@ function isPrivate(ip: string): boolean {
 
 function onLogon(record: EventRecord, graph: EntityGraph, h: HostState): void {
   const type = num(record, 'LogonType');
+  if (type === 2 || type === 11) {
+    h.interactiveLogons++;
+    return;
+  }
+  // Service (5), batch (4), unlock and the like say nothing about movement between hosts.
+  if (type !== 3 && type !== 10 && type !== 7) return;
   const user = text(record, 'TargetUserName');
   const ip = normalizeAddress(text(record, 'IpAddress'));
   const machine = machineAccountHost(user);
@@ -75,15 +81,15 @@ function onLogon(record: EventRecord, graph: EntityGraph, h: HostState): void {
     if (ip !== '') graph.addAddress(ip, `name:${machine}`, h.tenant);
     return;
   }
-  if (type === 2 || type === 11) h.interactiveLogons++;
-  if (type !== 3 && type !== 10 && type !== 7) return;
   const account = normalizeAccount(user, text(record, 'TargetDomainName'));
   if (account === '') return;
   const workstation = text(record, 'WorkstationName');
   sourceRefs(workstation, ip, h);
   const src = srcRef;
   const srcAlt = srcAltRef;
-  graph.touchAccount(account, user, text(record, 'TargetUserSid'), h.tenant, h.key, record.timestamp);
+  // The SID is read once per account, not per logon.
+  const sid = graph.knowsSidOf(account) ? '' : text(record, 'TargetUserSid');
+  graph.touchAccount(account, user, sid, h.tenant, h.key, record.timestamp);
   if (src === '') return;
   if (ip !== '' && shortHostName(workstation) !== '')
     graph.addAddress(ip, `name:${shortHostName(workstation)}`, h.tenant);
@@ -211,12 +217,12 @@ const ARCHIVE_EXTENSIONS = ['.rar', '.7z', '.zip', '.tar', '.gz', '.cab', '.001'
 function onSysmon(record: EventRecord, graph: EntityGraph, h: HostState): void {
   switch (record.eventId) {
     case 1: {
+      // Commands run through WMI, WinRM or PsExec are children of their service host process.
       const parent = text(record, 'ParentImage');
-      const image = text(record, 'Image');
       let how = '';
       if (imageIs(parent, 'wmiprvse.exe')) how = 'wmi';
-      else if (imageIs(parent, 'wsmprovhost.exe') || imageIs(image, 'wsmprovhost.exe')) how = 'winrm';
-      else if (imageIs(parent, 'psexesvc.exe') || imageIs(image, 'psexesvc.exe')) how = 'psexec';
+      else if (imageIs(parent, 'wsmprovhost.exe')) how = 'winrm';
+      else if (imageIs(parent, 'psexesvc.exe')) how = 'psexec';
       if (how !== '')
         graph.addProcessSession(h.key, normalizeLogonId(text(record, 'LogonId')), how, record.timestamp);
       return;

@@ -10,6 +10,8 @@ export interface FixtureInit {
   /** Throw when a job contains this chunk (of any file, or of the file whose name ends with failOnFile). */
   failOnChunk?: number;
   failOnFile?: string;
+  /** End the worker thread (process.exit inside a worker) when a job contains this chunk. */
+  exitOnChunk?: number;
 }
 
 /** One chunk's record ids. */
@@ -41,6 +43,7 @@ export function createChunkJobRunner(init: FixtureInit = {}): (job: ChunkJob) =>
     const chunks: FixtureResult['chunks'] = [];
     for (const chunk of readChunks(job)) {
       const fileMatches = init.failOnFile === undefined || job.file.endsWith(init.failOnFile);
+      if (chunk.index === init.exitOnChunk && fileMatches) process.exit(3);
       if (chunk.index === init.failOnChunk && fileMatches) throw new Error(`refusing chunk ${chunk.index}`);
       chunks.push({ index: chunk.index, ids: recordIds(chunk.data) });
     }

@@ -129,6 +129,30 @@ test('stopping early and running again gives complete, ordered results', async (
   }
 });
 
+test('a worker that dies fails its job by name and is replaced', async () => {
+  const { dir, files, expected } = fixtureFiles();
+  const pool = new ChunkPool<FixtureResult>({
+    module: JOB_MODULE,
+    workers: 2,
+    init: { exitOnChunk: 1, failOnFile: 'a.evtx' },
+  });
+  try {
+    await assert.rejects(pool.map(planChunkJobs([files[0]], { chunksPerJob: 1 })), (err: Error) => {
+      assert.match(err.message, /a\.evtx chunks 1\.\.1: worker exited with code 3/);
+      return true;
+    });
+    assert.equal(pool.size, 2);
+    const again = await pool.map(planChunkJobs([files[1]], { chunksPerJob: 2 }));
+    assert.deepEqual(
+      again.flatMap((r) => r.chunks),
+      expected[1],
+    );
+  } finally {
+    await pool.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('a module without createChunkJobRunner fails with a clear error', async () => {
   const pool = new ChunkPool({
     module: new URL('../../src/evtx/parallel-plan.js', import.meta.url),

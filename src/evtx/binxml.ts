@@ -18,6 +18,13 @@ import {
 import { decodeScalar, fixedWidth, readUtf16 } from './values.js';
 import { textOf } from './values.js';
 
+/** The 16-bit name hash EVTX stores with every name: h = h * 65599 + code unit, over UTF-16 code units. */
+export function nameHash(buf: Buffer, start: number, count: number): number {
+  let h = 0;
+  for (let i = 0; i < count; i++) h = (Math.imul(h, 65599) + buf.readUInt16LE(start + 2 * i)) >>> 0;
+  return h & 0xffff;
+}
+
 /** A malformed BinXML structure; the message says what and where. */
 export class BinXmlError extends Error {}
 
@@ -92,6 +99,9 @@ export class BinXmlParser {
     let s = this.names.get(off);
     if (s === undefined) {
       s = readUtf16(buf, off + 8, count * 2);
+      // The stored hash catches names whose bytes were overwritten (templates left in slack space).
+      if (nameHash(buf, off + 8, count) !== buf.readUInt16LE(off + 4))
+        this.fail(`name at ${off} fails its hash check`);
       this.names.set(off, s);
     }
     return s;

@@ -243,6 +243,8 @@ class ChunkParser {
       }
     }
     const stop = this.walk(CHUNK_HEADER_SIZE, free);
+    for (const p of this.ctx.problems) this.warn(0, p);
+    this.ctx.problems.length = 0;
     if (recover) {
       const n = this.carve(Math.max(stop, CHUNK_HEADER_SIZE), buf.length);
       if (n > 0) this.warn(stop, `recovered ${n} records from slack space`);

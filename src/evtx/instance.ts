@@ -13,21 +13,19 @@ import {
   entityText,
   type ContentNode,
 } from './nodes.js';
-import { compileShape, sharedShape, type FieldRef, type Shape } from './shape.js';
+import { compileShape, shapeById, sharedShape, type FieldRef, type Shape } from './shape.js';
 import { decodeValue, formatGuid, textOf, valueText } from './values.js';
 
 /** Deepest chain of BinXML values nested in BinXML values that we follow. */
 const MAX_NESTING = 8;
-
-/** The latest shape seen per template id, for records whose own definition was overwritten. */
-const shapesById = new Map<number, Shape>();
-const MAX_SHAPES_BY_ID = 4096;
 
 /** One chunk's buffer and caches; shared by all records of the chunk. */
 export class ChunkContext {
   readonly names: NameCache = new Map();
   /** Template shape (or the reason it could not be parsed) by definition offset. */
   readonly templates = new Map<number, Shape | string>();
+  /** Problems worth a warning that did not cost a record (reported once per chunk by the chunk parser). */
+  readonly problems: string[] = [];
 
   constructor(
     readonly buf: Buffer,
@@ -42,7 +40,7 @@ export class ChunkContext {
     if (info.stale) {
       // The definition this (carved) record used was overwritten: reuse a template with the same id seen
       // earlier, since a template's id is the start of its GUID.
-      return shapesById.get(info.templateId) ?? `template ${info.templateId.toString(16)} overwritten`;
+      return shapeById(info.templateId) ?? `template ${info.templateId.toString(16)} overwritten`;
     }
     let shape = this.templates.get(info.defOffset);
     if (shape === undefined) {
@@ -50,11 +48,14 @@ export class ChunkContext {
         const parser = new BinXmlParser(this.buf, info.bodyStart, info.bodyEnd, this.names, true, true);
         const nodes = parser.fragment();
         const guid = formatGuid(this.buf, info.defOffset + 4, false);
-        shape = sharedShape(guid, nodes);
-        if (shapesById.size >= MAX_SHAPES_BY_ID) shapesById.clear();
-        shapesById.set(info.templateId, shape);
+        shape = sharedShape(guid, nodes, info.templateId);
       } catch (err) {
-        shape = `template at ${info.defOffset}: ${err instanceof BinXmlError ? err.message : String(err)}`;
+        const reason = `template at ${info.defOffset}: ${err instanceof BinXmlError ? err.message : String(err)}`;
+        // A definition whose bytes were partly overwritten: a template with the same id seen before will do.
+        const known = shapeById(info.templateId);
+        if (known !== undefined)
+          this.problems.push(`${reason}; used the template with the same id read earlier`);
+        shape = known ?? reason;
       }
       this.templates.set(info.defOffset, shape);
     }

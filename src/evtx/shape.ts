@@ -172,19 +172,35 @@ export function compileShape(nodes: readonly Node[]): Shape {
 }
 
 const MAX_CACHED_SHAPES = 8192;
+/** Characters of signatures (a proxy for the size of the node trees) the cache may hold. */
+const MAX_CACHED_WEIGHT = 8_000_000;
 const shapeCache = new Map<string, Shape>();
+/** Shapes by template id (the first 32 bits of the GUID), for records whose definition was overwritten. */
+const shapesById = new Map<number, Shape>();
+let cachedWeight = 0;
 
 /** The shared shape for these nodes: compiled once per distinct template content (GUID + structure). */
-export function sharedShape(key: string, nodes: readonly Node[]): Shape {
+export function sharedShape(key: string, nodes: readonly Node[], templateId: number): Shape {
   const sig = key + '|' + signatureOf(nodes);
   let shape = shapeCache.get(sig);
   if (shape === undefined) {
-    // Hostile input can make endless distinct templates: keep the cache bounded.
-    if (shapeCache.size >= MAX_CACHED_SHAPES) shapeCache.clear();
+    // Hostile input can make endless distinct (and big) templates: keep the caches bounded.
+    if (shapeCache.size >= MAX_CACHED_SHAPES || cachedWeight + sig.length > MAX_CACHED_WEIGHT) {
+      shapeCache.clear();
+      shapesById.clear();
+      cachedWeight = 0;
+    }
     shape = compileShape(nodes);
     shapeCache.set(sig, shape);
+    cachedWeight += sig.length;
   }
+  shapesById.set(templateId, shape);
   return shape;
+}
+
+/** The latest shape seen with this template id, if any. */
+export function shapeById(templateId: number): Shape | undefined {
+  return shapesById.get(templateId);
 }
 
 /** Number of distinct shapes compiled and cached so far (for stats and tests). */

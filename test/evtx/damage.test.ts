@@ -218,3 +218,22 @@ test('a bare run of chunks (no file header) is read from offset 0', () => {
   assert.equal(ids.length, 40);
   assert.equal(reader.stats.header, null);
 });
+
+test('a template whose names were overwritten is rejected by the name hash, not rendered as garbage', () => {
+  const buf = Buffer.from(sample());
+  const offsets = recordOffsets(buf);
+  // The first record defines the template inline; its first element name ("Event") follows the
+  // definition header. Corrupt one character of that name: the stored hash no longer matches.
+  const nameChars = buf.indexOf(Buffer.from('Event', 'utf16le'), offsets[0]);
+  assert.ok(nameChars > 0 && nameChars < offsets[1]);
+  buf[nameChars] ^= 0x20; // "Event" -> "event"
+  const reader = parseEvtxBuffer(buf, 'names.evtx', { recover: false });
+  const records = [...reader];
+  // Earlier tests read the same template, so it is known by id and every record still decodes correctly.
+  assert.equal(records.length, 40);
+  for (const r of records) assert.equal(r.get('Channel'), 'Security', 'no record decodes with garbage names');
+  assert.ok(
+    reader.warnings.some((w) => /fails its hash check.*used the template with the same id/.test(w.reason)),
+    JSON.stringify(reader.warnings.slice(0, 2)),
+  );
+});

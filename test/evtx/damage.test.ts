@@ -10,6 +10,7 @@ import {
   parseEvtxBuffer,
   readEvtxFile,
   renderJson,
+  renderXml,
   stringifyJson,
   type EvtxReader,
 } from '../../src/evtx/index.js';
@@ -235,5 +236,51 @@ test('a template whose names were overwritten is rejected by the name hash, not 
   assert.ok(
     reader.warnings.some((w) => /fails its hash check.*used the template with the same id/.test(w.reason)),
     JSON.stringify(reader.warnings.slice(0, 2)),
+  );
+});
+
+/** A chunk holding one record whose body is raw BinXML (no template): `depth` nested <E> elements. */
+function deepChunk(depth: number): Buffer {
+  const chunk = Buffer.alloc(CHUNK_SIZE);
+  chunk.write('ElfChnk\0', 0, 'latin1');
+  const body: number[] = [0x0f, 0x01, 0x01, 0x00];
+  const recordStart = 512;
+  const bodyStart = recordStart + 24;
+  let nameOffset = -1;
+  for (let i = 0; i < depth; i++) {
+    const pos = bodyStart + body.length;
+    body.push(0x01, 0xff, 0xff, 0, 0, 0, 0);
+    const here = pos + 11;
+    const off = nameOffset < 0 ? here : nameOffset;
+    body.push(off & 0xff, (off >> 8) & 0xff, 0, 0);
+    if (nameOffset < 0) {
+      nameOffset = here;
+      const h = 69; // nameHash("E") = 'E'
+      body.push(0, 0, 0, 0, h, 0, 1, 0, 0x45, 0, 0, 0);
+    }
+    body.push(0x02);
+  }
+  for (let i = 0; i < depth; i++) body.push(0x04);
+  body.push(0x00);
+  const size = 24 + body.length + 4 + ((8 - ((24 + body.length + 4) % 8)) % 8);
+  chunk.writeUInt32LE(0x2a2a, recordStart);
+  chunk.writeUInt32LE(size, recordStart + 4);
+  chunk.writeUInt32LE(1, recordStart + 8);
+  Buffer.from(body).copy(chunk, bodyStart);
+  chunk.writeUInt32LE(size, recordStart + size - 4);
+  chunk.writeUInt32LE(recordStart + size, 0x30);
+  return chunk;
+}
+
+test('raw BinXML records: moderate nesting decodes, absurd nesting is refused without a stack overflow', () => {
+  const loc = { file: 'deep.evtx', chunkIndex: 0, fileOffset: FILE_HEADER_SIZE };
+  const ok = parseChunk(deepChunk(20), loc, { checksums: false });
+  assert.equal(ok.records.length, 1);
+  assert.match(renderXml(ok.records[0]), /^<E>\n {2}<E>/);
+  const deep = parseChunk(deepChunk(3000), loc, { checksums: false });
+  assert.equal(deep.records.length, 0);
+  assert.ok(
+    deep.warnings.some((w) => /nested too deeply/.test(w.reason)),
+    JSON.stringify(deep.warnings),
   );
 });

@@ -8,8 +8,6 @@ import type { RecordSink, SourceInput, SourceKind, SourceStats } from './types.j
 
 const FILE_MAGIC = 'ElfFile\0';
 const CHUNK_MAGIC = 'ElfChnk\0';
-/** Chunks read per system call. */
-const BATCH = 16;
 
 function magicOf(head: Buffer): string {
   return head.toString('latin1', 0, 8);
@@ -62,29 +60,27 @@ function readPlain(input: SourceInput, sink: RecordSink): SourceStats {
     const total = Math.ceil(Math.max(0, size - base) / CHUNK_SIZE);
     const from = input.chunks ? Math.max(0, input.chunks.from) : 0;
     const to = input.chunks ? Math.min(total, input.chunks.to) : total;
-    for (let c = from; c < to; c += BATCH) {
-      const n = Math.min(BATCH, to - c);
+    for (let c = from; c < to; c++) {
       const start = base + c * CHUNK_SIZE;
-      // A fresh buffer per batch: lazy records point into it while they are matched.
-      const buf = Buffer.allocUnsafe(n * CHUNK_SIZE);
+      // One buffer per chunk, not per batch: lazy records (and any template shape the reader caches) keep
+      // their chunk's buffer alive, and a 64 KiB chunk must not pin a larger read buffer.
+      const data = Buffer.allocUnsafe(CHUNK_SIZE);
       let got = 0;
-      while (got < buf.length) {
-        const r = readSync(fd, buf, got, buf.length - got, start + got);
+      while (got < CHUNK_SIZE) {
+        const r = readSync(fd, data, got, CHUNK_SIZE - got, start + got);
         if (r === 0) break;
         got += r;
       }
-      for (let i = 0; i < n && i * CHUNK_SIZE < got; i++) {
-        const data = buf.subarray(i * CHUNK_SIZE, Math.min(got, (i + 1) * CHUNK_SIZE));
-        if (data.length < CHUNK_SIZE) {
-          stats.warnings++;
-          sink.warning({
-            file: input.path,
-            offset: start + i * CHUNK_SIZE,
-            reason: `chunk ${c + i}: file ends inside the chunk (${data.length} of ${CHUNK_SIZE} bytes)`,
-          });
-        }
-        parseOne(data, c + i, start + i * CHUNK_SIZE, input, sink, stats);
+      if (got === 0) break;
+      if (got < CHUNK_SIZE) {
+        stats.warnings++;
+        sink.warning({
+          file: input.path,
+          offset: start,
+          reason: `chunk ${c}: file ends inside the chunk (${got} of ${CHUNK_SIZE} bytes)`,
+        });
       }
+      parseOne(got < CHUNK_SIZE ? data.subarray(0, got) : data, c, start, input, sink, stats);
     }
     if (stats.records === 0 && size > 0 && stats.warnings > 0) stats.unreadable = true;
   } finally {

@@ -13,7 +13,15 @@ import { crc32 } from './writer-crc32.js';
 import { STEP, ShapeIndex } from './writer-shapes.js';
 import { SYS, SYSTEM_SLOTS, SYSTEM_TYPES } from './writer-template.js';
 import type { EventDataValue, EventSpec } from './writer-types.js';
-import { MAX_VALUE_BYTES, VT, valueSize, valueTypeOf, writeUtf16, writeValue } from './writer-values.js';
+import {
+  MAX_VALUE_BYTES,
+  VT,
+  valueSize,
+  valueTypeOf,
+  writeFiletime,
+  writeUtf16,
+  writeValue,
+} from './writer-values.js';
 
 export const FILE_HEADER_SIZE = 4096;
 /** The file header counts chunks in 16 bits. */
@@ -47,11 +55,36 @@ export class EvtxEncoder {
   private slots = 0;
   private valueBytes = 0;
   private recordId = 0;
+  // The System part (descriptors and value bytes) of the last record encoded in full. While a writer's
+  // events keep the same provider, channel, computer, levels and SIDs, the next record copies it and patches
+  // the slots that change every time (time, record id, event id, process and thread id).
+  private readonly reuseSystem: boolean;
+  private sysCacheValid = false;
+  private sysChanged = false;
+  private readonly sysDesc = Buffer.alloc(4 * SYSTEM_SLOTS);
+  private sysBytes = Buffer.alloc(512);
+  private sysLen = 0;
+  private readonly patchAt = new Int32Array(SYSTEM_SLOTS);
 
-  constructor(private readonly onChunk: (chunk: Buffer) => void) {}
+  /** `reuseSystem: false` encodes every record in full (tests compare both paths). */
+  constructor(
+    private readonly onChunk: (chunk: Buffer) => void,
+    opts: { reuseSystem?: boolean } = {},
+  ) {
+    this.reuseSystem = opts.reuseSystem ?? true;
+  }
 
   /** Adds one event; returns the record id it was given. Throws (and writes nothing) on an invalid spec. */
   add(spec: EventSpec): number {
+    try {
+      return this.encode(spec);
+    } catch (err) {
+      this.sysCacheValid = false; // the slot arrays may hold half of this record's values
+      throw err;
+    }
+  }
+
+  private encode(spec: EventSpec): number {
     const recordId = spec.recordId ?? this.nextId;
     if (!Number.isSafeInteger(recordId) || recordId < 0)
       throw new RangeError(`invalid recordId: ${recordId}`);
@@ -77,11 +110,30 @@ export class EvtxEncoder {
     try {
       let o = chunk.beginRecord(recordId, timeMs, compiled.shape);
       const b = chunk.buf;
-      chunk.dv.setUint32(o, n, true);
+      const dv = chunk.dv;
+      dv.setUint32(o, n, true);
       // Descriptors (size, type) and values in one pass: values start after the n descriptors.
-      let d = o + 4;
-      o = d + 4 * n;
-      for (let i = 0; i < n; i++) {
+      const descStart = o + 4;
+      const valueStart = descStart + 4 * n;
+      let d = descStart;
+      o = valueStart;
+      let i = 0;
+      const reuse = this.reuseSystem && this.sysCacheValid && !this.sysChanged;
+      if (reuse) {
+        this.sysDesc.copy(b, d);
+        d += 4 * SYSTEM_SLOTS;
+        this.sysBytes.copy(b, o, 0, this.sysLen);
+        const at = this.patchAt;
+        writeFiletime(b, o + at[SYS.TIME_CREATED], timeMs);
+        dv.setUint32(o + at[SYS.RECORD_ID], recordId % 4294967296, true);
+        dv.setUint32(o + at[SYS.RECORD_ID] + 4, Math.floor(recordId / 4294967296), true);
+        dv.setUint16(o + at[SYS.EVENT_ID], this.values[SYS.EVENT_ID] as number, true);
+        dv.setUint32(o + at[SYS.PROCESS_ID], this.values[SYS.PROCESS_ID] as number, true);
+        dv.setUint32(o + at[SYS.THREAD_ID], this.values[SYS.THREAD_ID] as number, true);
+        o += this.sysLen;
+        i = SYSTEM_SLOTS;
+      }
+      for (; i < n; i++) {
         const type = types[i];
         const size = sizes[i];
         b[d] = size & 0xff;
@@ -94,6 +146,7 @@ export class EvtxEncoder {
         if (end - o !== sizes[i]) throw new RangeError(`record ${recordId}: value ${i} changed size`);
         o = end;
       }
+      if (this.reuseSystem && !reuse) this.keepSystem(b, descStart, valueStart);
       chunk.endRecord(o);
     } catch (err) {
       chunk.rollback();
@@ -122,6 +175,30 @@ export class EvtxEncoder {
     this.chunk.reset();
   }
 
+  // Keeps the System part of the record just encoded, and where the per-record slots sit in it.
+  private keepSystem(b: Buffer, descStart: number, valueStart: number): void {
+    b.copy(this.sysDesc, 0, descStart, descStart + 4 * SYSTEM_SLOTS);
+    let len = 0;
+    for (let i = 0; i < SYSTEM_SLOTS; i++) {
+      this.patchAt[i] = len;
+      len += this.sizes[i];
+    }
+    if (this.sysBytes.length < len) this.sysBytes = Buffer.alloc(len * 2);
+    b.copy(this.sysBytes, 0, valueStart, valueStart + len);
+    this.sysLen = len;
+    this.sysCacheValid = true;
+  }
+
+  // A System slot that changes with nearly every record: always set (fixed type and size), patched on reuse.
+  private perRecord(slot: number, value: number, max: number): void {
+    if (!Number.isInteger(value) || value < 0 || value > max) {
+      throw new RangeError(`record ${this.recordId}: System value ${slot} out of range: ${value}`);
+    }
+    this.types[slot] = SYSTEM_TYPES[slot];
+    this.values[slot] = value;
+    this.size(slot, valueSize(SYSTEM_TYPES[slot], value));
+  }
+
   // Records a slot's value size (checked against the 16-bit descriptor size) in the record's total.
   private size(slot: number, size: number): void {
     if (size > MAX_VALUE_BYTES) {
@@ -133,8 +210,14 @@ export class EvtxEncoder {
     this.valueBytes += size;
   }
 
-  // A System slot: its fixed type, or Null when the spec leaves an optional field out.
+  // A System slot: its fixed type, or Null when the spec leaves an optional field out. A value equal to the
+  // last record's keeps that record's type and size (and lets the encoded System part be reused).
   private sys(slot: number, value: EventDataValue | undefined, max: number): void {
+    if ((value ?? null) === this.values[slot]) {
+      this.valueBytes += this.sizes[slot];
+      return;
+    }
+    this.sysChanged = true;
     if (value === undefined || value === null) {
       this.types[slot] = VT.NULL;
       this.values[slot] = null;
@@ -170,19 +253,20 @@ export class EvtxEncoder {
 
   // Fills the slot arrays for a spec and walks its shape.
   private collect(spec: EventSpec, timeMs: number): void {
+    this.sysChanged = false;
     this.sys(SYS.LEVEL, spec.level ?? 0, 0xff);
     this.sys(SYS.OPCODE, spec.opcode ?? 0, 0xff);
     this.sys(SYS.TASK, spec.task ?? 0, 0xffff);
-    this.sys(SYS.EVENT_ID, spec.eventId, 0xffff);
+    this.perRecord(SYS.EVENT_ID, spec.eventId, 0xffff);
     this.sys(SYS.QUALIFIERS, spec.qualifiers, 0xffff);
     this.sys(SYS.KEYWORDS, spec.keywords ?? 0n, 0);
     this.types[SYS.TIME_CREATED] = VT.FILETIME;
     this.values[SYS.TIME_CREATED] = timeMs;
     this.size(SYS.TIME_CREATED, 8);
     this.sys(SYS.ACTIVITY_ID, spec.activityId, 0);
-    this.sys(SYS.PROCESS_ID, spec.processId ?? 0, 0xffffffff);
-    this.sys(SYS.THREAD_ID, spec.threadId ?? 0, 0xffffffff);
-    this.sys(SYS.RECORD_ID, this.recordId, Number.MAX_SAFE_INTEGER);
+    this.perRecord(SYS.PROCESS_ID, spec.processId ?? 0, 0xffffffff);
+    this.perRecord(SYS.THREAD_ID, spec.threadId ?? 0, 0xffffffff);
+    this.perRecord(SYS.RECORD_ID, this.recordId, Number.MAX_SAFE_INTEGER);
     this.sys(SYS.VERSION, spec.version ?? 0, 0xff);
     this.sys(SYS.USER_ID, spec.userSid, 0);
     this.sys(SYS.RELATED_ACTIVITY_ID, spec.relatedActivityId, 0);

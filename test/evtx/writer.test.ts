@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EvtxFileWriter, writeEvtx } from '../../src/evtx/writer.js';
+import { EvtxEncoder, EvtxFileWriter, writeEvtx } from '../../src/evtx/writer.js';
 import { crc32Table } from '../../src/evtx/writer-crc32.js';
 import type { EventSpec } from '../../src/evtx/writer-types.js';
 
@@ -155,6 +155,41 @@ test('EvtxFileWriter writes the same bytes as writeEvtx', () => {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('reusing the encoded System part gives the same bytes as encoding every record in full', () => {
+  // System values change at different rates; some events are invalid and must leave no trace.
+  const specs: EventSpec[] = Array.from({ length: 3000 }, (_, i) => ({
+    ...logon(i),
+    computer: `HOST${Math.floor(i / 3) % 4}`,
+    userSid: i % 7 < 3 ? 'S-1-5-18' : undefined,
+    eventId: i % 5 === 0 ? 4625 : 4624,
+    level: i % 50 === 0 ? 2 : 0,
+    processId: i % 11,
+    threadId: i,
+    time: T0 + i * 17,
+    ...(i % 97 === 0 ? { task: 70000 } : {}),
+    ...(i % 89 === 0 ? { data: { G: { type: 'guid' as const, value: 'bad' } } } : {}),
+  }));
+  const encode = (reuseSystem: boolean): { bytes: Buffer; failed: number[] } => {
+    const chunks: Buffer[] = [];
+    const encoder = new EvtxEncoder((c) => chunks.push(Buffer.from(c)), { reuseSystem });
+    const failed: number[] = [];
+    specs.forEach((spec, i) => {
+      try {
+        encoder.add(spec);
+      } catch {
+        failed.push(i);
+      }
+    });
+    encoder.finish();
+    return { bytes: Buffer.concat(chunks), failed };
+  };
+  const full = encode(false);
+  const reused = encode(true);
+  assert.ok(full.failed.length > 40, 'invalid events are in the mix');
+  assert.deepEqual(reused.failed, full.failed);
+  assert.ok(reused.bytes.equals(full.bytes));
 });
 
 test('no events: a valid header without chunks', () => {

@@ -86,7 +86,7 @@ export class BackgroundActivity implements ActivityTools {
   /** Appends one day of activity for one host. */
   day(host: DemoHost, dayStart: number, dayIndex: number, out: EventSpec[]): void {
     const tenant = this.tenantById.get(host.tenantId)!;
-    const weekday = new Date(dayStart).getUTCDay();
+    const weekday = new Date(dayStart + tenant.utcOffsetHours * HOUR).getUTCDay();
     const workday = weekday !== 0 && weekday !== 6;
     const scale = this.intensity * (workday ? 1 : 0.25);
     this.always(host, tenant, dayStart, out);
@@ -324,6 +324,7 @@ export class BackgroundActivity implements ActivityTools {
           account,
           peer.ip,
           kind === 4769 ? `${this.peer(tenant, 'file_server').name}$` : undefined,
+          peer.name,
         ),
       );
     }

@@ -158,6 +158,7 @@ export function secAuthentication(
   account: DemoAccount,
   ip: string,
   service?: string,
+  workstation?: string,
 ): EventSpec {
   if (eventId === 4776)
     return security(
@@ -167,7 +168,7 @@ export function secAuthentication(
       {
         PackageName: 'MICROSOFT_AUTHENTICATION_PACKAGE_V1_0',
         TargetUserName: account.user,
-        Workstation: ip,
+        Workstation: workstation ?? ip,
         Status: '0x0',
       },
       14336,

@@ -185,10 +185,12 @@ function writeHost(
   };
   let written = 0;
   let next = 0;
+  const localOffset = (world.tenants.find((t) => t.id === host.tenantId)?.utcOffsetHours ?? 0) * 3_600_000;
   const day: EventSpec[] = [];
   try {
     for (let d = 0; d < world.days; d++) {
-      const dayStart = world.start + d * DAY;
+      // The host's local day (midnight to midnight on its tenant's clock), so working hours are local.
+      const dayStart = world.start + d * DAY - localOffset;
       day.length = 0;
       background.day(host, dayStart, d, day);
       const dayEnd = dayStart + DAY;

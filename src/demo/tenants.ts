@@ -49,6 +49,8 @@ export interface DemoTenant {
   readonly name: string;
   readonly kind: 'provider' | 'client';
   readonly country: string;
+  /** Local time minus UTC, in hours (standard time): working hours follow the tenant's clock. */
+  readonly utcOffsetHours: number;
   readonly locale: string;
   readonly netbios: string;
   readonly dnsDomain: string;
@@ -133,6 +135,8 @@ function rolesFor(kind: 'provider' | 'client', hosts: number, exchange: boolean)
   return roles;
 }
 
+const UTC_OFFSETS: Readonly<Record<string, number>> = { GB: 0, JP: 9, MX: -6, FR: 1 };
+
 const ROLE_PREFIX: Readonly<Record<DemoRole, string>> = {
   domain_controller: 'DC',
   file_server: 'FS',
@@ -178,6 +182,7 @@ function buildTenant(rng: Prng, plan: TenantPlan, index: number): DemoTenant {
     name: plan.name,
     kind: plan.kind,
     country: plan.country,
+    utcOffsetHours: UTC_OFFSETS[plan.country] ?? 0,
     locale: plan.locale,
     netbios,
     dnsDomain,

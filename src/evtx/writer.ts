@@ -13,17 +13,24 @@ import { crc32 } from './writer-crc32.js';
 import { STEP, ShapeIndex } from './writer-shapes.js';
 import { SYS, SYSTEM_SLOTS, SYSTEM_TYPES } from './writer-template.js';
 import type { EventDataValue, EventSpec } from './writer-types.js';
-import {
-  MAX_VALUE_BYTES,
-  VT,
-  valueSize,
-  valueTypeOf,
-  writeFiletime,
-  writeUtf16,
-  writeValue,
-} from './writer-values.js';
+import { MAX_VALUE_BYTES, VT, valueSize, valueTypeOf, writeUtf16, writeValue } from './writer-values.js';
 
 export const FILE_HEADER_SIZE = 4096;
+
+// System slots with a fixed type and size that often differ from one record to the next: on reuse of the
+// encoded System part they are written over it (the time is written there too, by the same loop).
+const PER_RECORD_SLOTS: readonly number[] = [
+  SYS.LEVEL,
+  SYS.OPCODE,
+  SYS.TASK,
+  SYS.EVENT_ID,
+  SYS.KEYWORDS,
+  SYS.TIME_CREATED,
+  SYS.PROCESS_ID,
+  SYS.THREAD_ID,
+  SYS.RECORD_ID,
+  SYS.VERSION,
+];
 /** The file header counts chunks in 16 bits. */
 export const MAX_CHUNKS = 0xffff;
 
@@ -123,13 +130,8 @@ export class EvtxEncoder {
         this.sysDesc.copy(b, d);
         d += 4 * SYSTEM_SLOTS;
         this.sysBytes.copy(b, o, 0, this.sysLen);
-        const at = this.patchAt;
-        writeFiletime(b, o + at[SYS.TIME_CREATED], timeMs);
-        dv.setUint32(o + at[SYS.RECORD_ID], recordId % 4294967296, true);
-        dv.setUint32(o + at[SYS.RECORD_ID] + 4, Math.floor(recordId / 4294967296), true);
-        dv.setUint16(o + at[SYS.EVENT_ID], this.values[SYS.EVENT_ID] as number, true);
-        dv.setUint32(o + at[SYS.PROCESS_ID], this.values[SYS.PROCESS_ID] as number, true);
-        dv.setUint32(o + at[SYS.THREAD_ID], this.values[SYS.THREAD_ID] as number, true);
+        for (const slot of PER_RECORD_SLOTS)
+          writeValue(b, o + this.patchAt[slot], this.types[slot], this.values[slot]);
         o += this.sysLen;
         i = SYSTEM_SLOTS;
       }
@@ -190,10 +192,12 @@ export class EvtxEncoder {
   }
 
   // A System slot that changes with nearly every record: always set (fixed type and size), patched on reuse.
-  private perRecord(slot: number, value: number, max: number): void {
-    if (!Number.isInteger(value) || value < 0 || value > max) {
-      throw new RangeError(`record ${this.recordId}: System value ${slot} out of range: ${value}`);
-    }
+  private perRecord(slot: number, value: number | bigint, max: number): void {
+    const ok =
+      typeof value === 'bigint'
+        ? value >= 0n && value <= 0xffffffffffffffffn
+        : Number.isInteger(value) && value >= 0 && value <= max;
+    if (!ok) throw new RangeError(`record ${this.recordId}: System value ${slot} out of range: ${value}`);
     this.types[slot] = SYSTEM_TYPES[slot];
     this.values[slot] = value;
     this.size(slot, valueSize(SYSTEM_TYPES[slot], value));
@@ -254,12 +258,12 @@ export class EvtxEncoder {
   // Fills the slot arrays for a spec and walks its shape.
   private collect(spec: EventSpec, timeMs: number): void {
     this.sysChanged = false;
-    this.sys(SYS.LEVEL, spec.level ?? 0, 0xff);
-    this.sys(SYS.OPCODE, spec.opcode ?? 0, 0xff);
-    this.sys(SYS.TASK, spec.task ?? 0, 0xffff);
+    this.perRecord(SYS.LEVEL, spec.level ?? 0, 0xff);
+    this.perRecord(SYS.OPCODE, spec.opcode ?? 0, 0xff);
+    this.perRecord(SYS.TASK, spec.task ?? 0, 0xffff);
     this.perRecord(SYS.EVENT_ID, spec.eventId, 0xffff);
     this.sys(SYS.QUALIFIERS, spec.qualifiers, 0xffff);
-    this.sys(SYS.KEYWORDS, spec.keywords ?? 0n, 0);
+    this.perRecord(SYS.KEYWORDS, spec.keywords ?? 0n, 0);
     this.types[SYS.TIME_CREATED] = VT.FILETIME;
     this.values[SYS.TIME_CREATED] = timeMs;
     this.size(SYS.TIME_CREATED, 8);
@@ -267,7 +271,7 @@ export class EvtxEncoder {
     this.perRecord(SYS.PROCESS_ID, spec.processId ?? 0, 0xffffffff);
     this.perRecord(SYS.THREAD_ID, spec.threadId ?? 0, 0xffffffff);
     this.perRecord(SYS.RECORD_ID, this.recordId, Number.MAX_SAFE_INTEGER);
-    this.sys(SYS.VERSION, spec.version ?? 0, 0xff);
+    this.perRecord(SYS.VERSION, spec.version ?? 0, 0xff);
     this.sys(SYS.USER_ID, spec.userSid, 0);
     this.sys(SYS.RELATED_ACTIVITY_ID, spec.relatedActivityId, 0);
     this.sys(SYS.PROVIDER_NAME, spec.provider, 0);

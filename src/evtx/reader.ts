@@ -92,7 +92,8 @@ export class EvtxReader implements Iterable<EvtxRecord> {
     recovered: 0,
     skipped: 0,
   };
-  private started = false;
+  /** True once a pass over the input ran to its end (stats and warnings are then complete). */
+  private done = false;
 
   constructor(
     /** The file name used in warnings and record sources. */
@@ -106,10 +107,22 @@ export class EvtxReader implements Iterable<EvtxRecord> {
     this.opts.onWarning?.(w);
   }
 
-  /** Reads the input once, yielding records in file order (records first, then those recovered per chunk). */
+  /**
+   * Reads the input, yielding records in file order (per chunk: records, then those recovered). Every
+   * iteration is a fresh pass; warnings and stats describe the latest one.
+   */
   *[Symbol.iterator](): Generator<EvtxRecord> {
-    if (this.started) return;
-    this.started = true;
+    this.done = false;
+    this.warnings.length = 0;
+    Object.assign(this.stats, {
+      fileSize: 0,
+      header: null,
+      chunks: 0,
+      damagedChunks: 0,
+      records: 0,
+      recovered: 0,
+      skipped: 0,
+    });
     let src: ByteSource;
     try {
       src = this.open();
@@ -119,6 +132,7 @@ export class EvtxReader implements Iterable<EvtxRecord> {
     }
     try {
       yield* this.chunks(src);
+      this.done = true;
     } finally {
       try {
         src.close();
@@ -187,10 +201,12 @@ export class EvtxReader implements Iterable<EvtxRecord> {
     }
   }
 
-  /** Reads everything (when not yet read) and returns the statistics. */
+  /** Reads everything (unless a pass already ran to its end) and returns the statistics. */
   finish(): EvtxFileStats {
-    for (const _ of this) {
-      // Draining the iterator fills in stats and warnings.
+    if (!this.done) {
+      for (const _ of this) {
+        // Draining the iterator fills in stats and warnings.
+      }
     }
     return this.stats;
   }

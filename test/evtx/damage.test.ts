@@ -284,3 +284,13 @@ test('raw BinXML records: moderate nesting decodes, absurd nesting is refused wi
     JSON.stringify(deep.warnings),
   );
 });
+
+test('a reader can be iterated again; finish() after a full pass does not re-read', () => {
+  const reader = parseEvtxBuffer(sample(), 'again.evtx');
+  assert.equal([...reader].length, 40);
+  assert.equal([...reader].length, 40);
+  assert.equal(reader.finish().records, 40);
+  const partial = parseEvtxBuffer(sample(), 'partial.evtx');
+  for (const _ of partial) break;
+  assert.equal(partial.finish().records, 40, 'a partial pass is completed by finish()');
+});

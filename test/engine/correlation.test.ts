@@ -1,7 +1,7 @@
 // Streaming correlation: the specification's examples fire, near misses do not, memory stays bounded.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CorrelationEngine, type CorrelationHit } from '../../src/engine/correlation/index.js';
+import { boundHit, CorrelationEngine, type CorrelationHit } from '../../src/engine/correlation/index.js';
 import type { CorrelationRule } from '../../src/sigma/correlation-types.js';
 import type { Detection } from '../../src/engine/types.js';
 
@@ -406,4 +406,32 @@ test('memory is bounded: groups are LRU-capped and expire as time advances', () 
   );
   for (let i = 0; i < 20_000; i++) e3.onHit(hit('failed_login', i / 1e4, { TargetUserName: 'a' }), () => {});
   assert.ok(e3.stats().droppedEvents >= 20_000 - 16);
+});
+
+test('attacker-sized values are capped in windows but stay distinct', () => {
+  const a = 'x'.repeat(100_000) + 'a';
+  const b = 'x'.repeat(100_000) + 'b';
+  const ha = boundHit(hit('failed_login', 0, { TargetUserName: a }));
+  const hb = boundHit(hit('failed_login', 0, { TargetUserName: b }));
+  assert.ok(ha.values.TargetUserName!.length < 1_100);
+  assert.notEqual(ha.values.TargetUserName, hb.values.TargetUserName);
+  const small = hit('failed_login', 0, { TargetUserName: 'alice' });
+  assert.equal(boundHit(small), small);
+  // Two long distinct users are two groups; the same long user five times is one.
+  const e = new CorrelationEngine([bruteForce]);
+  const out = run(
+    e,
+    [0, 1, 2, 3].flatMap((m) => [
+      hit('failed_login', m, { TargetUserName: a }),
+      hit('failed_login', m, { TargetUserName: b }),
+    ]),
+  );
+  assert.equal(out.length, 0);
+  assert.equal(
+    run(
+      new CorrelationEngine([bruteForce]),
+      [0, 1, 2, 3, 4].map((m) => hit('failed_login', m, { TargetUserName: a })),
+    ).length,
+    1,
+  );
 });

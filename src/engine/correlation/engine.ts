@@ -14,6 +14,27 @@ interface Subscriber {
 /** Hits between two sweeps of expired windows. */
 const SWEEP_EVERY = 512;
 const MAX_FIELD_TEXT = 2_000;
+/** Longest field value kept in a window; longer (attacker-sized) values keep a prefix and a hash of the whole. */
+const MAX_VALUE_TEXT = 1_024;
+
+/** 32-bit FNV-1a of a string's UTF-16 units: tells apart long values that share their kept prefix. */
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/** The hit with every value capped, so that windows hold bounded memory whatever the events carry. */
+export function boundHit(hit: CorrelationHit): CorrelationHit {
+  let long = false;
+  for (const v of Object.values(hit.values)) if (v.length > MAX_VALUE_TEXT) long = true;
+  if (!long) return hit;
+  const values: Record<string, string> = {};
+  for (const [k, v] of Object.entries(hit.values)) {
+    values[k] = v.length > MAX_VALUE_TEXT ? `${v.slice(0, MAX_VALUE_TEXT)}…#${fnv1a(v).toString(16)}` : v;
+  }
+  return { ...hit, values };
+}
 
 /** Evaluates correlation rules over a stream of rule hits. */
 export class CorrelationEngine {
@@ -91,7 +112,9 @@ export class CorrelationEngine {
       return;
     }
     const subs = this.subscribersOf(hit);
-    for (const { window, ruleIndex } of subs) window.add(hit, ruleIndex, this.results);
+    if (subs.length === 0) return;
+    const bounded = boundHit(hit);
+    for (const { window, ruleIndex } of subs) window.add(bounded, ruleIndex, this.results);
     this.drain(emit);
     if (++this.sinceSweep >= SWEEP_EVERY) {
       this.sinceSweep = 0;

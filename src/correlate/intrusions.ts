@@ -314,8 +314,33 @@ function buildOne(ctx: Context, keys: readonly string[]): Intrusion | undefined 
       ...(l.account ? { account: l.account } : {}),
       how: l.how,
     })),
-    detections,
+    detectionCount: detections.length,
+    detections: sampleDetections(detections, levelOf),
   };
+}
+
+/** Per (rule, host), at most this many detections are listed in an intrusion; all are counted. */
+export const MAX_DETECTIONS_PER_RULE_HOST = 25;
+/** At most this many detections are listed per intrusion (highest levels kept first). */
+export const MAX_INTRUSION_DETECTIONS = 5000;
+
+/** The detections an intrusion lists: every rule on every host shown, repetitions capped, time-ordered. */
+function sampleDetections(detections: readonly Detection[], levelOf: LevelFn): Detection[] {
+  const perPair = new Map<string, number>();
+  let kept: Detection[] = [];
+  for (const d of detections) {
+    const key = `${d.rule.id}\u0000${d.host}`;
+    const n = perPair.get(key) ?? 0;
+    perPair.set(key, n + 1);
+    if (n < MAX_DETECTIONS_PER_RULE_HOST) kept.push(d);
+  }
+  if (kept.length > MAX_INTRUSION_DETECTIONS) {
+    kept = kept
+      .sort((a, b) => levelOf(b) - levelOf(a) || a.timestamp - b.timestamp)
+      .slice(0, MAX_INTRUSION_DETECTIONS)
+      .sort(byDetectionOrder);
+  }
+  return kept;
 }
 
 function indexEdges(edges: readonly ResolvedEdge[]): Map<string, ResolvedEdge[]> {

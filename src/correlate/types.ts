@@ -109,5 +109,10 @@ export interface Intrusion {
     readonly account?: string;
     readonly how: string;
   }[];
+  /**
+   * The intrusion's detections, time-ordered; repetitions are capped (25 per rule and host, 5,000 in all,
+   * highest levels kept) so one noisy rule cannot swell the output. `detectionCount` is the full number.
+   */
   readonly detections: readonly Detection[];
+  readonly detectionCount?: number;
 }

@@ -234,3 +234,28 @@ test('a high rule that fires all over the estate is background and glues nothing
   const j = only(buildIntrusions(few));
   assert.ok(j.hosts.some((h) => h.name === 'WS40.acme.local'));
 });
+
+test('an intrusion lists repetitions of one rule on one host only up to a cap, and counts them all', () => {
+  const { graph, detections } = scenario();
+  for (let k = 0; k < 100; k++) {
+    detections.push(
+      detection({
+        rule: 'beacon',
+        level: 'high',
+        tags: ['attack.command-and-control', 'attack.t1071.001'],
+        host: 'JUMP01.msp.local',
+        tenant: 'msp',
+        time: new Date(Date.parse('2026-01-02T00:00:00Z') + k * 3_600_000).toISOString(),
+        fields: { SubjectUserName: 'tech', SubjectDomainName: 'MSP' },
+      }),
+    );
+  }
+  const i = only(buildIntrusions({ graph, detections }));
+  assert.equal(i.detections.filter((d) => d.rule.id === 'beacon').length, 25);
+  assert.equal(i.detectionCount, i.detections.length + 75);
+  const times = i.detections.map((d) => d.timestamp);
+  assert.deepEqual(
+    times,
+    [...times].sort((a, b) => a - b),
+  );
+});

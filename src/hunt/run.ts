@@ -110,7 +110,7 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
     for (const rule of r.newRules) if (!rules.has(rule.id)) rules.set(rule.id, rule);
     records += r.records;
     const job = plan.jobs[r.index]!;
-    if (r.records > 0) filesRead.add(job.path);
+    if (r.records > 0 || !r.unreadable) filesRead.add(job.path);
     for (const w of r.warnings) {
       // Records carved from slack space are a finding about the file, not damage.
       if (RECOVERY_NOTE.test(w.reason)) {

@@ -110,6 +110,13 @@ function dirOf(path: string): string {
   return cut >= 0 ? path.slice(0, cut + 1) : '';
 }
 
+// A file-name indicator is only a name: inside an installed product's folder (Program Files) the name is
+// the product's own file (VMware Tools' vmtools.dll, Java's jli.dll), so only hashes decide there.
+function inInstallDir(lowerPath: string): boolean {
+  const p = lowerPath.replace(/\//g, '\\');
+  return p.includes(':\\program files\\') || p.includes(':\\program files (x86)\\') || inSystemDir(p);
+}
+
 function inSystemDir(lowerPath: string): boolean {
   const dir = dirOf(lowerPath).replace(/\//g, '\\');
   return SYSTEM_DIRS.some((d) => dir.endsWith(d));
@@ -223,7 +230,8 @@ export class IocSet {
   private matchPath(value: string, field: string, hits: Map<Entry, string>): void {
     const lower = value.slice(0, 4096).toLowerCase();
     const entry = this.names.get(basenameOf(lower));
-    if (entry && !hits.has(entry) && !(entry.onlyOutOfPlace && inSystemDir(lower))) hits.set(entry, field);
+    if (entry && !hits.has(entry) && !(entry.onlyOutOfPlace ? inSystemDir(lower) : inInstallDir(lower)))
+      hits.set(entry, field);
     for (const p of this.paths) {
       if (hits.has(p)) continue;
       const needle = p.indicator.value.toLowerCase();

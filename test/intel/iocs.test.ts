@@ -99,6 +99,19 @@ test('IP fields match, including IPv4-mapped IPv6', () => {
 test('file names match basenames; legitimate names only outside system folders', () => {
   assert.equal(iocs.match(record(7, { ImageLoaded: 'C:\\Users\\a\\AppData\\jli.dll' })).length, 1);
   assert.equal(iocs.match(record(7, { ImageLoaded: 'C:\\x\\notjli.dll' })).length, 0);
+  // Inside an installed product's folder a name is the product's own file: only hashes decide there.
+  assert.equal(
+    iocs.match(record(7, { ImageLoaded: 'C:\\Program Files\\Java\\jre\\bin\\jli.dll' })).length,
+    0,
+  );
+  const signed = record(7, {
+    ImageLoaded: 'C:\\Program Files\\Java\\jre\\bin\\jli.dll',
+    Hashes: 'MD5=BE53764063BB1D054D78F2BF08FB90F3',
+  });
+  assert.deepEqual(
+    iocs.match(signed).map((h) => h.rule.id),
+    ['ioc:md5'],
+  );
   assert.equal(iocs.match(record(1, { Image: 'C:\\Windows\\System32\\svchost.exe' })).length, 0);
   assert.equal(iocs.match(record(1, { Image: 'C:\\Users\\Public\\svchost.exe' })).length, 1);
 });

@@ -435,3 +435,53 @@ test('attacker-sized values are capped in windows but stay distinct', () => {
     1,
   );
 });
+
+test('fuzz: random, out-of-order, hostile hits never throw, stay bounded, and every window fits its timespan', () => {
+  let s = 17;
+  const rand = () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+  const types = [
+    'event_count',
+    'value_count',
+    'temporal',
+    'temporal_ordered',
+    'value_sum',
+    'value_avg',
+    'value_median',
+    'value_percentile',
+  ] as const;
+  const rules = types.map((type, i) =>
+    corr({
+      id: `c${i}`,
+      type,
+      rules: ['r0', 'r1', 'r2'],
+      groupBy: ['User'],
+      condition: type.startsWith('temporal') ? undefined : { field: ['V'], gte: 2 },
+      generate: true,
+    }),
+  );
+  const e = new CorrelationEngine(rules, { maxGroups: 50, maxEventsPerGroup: 64 });
+  const out: Detection[] = [];
+  const times = [NaN, Infinity, -1e15, 8.64e15];
+  for (let i = 0; i < 30_000; i++) {
+    const ts =
+      rand() < 0.01 ? times[Math.floor(rand() * times.length)]! : T0 + Math.floor(rand() * 3_600_000);
+    const values: Record<string, string> = {
+      User: `u${Math.floor(rand() * 80)}`,
+      V: String(Math.floor(rand() * 10)),
+    };
+    if (rand() < 0.05) delete values.User;
+    if (rand() < 0.05) values.V = 'not a number';
+    e.onHit({ ...hit(`r${Math.floor(rand() * 3)}`, 0, values), timestamp: ts }, (d) => out.push(d));
+    if (i % 500 === 0) assert.ok(e.stats().liveGroups <= 50 * rules.length);
+  }
+  e.flush((d) => out.push(d));
+  assert.ok(out.length > 0);
+  for (const d of out) {
+    assert.ok(d.timestamp - d.correlation!.firstTimestamp <= 5 * MIN, `${d.rule.kind} window too wide`);
+    assert.ok(Number.isFinite(d.timestamp));
+  }
+  assert.equal(e.stats().liveGroups, 0);
+});

@@ -1,7 +1,8 @@
 // The one place the hunt touches the Sigma engine and the IOC matcher: everything a worker needs to turn
 // records into detections, built from plain, thread-transferable settings. Hits of rules that correlations
 // reference are routed out (to the main thread's single correlation engine) instead of being correlated
-// per worker, because a correlation needs every base-rule hit of the whole hunt in one place.
+// per worker, because a correlation needs every base-rule hit of the whole hunt in one place
+// (Engine option `onCorrelationHit`).
 import type { EventRecord } from '../event/types.js';
 import type { Detection, Level, RuleInfo } from '../engine/types.js';
 import { Engine, loadRuleSet, type RuleProblem } from '../engine/index.js';
@@ -9,6 +10,7 @@ import type { CorrelationHit } from '../engine/correlation/index.js';
 import type { CorrelationRule } from '../sigma/correlation-types.js';
 import { loadIocs } from '../intel/iocs.js';
 import type { RuleStat } from '../outputs/rule-stats.js';
+import type { SourceWarning } from '../sources/index.js';
 import { ruleSelector } from './rules.js';
 import type { RuleFilter } from './types.js';
 
@@ -31,6 +33,8 @@ export interface CorrelationSetup {
 export interface Matcher {
   /** Matches a record; correlation base hits are queued for `takeHits`. */
   match(record: EventRecord, onDetection: (d: Detection) => void): void;
+  /** Rules that failed on a record since the last call (each rule is reported once per worker). */
+  takeErrors(): SourceWarning[];
   /** Correlation base hits since the last call. */
   takeHits(): CorrelationHit[];
   flush(onDetection: (d: Detection) => void): void;
@@ -58,11 +62,6 @@ export function correlationRuleInfo(c: CorrelationRule): RuleInfo {
 
 const NO_HITS: CorrelationHit[] = [];
 
-interface CorrelationHook {
-  onHit(hit: CorrelationHit, emit: (d: Detection) => void): void;
-  flush(emit: (d: Detection) => void): void;
-}
-
 /** Loads rules (and IOCs) once and returns a matcher. */
 export async function createMatcher(cfg: MatcherConfig): Promise<Matcher> {
   const ruleSet = await loadRuleSet(
@@ -70,18 +69,20 @@ export async function createMatcher(cfg: MatcherConfig): Promise<Matcher> {
     cfg.mappingFiles ? { mappingFiles: cfg.mappingFiles } : undefined,
   );
   const select = ruleSelector(cfg.filter);
-  const engine = new Engine(ruleSet, { select, timing: cfg.timing });
-  const correlations = ruleSet.correlations.filter((c) => select(correlationRuleInfo(c)));
   let hits: CorrelationHit[] = [];
-  // The Engine keeps its correlation engine internally; its hits are taken over here so that one central
-  // engine sees the hits of all workers. (Engine has no public hook for this yet.)
-  const hook = (engine as unknown as { correlation?: CorrelationHook }).correlation;
-  if (hook) {
-    hook.onHit = (hit) => {
+  let errors: SourceWarning[] = [];
+  const engine = new Engine(ruleSet, {
+    select,
+    timing: cfg.timing,
+    onCorrelationHit: (hit) => {
       hits.push(hit);
-    };
-    hook.flush = () => undefined;
-  }
+    },
+    onError: (e) => {
+      if (errors.length < 100)
+        errors.push({ file: e.file, reason: `rule ${e.ruleId} failed on record ${e.recordId}: ${e.reason}` });
+    },
+  });
+  const correlations = ruleSet.correlations.filter((c) => select(correlationRuleInfo(c)));
   const iocs = cfg.iocs && cfg.iocs.length ? loadIocs(cfg.iocs) : undefined;
   const iocProblems = iocs
     ? iocs.problems.map((p) => `${p.file}${p.line ? `:${p.line}` : ''}: ${p.reason}`)
@@ -96,6 +97,11 @@ export async function createMatcher(cfg: MatcherConfig): Promise<Matcher> {
         for (const d of found) onDetection(d);
         iocHits += found.length;
       }
+    },
+    takeErrors() {
+      const out = errors;
+      if (out.length > 0) errors = [];
+      return out;
     },
     takeHits() {
       if (hits.length === 0) return NO_HITS;
@@ -117,6 +123,6 @@ export async function createMatcher(cfg: MatcherConfig): Promise<Matcher> {
     selected: engine.ruleCount,
     problems: ruleSet.problems,
     iocProblems,
-    correlation: { correlations: hook ? correlations : [], suppressed: ruleSet.suppressed },
+    correlation: { correlations, suppressed: ruleSet.suppressed },
   };
 }

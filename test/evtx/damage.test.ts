@@ -294,3 +294,14 @@ test('a reader can be iterated again; finish() after a full pass does not re-rea
   for (const _ of partial) break;
   assert.equal(partial.finish().records, 40, 'a partial pass is completed by finish()');
 });
+
+test('leftover blocks after the counted chunks: one summary warning, not damaged chunks', () => {
+  const junk = Buffer.alloc(2 * CHUNK_SIZE);
+  for (let i = 0; i < junk.length; i++) junk[i] = (i * 7 + 3) & 0xff || 1;
+  const reader = parseEvtxBuffer(Buffer.concat([sample(), junk]), 'leftover.evtx');
+  assert.equal([...reader].length, 40);
+  assert.equal(reader.stats.damagedChunks, 0);
+  const w = reader.warnings.filter((x) => /hold no EVTX data/.test(x.reason));
+  assert.equal(w.length, 1, JSON.stringify(reader.warnings));
+  assert.match(w[0].reason, /^2 chunk-sized blocks/);
+});

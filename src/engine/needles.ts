@@ -6,7 +6,7 @@ import type { PrefilterNeedle } from './prefilter/index.js';
 export type Needles = readonly (readonly PrefilterNeedle[])[] | undefined;
 
 const MAX_AND_PRODUCT = 64;
-const MAX_OR_ALTERNATIVES = 4096;
+const MAX_OR_ALTERNATIVES = 8192;
 
 /** Needles of an OR: all children must be constrained, and their alternatives are pooled. */
 export function orNeedles(children: readonly Needles[]): Needles {

@@ -40,6 +40,8 @@ export interface JobResult {
   /** Rule infos this worker has not sent before. */
   readonly newRules: RuleInfo[];
   readonly warnings: SourceWarning[];
+  /** Rules that failed on a record of this job (the record is kept; the rule counts as not matching). */
+  readonly ruleErrors: SourceWarning[];
   readonly unreadable: boolean;
 }
 
@@ -105,7 +107,6 @@ export class JobScanner {
         },
       },
     );
-    for (const e of this.matcher.takeErrors()) warnings.push(e);
     if (extraWarnings > 0)
       warnings.push({ file: job.path, reason: `${extraWarnings} more warnings not shown` });
     return {
@@ -115,6 +116,7 @@ export class JobScanner {
       hits,
       newRules,
       warnings,
+      ruleErrors: this.matcher.takeErrors(),
       unreadable: stats.unreadable,
     };
   }

@@ -136,6 +136,22 @@ export const registerDemo: RegisterCommand = (program, ctx: CliContext) => {
           `\n${c.bold('Top intrusion')}: tenants ${top.tenants.join(', ')}; ${top.hosts.length} hosts; dwell ${top.dwellDays} days; ` +
             `DC reached: ${top.domainControllerReach.reached ? 'yes' : 'no'}\n`,
         );
+        // One line per tenant pair: how many links, and the first one as an example.
+        const pairs = new Map<string, { count: number; example: string }>();
+        for (const hop of top.crossTenant) {
+          const key = `${hop.fromTenant} -> ${hop.toTenant}`;
+          const pair = pairs.get(key) ?? { count: 0, example: `${hop.via} ${hop.value}` };
+          pair.count++;
+          pairs.set(key, pair);
+        }
+        for (const [key, pair] of pairs)
+          out.write(`  hop ${key}: ${pair.count} links, e.g. ${pair.example}\n`);
+        const attribution = top.attribution[0];
+        if (attribution)
+          out.write(
+            `  closest group: ${attribution.name} (${attribution.groupId}), score ${attribution.score}\n`,
+          );
+        out.write(`  (truth: ${t.hopOrder.join(' -> ')})\n`);
       }
       out.write(`\n${c.bold('Outputs')}:\n`);
       for (const file of result.outputs) out.write(`  ${relative(process.cwd(), file) || file}\n`);

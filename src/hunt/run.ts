@@ -117,7 +117,7 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
         if (warnings.length < MAX_WARNINGS) warnings.push({ ...w, kind: 'note' });
       } else note(w.file, w.reason, false, { record: w.record, line: w.line, offset: w.offset });
     }
-    for (const e of r.ruleErrors) if (warnings.length < MAX_WARNINGS) warnings.push({ ...e, kind: 'rule' });
+    for (const e of r.ruleErrors) if (warnings.length < MAX_WARNINGS) warnings.push({ ...e, kind: 'engine' });
     if (r.unreadable && r.records === 0 && !job.chunks) {
       const d = damaged.get(job.path);
       if (d) d.unreadable = true;

@@ -80,7 +80,10 @@ export interface HuntResult {
 
 /** A warning from reading inputs or loading rules. */
 export interface HuntWarning extends Partial<SourceWarning> {
-  /** input: a file or record could not be read; rule: a rule problem; note: worth knowing (records recovered). */
-  readonly kind: 'input' | 'rule' | 'note';
+  /**
+   * input: a file or record could not be read; rule: a rule could not be loaded; engine: a rule failed on a
+   * record (it counted as not matching); note: worth knowing (records recovered from slack space).
+   */
+  readonly kind: 'input' | 'rule' | 'engine' | 'note';
   readonly reason: string;
 }

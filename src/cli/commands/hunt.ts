@@ -141,7 +141,9 @@ async function huntCommand(paths: string[], flags: HuntFlags, ctx: CliContext): 
     return;
   }
   const maxWarnings = flags.warnings === 'all' ? Infinity : Number(flags.warnings) || 0;
-  const shown = result.warnings.filter((w) => w.kind === 'input' || flags.warnings === 'all');
+  const shown = result.warnings.filter(
+    (w) => w.kind === 'input' || w.kind === 'engine' || flags.warnings === 'all',
+  );
   if (!flags.json) {
     for (const w of shown.slice(0, maxWarnings)) ctx.stderr.write(`dwell hunt: ${describeWarning(w)}\n`);
     if (shown.length > maxWarnings)

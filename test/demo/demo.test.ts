@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { generateDemo, generateDemoParallel, scoreDemo, type DemoResult } from '../../src/demo/index.js';
@@ -223,5 +224,23 @@ test(
       }
     }
     assert.ok(claims >= 15, 'docs/detections.md has its table');
+  },
+);
+
+const evtxexport = spawnSync('evtxexport', ['-h'], { encoding: 'utf8' });
+test(
+  'libevtx (evtxexport) reads every record of the demo files',
+  { skip: evtxexport.error ? 'evtxexport not installed' : false },
+  () => {
+    const d = demo(1);
+    const sample = d.files.filter((f) => /Security\.evtx$|Sysmon%4Operational\.evtx$/.test(f)).slice(0, 6);
+    assert.ok(sample.length > 0);
+    for (const file of sample) {
+      const ours = [...readEvtxFile(file)].length;
+      const out = spawnSync('evtxexport', [file], { encoding: 'utf8', maxBuffer: 256 << 20 });
+      assert.equal(out.status, 0, out.stderr);
+      const theirs = (out.stdout.match(/^Event number\s*:/gm) ?? []).length;
+      assert.equal(theirs, ours, file);
+    }
   },
 );

@@ -42,8 +42,7 @@ export const registerDemo: RegisterCommand = (program, ctx: CliContext) => {
   program
     .command('demo')
     .description(
-      'Write a months-long APT10/Cicada-style intrusion across a service provider and its client tenants as\n' +
-        "real EVTX (with truth.json), hunt it with Dwell's rules, and print the summary.",
+      "write a months-long APT10/Cicada-style intrusion across a service provider and its client tenants as real EVTX (with truth.json), hunt it with Dwell's rules, and print the summary",
     )
     .option('--out <dir>', 'output folder', './dwell-demo')
     .option(

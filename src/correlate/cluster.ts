@@ -234,7 +234,14 @@ function attachLoneHighs(nodes: ReadonlyMap<string, HostNode>, uf: UnionFind, le
       }
     }
     for (const [tenant, times] of byTenant) {
-      spans.push({ root, tenant, from: Math.min(...times), to: Math.max(...times), hosts: strong.length });
+      // A loop, not Math.min(...times): spreading a very long array overflows the call stack.
+      let from = Infinity;
+      let to = -Infinity;
+      for (const t of times) {
+        if (t < from) from = t;
+        if (t > to) to = t;
+      }
+      spans.push({ root, tenant, from, to, hosts: strong.length });
     }
   }
   for (const [root, list] of members) {

@@ -141,7 +141,7 @@ function buildOne(ctx: Context, keys: readonly string[]): Intrusion | undefined 
   const accountCounts = new Map<string, number>();
   for (const n of members) {
     const s = signalOf(n.detections, levelOf);
-    signal.push(...s);
+    for (const d of s) signal.push(d);
     // Lateral steps must be near high-level activity (a medium-only host's benign noise anchors nothing).
     const anchors = s.filter((d) => levelOf(d) >= HIGH);
     signalTimes.set(

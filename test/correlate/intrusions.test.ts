@@ -259,3 +259,24 @@ test('an intrusion lists repetitions of one rule on one host only up to a cap, a
     [...times].sort((a, b) => a - b),
   );
 });
+
+test('hundreds of thousands of detections in one cluster do not overflow anything', () => {
+  const { graph, detections } = scenario();
+  const base = Date.parse('2026-01-02T00:00:00Z');
+  for (let k = 0; k < 150_000; k++) {
+    detections.push(
+      detection({
+        rule: `flood-${k % 3}`,
+        level: 'high',
+        tags: ['attack.execution'],
+        host: `SRV0${k % 2 === 0 ? 1 : 2}.acme.local`,
+        tenant: 'acme',
+        time: new Date(base + (k % 1000) * 60_000).toISOString(),
+        fields: { SubjectUserName: 'tech', SubjectDomainName: 'MSP' },
+      }),
+    );
+  }
+  const i = only(buildIntrusions({ graph, detections }));
+  assert.ok(i.detections.length <= 5000);
+  assert.ok((i.detectionCount ?? 0) > 150_000);
+});

@@ -1,5 +1,13 @@
 // The Sigma engine: load and compile rule sets, match records, report per-rule statistics.
-export { loadRuleSet, type RuleSet, type RuleOutcome, type LoadOptions } from './load.js';
+export {
+  loadRuleSet,
+  readRuleSources,
+  compileRuleSources,
+  type RuleSet,
+  type RuleSources,
+  type RuleOutcome,
+  type LoadOptions,
+} from './load.js';
 export { Engine, type EngineOptions, type EngineError, type RuleStat } from './engine.js';
 export type { CompiledRule } from './compile-rule.js';
 export { RecordView } from './record-view.js';

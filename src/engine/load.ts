@@ -7,6 +7,7 @@ import {
   defaultMappingFile,
   loadLogsourceMapping,
   resolveLogsource,
+  type LogsourceMappingEntry,
   type LogsourceTarget,
 } from '../sigma/logsource.js';
 import { parseDocument } from '../sigma/rule.js';
@@ -58,6 +59,26 @@ export interface LoadOptions {
 
 /** Loads Sigma YAML (files or folders, recursive; multi-document) plus the logsource mapping. Never throws for a bad rule. */
 export async function loadRuleSet(paths: string[], opts: LoadOptions = {}): Promise<RuleSet> {
+  return compileRuleSources(await readRuleSources(paths, opts));
+}
+
+/**
+ * Rule files read and parsed, before compiling: plain data (structured-clone safe), so a hunt can parse once on
+ * the main thread and hand the result to every worker, which only compiles it.
+ */
+export interface RuleSources {
+  readonly parsed: ParsedRule[];
+  readonly filters: ParsedFilter[];
+  readonly correlations: CorrelationRule[];
+  readonly problems: RuleProblem[];
+  readonly outcomes: RuleOutcome[];
+  readonly files: number;
+  readonly mapping: LogsourceMappingEntry[];
+  readonly expand: Map<string, string[]>;
+}
+
+/** Reads and parses rule files, the logsource mapping and expand values (the first half of loadRuleSet). */
+export async function readRuleSources(paths: string[], opts: LoadOptions = {}): Promise<RuleSources> {
   const problems: RuleProblem[] = [];
   const outcomes: RuleOutcome[] = [];
   const files = await listRuleFiles(paths, problems);
@@ -147,6 +168,14 @@ export async function loadRuleSet(paths: string[], opts: LoadOptions = {}): Prom
     }
   }
 
+  return { parsed, filters, correlations, problems, outcomes, files: files.length, mapping, expand };
+}
+
+/** Compiles parsed rule sources into a RuleSet (the second half of loadRuleSet); the sources are not changed. */
+export function compileRuleSources(sources: RuleSources): RuleSet {
+  const { parsed, filters, correlations, mapping, expand } = sources;
+  const problems = [...sources.problems];
+  const outcomes = [...sources.outcomes];
   // Filters apply to the rules they name (by id or name).
   const filtersByRef = new Map<string, ParsedFilter[]>();
   for (const f of filters) {
@@ -254,6 +283,6 @@ export async function loadRuleSet(paths: string[], opts: LoadOptions = {}): Prom
     filters,
     problems,
     outcomes,
-    files: files.length,
+    files: sources.files,
   };
 }

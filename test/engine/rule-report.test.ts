@@ -5,10 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   checkReport,
+  compileRuleSources,
   explainRule,
   findRule,
   formatCheckReport,
   loadRuleSet,
+  readRuleSources,
 } from '../../src/engine/index.js';
 import { rule } from './rule-fixtures.js';
 
@@ -70,4 +72,27 @@ test('rules explain shows index keys, mapping and needles', async () => {
   assert.match(text, /channel=\[security\] event_id=\[4688\]/);
   assert.match(text, /CommandLine∋"whoami"/);
   assert.equal(findRule(rs, 'no such rule').length, 0);
+});
+
+test('rule sources are plain data: parsed once, cloned, compiled elsewhere with the same result', async () => {
+  const dir = await tree();
+  const sources = await readRuleSources([dir]);
+  const cloned = structuredClone(sources);
+  const a = compileRuleSources(sources);
+  const b = compileRuleSources(cloned);
+  assert.equal(b.rules.length, a.rules.length);
+  assert.deepEqual(
+    b.outcomes.map((o) => o.status),
+    a.outcomes.map((o) => o.status),
+  );
+  assert.equal(
+    compileRuleSources(sources).problems.length,
+    a.problems.length,
+    'compiling does not change the sources',
+  );
+  const direct = await loadRuleSet([dir]);
+  assert.deepEqual(
+    direct.rules.map((r) => r.info.id),
+    b.rules.map((r) => r.info.id),
+  );
 });

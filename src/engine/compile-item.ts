@@ -188,10 +188,13 @@ export function compileItem(
         // Regex facts (H4): values shorter than any match skip the regex; required literals feed the prefilter.
         const facts = regexFacts(value, { caseInsensitive: plan.reFlags.i });
         const minLength = facts.minLength;
-        tests.push({
-          test: minLength > 1 ? (s) => s.length >= minLength && re.test(s) : re.test,
-          onRaw: true,
-        });
+        const required = facts.requiredChars;
+        const guarded = (s: string): boolean => {
+          if (s.length < minLength) return false;
+          for (let i = 0; i < required.length; i++) if (s.indexOf(required[i]!) < 0) return false;
+          return re.test(s);
+        };
+        tests.push({ test: minLength > 1 || required !== '' ? guarded : re.test, onRaw: true });
         if (facts.needles && !plan.all) {
           for (const alt of facts.needles)
             alternatives.push(alt.map((needle) => ({ field: needleField, needle })));

@@ -6,21 +6,28 @@ import { regexFacts, type RegexFacts } from '../../src/engine/prefilter/index.js
 
 function allowed(facts: RegexFacts, text: string): boolean {
   if (text.length < facts.minLength) return false;
+  for (const ch of facts.requiredChars) if (!text.includes(ch)) return false;
   if (!facts.needles) return true;
   const lower = text.toLowerCase();
   return facts.needles.some((alt) => alt.every((n) => lower.includes(n)));
 }
 
 test('facts of patterns from SigmaHQ rules', () => {
-  assert.deepEqual(regexFacts('.{1000,}'), { minLength: 1000, needles: undefined });
+  assert.deepEqual(regexFacts('.{1000,}'), { minLength: 1000, needles: undefined, requiredChars: '' });
   assert.deepEqual(regexFacts('mimi(katz|lib)\\.dll'), {
     minLength: 11,
     needles: [['mimikatz.dll'], ['mimilib.dll']],
+    requiredChars: '.',
   });
+  // PowerShell token obfuscation: no literal of two characters, but every match has a backtick.
+  assert.equal(regexFacts('\\w+`(\\w+|-|.)`[\\w+|\\s]').requiredChars, '`');
+  assert.equal(regexFacts('a-b|c-d').requiredChars, '-');
+  assert.equal(regexFacts('(x:)?y').requiredChars, '');
   assert.deepEqual(regexFacts('[Ss]ekurlsa::').needles, [['sekurlsa::']]);
   assert.deepEqual(regexFacts('\\\\AppData\\\\Local\\\\Temp\\\\[a-z]{8}\\.exe'), {
     minLength: 32,
     needles: [['\\appdata\\local\\temp\\', '.exe']],
+    requiredChars: '.\\',
   });
   const stdin = regexFacts('(?i)(set).*&&\\s?set.*(environment|invoke|\\$\\{?input).*&&.*"');
   assert.equal(stdin.minLength, 17);
@@ -42,7 +49,7 @@ test('inline flags are scoped like RE2', () => {
 
 test('gives up (no facts) on syntax it does not follow, never throws', () => {
   for (const p of ['(', ')', '[abc', 'a**', '\\', '(?<', '(?x)a', '\\q', '*a', 'a{2,1}', 'x'.repeat(5000)]) {
-    assert.deepEqual(regexFacts(p), { minLength: 0, needles: undefined }, p);
+    assert.deepEqual(regexFacts(p), { minLength: 0, needles: undefined, requiredChars: '' }, p);
   }
   // Optional and alternated pieces impose nothing.
   assert.equal(regexFacts('(abc)?').needles, undefined);

@@ -14,6 +14,11 @@ export interface RegexFacts {
   readonly minLength: number;
   /** A match contains every (lower-cased) literal of at least one alternative; undefined = no constraint. */
   readonly needles: readonly (readonly string[])[] | undefined;
+  /**
+   * ASCII characters other than letters that every match contains (case cannot change them): a text lacking
+   * one cannot match, which `indexOf` tells far faster than the regex engine.
+   */
+  readonly requiredChars: string;
 }
 
 /** Flags given outside the pattern (Sigma's `re|i`, `re|m`, `re|s`). */
@@ -29,6 +34,29 @@ interface Info {
   exact: string[] | undefined;
   /** Needles of the node (see RegexFacts.needles). */
   alts: Alternatives;
+  /** Non-letter ASCII characters every match of the node contains (sorted, distinct); absent = none. */
+  req?: string;
+}
+
+function unionChars(a: string | undefined, b: string | undefined): string | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  return [...new Set(a + b)].sort().join('');
+}
+
+function intersectChars(a: string | undefined, b: string | undefined): string | undefined {
+  if (!a || !b) return undefined;
+  const out = [...a].filter((c) => b.includes(c)).join('');
+  return out || undefined;
+}
+
+/** A literal character as Info; non-letter ASCII characters are also required characters. */
+function literalInfo(lower: string): Info {
+  const c = lower.charCodeAt(0);
+  const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+  return letter
+    ? { min: 1, exact: [lower], alts: undefined }
+    : { min: 1, exact: [lower], alts: undefined, req: lower };
 }
 
 const MAX_EXACT = 16;
@@ -37,7 +65,7 @@ const MAX_ALTERNATIVES = 64;
 const MAX_PATTERN = 4_096;
 const MAX_DEPTH = 100;
 const MIN_NEEDLE = 2;
-const NO_FACTS: RegexFacts = { minLength: 0, needles: undefined };
+const NO_FACTS: RegexFacts = { minLength: 0, needles: undefined, requiredChars: '' };
 
 class GiveUp extends Error {}
 
@@ -51,7 +79,7 @@ export function regexFacts(pattern: string, flags: RegexFactFlags = {}): RegexFa
     const parser = new Parser(pattern, flags.caseInsensitive === true);
     const info = parser.parseAll();
     const alts = needlesOf(info);
-    return { minLength: Math.min(info.min, 1 << 20), needles: alts };
+    return { minLength: Math.min(info.min, 1 << 20), needles: alts, requiredChars: info.req ?? '' };
   } catch {
     return NO_FACTS;
   }
@@ -92,16 +120,21 @@ function concat(a: Info, b: Info): Info {
     const exact: string[] = [];
     for (const x of a.exact) for (const y of b.exact) exact.push(x + y);
     if (exact.every((s) => s.length <= MAX_EXACT_LENGTH)) {
-      return { min, exact, alts: andAlts(a.alts, b.alts) };
+      return { min, exact, alts: andAlts(a.alts, b.alts), req: unionChars(a.req, b.req) };
     }
   }
-  return { min, exact: undefined, alts: andAlts(needlesOf(a), needlesOf(b)) };
+  return { min, exact: undefined, alts: andAlts(needlesOf(a), needlesOf(b)), req: unionChars(a.req, b.req) };
 }
 
 function alternate(a: Info, b: Info): Info {
   const exact =
     a.exact && b.exact && a.exact.length + b.exact.length <= MAX_EXACT ? [...a.exact, ...b.exact] : undefined;
-  return { min: Math.min(a.min, b.min), exact, alts: orAlts(needlesOf(a), needlesOf(b)) };
+  return {
+    min: Math.min(a.min, b.min),
+    exact,
+    alts: orAlts(needlesOf(a), needlesOf(b)),
+    req: intersectChars(a.req, b.req),
+  };
 }
 
 /** A recursive-descent reader of RE2 syntax that computes Info bottom-up. */
@@ -138,6 +171,7 @@ class Parser {
     let alts: Alternatives;
     let run: string[] = [''];
     let allExact = true;
+    let req: string | undefined;
     const flush = () => {
       alts = andAlts(alts, exactToAlts(run));
       run = [''];
@@ -145,6 +179,7 @@ class Parser {
     while (this.pos < this.src.length && this.src[this.pos] !== '|' && this.src[this.pos] !== ')') {
       const item = this.quantified();
       min += item.min;
+      req = unionChars(req, item.req);
       if (item.exact) {
         if (run.length * item.exact.length <= MAX_EXACT) {
           const next: string[] = [];
@@ -163,9 +198,9 @@ class Parser {
         alts = andAlts(alts, item.alts);
       }
     }
-    if (allExact) return { min, exact: run, alts: undefined };
+    if (allExact) return { min, exact: run, alts: undefined, req };
     flush();
-    return { min, exact: undefined, alts };
+    return { min, exact: undefined, alts, req };
   }
 
   private quantified(): Info {
@@ -194,14 +229,14 @@ class Parser {
       ) {
         this.lazySuffix();
         const s = atom.exact[0]!.repeat(lo);
-        return { min: atom.min * lo, exact: [s], alts: atom.alts };
+        return { min: atom.min * lo, exact: [s], alts: atom.alts, req: atom.req };
       }
     } else {
       return atom;
     }
     this.lazySuffix();
     if (lo === 0) return { min: 0, exact: undefined, alts: undefined };
-    return { min: atom.min * lo, exact: undefined, alts: needlesOf(atom) };
+    return { min: atom.min * lo, exact: undefined, alts: needlesOf(atom), req: atom.req };
   }
 
   private lazySuffix(): void {
@@ -244,7 +279,7 @@ class Parser {
     if (ch.charCodeAt(0) >= 128) return ANY_CHAR;
     const lower = ch.toLowerCase();
     if (this.ci && lower === 's') return ANY_CHAR;
-    return { min: 1, exact: [lower], alts: undefined };
+    return literalInfo(lower);
   }
 
   private group(): Info {
@@ -339,7 +374,7 @@ class Parser {
     const ch = String.fromCharCode(code);
     const lower = ch.toLowerCase();
     if (this.ci && lower === 's') return ANY_CHAR;
-    return { min: 1, exact: [lower], alts: undefined };
+    return literalInfo(lower);
   }
 
   /**

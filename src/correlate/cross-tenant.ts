@@ -5,6 +5,7 @@ import { artifactsOf } from './artifacts.js';
 import type { LateralStep } from './lateral.js';
 import { accountUser, tenantOfHostKey } from './normalize.js';
 import type { CrossTenantLink } from './types.js';
+import { isoTime } from './time.js';
 
 const MAX_LINKS = 50;
 const VIA: Record<string, string> = {
@@ -17,9 +18,7 @@ const VIA: Record<string, string> = {
   indicator: 'indicator',
 };
 
-function iso(t: number): string {
-  return new Date(t).toISOString();
-}
+const iso = isoTime;
 
 /** Consecutive links along the tenants something was seen in, in order of first sight. */
 function chain(firsts: Map<string, number>, via: string, value: string, out: CrossTenantLink[]): void {

@@ -4,6 +4,7 @@ import type { Detection } from '../engine/types.js';
 import type { TimedSample } from './graph-types.js';
 import type { Evidence } from './types.js';
 import { archiveNames } from './artifacts.js';
+import { isoTime } from './time.js';
 
 const STAGING_TECHNIQUES = ['attack.t1560', 'attack.t1074', 'attack.t1039', 'attack.t1119'];
 const EXFIL_TECHNIQUES = [
@@ -54,7 +55,7 @@ export function evidenceOf(d: Detection, why: string): Evidence {
   const command = d.fields.CommandLine ?? d.fields.TargetFilename ?? d.fields.Image ?? '';
   const shown = command.length > 300 ? `${command.slice(0, 300)}…` : command;
   return {
-    time: new Date(d.timestamp).toISOString(),
+    time: isoTime(d.timestamp),
     host: d.host,
     tenant: d.tenant,
     description: shown === '' ? `${why}: ${d.rule.title}` : `${why}: ${d.rule.title} — ${shown}`,
@@ -107,7 +108,7 @@ export function stagingAndExfiltration(
     if (staging.length >= MAX_EVIDENCE) break;
     const recycle = a.sample.detail.toLowerCase().includes('$recycle.bin');
     staging.push({
-      time: new Date(a.sample.time).toISOString(),
+      time: isoTime(a.sample.time),
       host: a.host,
       tenant: a.tenant,
       description: `${recycle ? 'archive written to the Recycle Bin' : 'archive written'}: ${a.sample.detail}`,

@@ -17,6 +17,7 @@ import { lateralSteps } from './lateral.js';
 import { hostRoles, jumpHosts } from './roles.js';
 import { intrusionScore, isIntrusion } from './score.js';
 import type { Evidence, Intrusion, IntrusionHost } from './types.js';
+import { isoTime, validTime } from './time.js';
 
 const MEDIUM = LEVELS.indexOf('medium');
 const HIGH = LEVELS.indexOf('high');
@@ -49,9 +50,7 @@ const EMPTY: EntityGraphSnapshot = {
   dropped: 0,
 };
 
-function iso(t: number): string {
-  return Number.isFinite(t) ? new Date(t).toISOString() : new Date(0).toISOString();
-}
+const iso = isoTime;
 
 function byDetectionOrder(a: Detection, b: Detection): number {
   return (
@@ -91,10 +90,10 @@ function hostName(ctx: Context, key: string): string {
 /** Detections that carry the intrusion: high and above, else medium and above, else all. */
 function signalOf(detections: readonly Detection[], levelOf: LevelFn): Detection[] {
   for (const min of [HIGH, MEDIUM]) {
-    const s = detections.filter((d) => levelOf(d) >= min && Number.isFinite(d.timestamp));
+    const s = detections.filter((d) => levelOf(d) >= min && validTime(d.timestamp));
     if (s.length > 0) return s;
   }
-  return detections.filter((d) => Number.isFinite(d.timestamp));
+  return detections.filter((d) => validTime(d.timestamp));
 }
 
 /** A rule outside an intrusion on at least this many hosts, and on as many as inside, is not evidence of it. */

@@ -280,3 +280,25 @@ test('hundreds of thousands of detections in one cluster do not overflow anythin
   assert.ok(i.detections.length <= 5000);
   assert.ok((i.detectionCount ?? 0) > 150_000);
 });
+
+test('detections and samples without a valid time never break the build', () => {
+  const { graph, detections } = scenario();
+  const broken = detection({
+    rule: 'no-time',
+    level: 'critical',
+    tags: ['attack.collection', 'attack.t1560.001'],
+    host: 'SRV01.acme.local',
+    tenant: 'acme',
+    time: 'not a time',
+    fields: {
+      SubjectUserName: 'tech',
+      SubjectDomainName: 'MSP',
+      CommandLine: 'r.exe a -hpX ss.rar c:\\data',
+    },
+  });
+  detections.push(broken, { ...broken, timestamp: 8.64e15 + 1 });
+  const i = only(buildIntrusions({ graph, detections }));
+  assert.equal(i.firstMalicious, '2026-01-01T08:30:00.000Z');
+  assert.equal(i.lastMalicious, '2026-02-03T10:00:00.000Z');
+  assert.ok(i.staging.length > 0);
+});

@@ -17,11 +17,28 @@ export function readUtf16(buf: Buffer, off: number, byteLen: number): string {
   return end > off ? buf.toString('utf16le', off, end) : '';
 }
 
-/** Decodes single-byte (ANSI, read as Latin-1) text, dropping trailing NULs. */
+/** Windows-1252 characters for bytes 0x80..0x9F (where it differs from Latin-1; undefined bytes kept). */
+const CP1252_HIGH =
+  '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
+  '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+
+/** Decodes ANSI text with the Windows-1252 code page (evtxexport's default), dropping trailing NULs. */
 function readAnsi(buf: Buffer, off: number, len: number): string {
   let end = Math.min(off + len, buf.length);
   while (end > off && buf[end - 1] === 0) end--;
-  return end > off ? buf.toString('latin1', off, end) : '';
+  if (end <= off) return '';
+  const latin1 = buf.toString('latin1', off, end);
+  for (let i = off; i < end; i++) {
+    if (buf[i] >= 0x80 && buf[i] <= 0x9f) {
+      let out = '';
+      for (let k = 0; k < latin1.length; k++) {
+        const c = latin1.charCodeAt(k);
+        out += c >= 0x80 && c <= 0x9f ? CP1252_HIGH[c - 0x80] : latin1[k];
+      }
+      return out;
+    }
+  }
+  return latin1;
 }
 
 /** Formats a little-endian GUID as upper-case text, optionally in braces. */

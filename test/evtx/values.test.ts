@@ -74,3 +74,9 @@ test('arrays: NUL-separated strings, fixed-width items, GUIDs', () => {
     '22222222-2222-2222-2222-222222222222',
   ]);
 });
+
+test('ANSI strings use Windows-1252 (euro sign, smart quotes), without trailing NULs', () => {
+  const b = Buffer.from([0x80, 0x20, 0x93, 0x41, 0x94, 0xe9, 0, 0]);
+  assert.equal(decodeValue(b, 0, b.length, 0x02), '\u20ac \u201cA\u201d\u00e9');
+  assert.equal(decodeValue(Buffer.from('plain', 'latin1'), 0, 5, 0x02), 'plain');
+});

@@ -325,11 +325,11 @@ export function decodeValue(
     const end = off + size;
     for (let p = off; p < end; p++) {
       if (buf[p] === 0) {
-        out.push(buf.toString('latin1', start, p));
+        out.push(readAnsi(buf, start, p - start));
         start = p + 1;
       }
     }
-    if (start < end) out.push(buf.toString('latin1', start, end));
+    if (start < end) out.push(readAnsi(buf, start, end - start));
     return out;
   }
   if (item === VALUE.SID) {

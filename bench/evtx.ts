@@ -104,7 +104,7 @@ async function child(mode: string, file: string, workers: number): Promise<void>
       workers,
       init: { mode: 'touch', field: 'EventID', recover: false },
     });
-    for await (const r of pool.run(planChunkJobs([file], { chunksPerJob: 16 }))) records += r.records;
+    for await (const r of pool.run(planChunkJobs([file], { chunksPerJob: 64 }))) records += r.records;
     busiest = Math.max(...threadCpuSeconds());
     await pool.close();
   } else {

@@ -1,6 +1,6 @@
 // Reading Sigma YAML: finding rule files under folders and splitting files into documents that remember where
 // each of their keys was written, so every problem can name a line and column.
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node } from 'yaml';
 import type { RuleProblem, SourcePosition } from './types.js';
@@ -16,10 +16,35 @@ export interface YamlDocument {
 }
 
 const RULE_EXTENSIONS = new Set(['.yml', '.yaml']);
+const MAX_RULE_FILE = 4 * 1024 * 1024;
 
 /** Lists YAML files under the given files/folders (recursive, sorted); unreadable paths become problems. */
 export async function listRuleFiles(paths: readonly string[], problems: RuleProblem[]): Promise<string[]> {
   const out: string[] = [];
+  const listFolder = async (dir: string, depth: number): Promise<void> => {
+    if (depth > 32) return;
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (err) {
+      problems.push({
+        file: dir,
+        severity: 'invalid',
+        reason: `cannot list folder: ${(err as Error).message}`,
+      });
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      if (e.name.startsWith('.')) continue;
+      const path = join(dir, e.name);
+      // Directory entries say what they are without a stat per file; symbolic links are followed with one.
+      if (e.isDirectory()) await listFolder(path, depth + 1);
+      else if (e.isFile()) {
+        if (RULE_EXTENSIONS.has(extname(e.name).toLowerCase())) out.push(path);
+      } else if (e.isSymbolicLink()) await walk(path, false, depth + 1);
+    }
+  };
   const walk = async (path: string, explicit: boolean, depth: number): Promise<void> => {
     let info;
     try {
@@ -28,27 +53,8 @@ export async function listRuleFiles(paths: readonly string[], problems: RuleProb
       problems.push({ file: path, severity: 'invalid', reason: `cannot read: ${(err as Error).message}` });
       return;
     }
-    if (info.isDirectory()) {
-      if (depth > 32) return;
-      let names: string[];
-      try {
-        names = await readdir(path);
-      } catch (err) {
-        problems.push({
-          file: path,
-          severity: 'invalid',
-          reason: `cannot list folder: ${(err as Error).message}`,
-        });
-        return;
-      }
-      names.sort();
-      for (const name of names) {
-        if (name.startsWith('.')) continue;
-        await walk(join(path, name), false, depth + 1);
-      }
-    } else if (explicit || RULE_EXTENSIONS.has(extname(path).toLowerCase())) {
-      out.push(path);
-    }
+    if (info.isDirectory()) await listFolder(path, depth);
+    else if (explicit || RULE_EXTENSIONS.has(extname(path).toLowerCase())) out.push(path);
   };
   for (const p of paths) await walk(p, true, 0);
   return out;
@@ -130,9 +136,17 @@ export function parseYamlDocuments(text: string, file: string, problems: RulePro
 /** Reads a rule file's text, or says why it cannot be read (size-capped; never throws). */
 export async function readRuleText(file: string): Promise<{ text: string } | { error: string }> {
   try {
-    const info = await stat(file);
-    if (info.size > 4 * 1024 * 1024) return { error: 'rule file larger than 4 MiB; refusing to parse it' };
-    return { text: await readFile(file, 'utf8') };
+    // Size is checked on the open handle before reading, so a huge or endless file is never read into memory.
+    const handle = await open(file, 'r');
+    try {
+      const info = await handle.stat();
+      if (!info.isFile() || info.size > MAX_RULE_FILE) {
+        return { error: 'not a regular rule file of at most 4 MiB; refusing to parse it' };
+      }
+      return { text: await handle.readFile('utf8') };
+    } finally {
+      await handle.close();
+    }
   } catch (err) {
     return { error: `cannot read: ${(err as Error).message}` };
   }

@@ -22,6 +22,7 @@ export interface ScaleProfile {
   readonly intensity: number;
 }
 
+/** The three demo sizes: small runs generate + hunt in under a minute; large writes over 5 million records. */
 export const SCALES: Readonly<Record<DemoScale, ScaleProfile>> = {
   small: { clientHosts: 8, providerHosts: 6, days: 42, intensity: 1 },
   medium: { clientHosts: 20, providerHosts: 12, days: 120, intensity: 1.5 },

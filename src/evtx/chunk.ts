@@ -9,6 +9,8 @@ import type { EvtxFileHeader, EvtxWarning } from './types.js';
 const FILE_MAGIC = Buffer.from('ElfFile\0', 'latin1');
 const CHUNK_MAGIC = Buffer.from('ElfChnk\0', 'latin1');
 const RECORD_MAGIC = Buffer.from([0x2a, 0x2a, 0, 0]);
+/** Warnings listed per chunk; the rest are counted in one summary warning. */
+const MAX_CHUNK_WARNINGS = 64;
 
 /** Reads the EVTX file header from the first bytes of a file; null when the magic is missing. */
 export function readFileHeader(buf: Buffer): EvtxFileHeader | null {
@@ -99,12 +101,30 @@ class ChunkParser {
     this.ctx = new ChunkContext(buf, loc.file, loc.chunkIndex, loc.fileOffset);
   }
 
+  /** Warnings beyond MAX_CHUNK_WARNINGS, summarised at the end (a hostile chunk can hold thousands). */
+  suppressed = 0;
+
   warn(offset: number, reason: string): void {
+    if (this.result.warnings.length >= MAX_CHUNK_WARNINGS) {
+      this.suppressed++;
+      return;
+    }
     this.result.warnings.push({
       file: this.loc.file,
       chunk: this.loc.chunkIndex,
       offset: this.loc.fileOffset + offset,
       reason,
+    });
+  }
+
+  /** Adds the summary of suppressed warnings, if any. */
+  summarise(): void {
+    if (this.suppressed === 0) return;
+    this.result.warnings.push({
+      file: this.loc.file,
+      chunk: this.loc.chunkIndex,
+      offset: this.loc.fileOffset,
+      reason: `${this.suppressed} more problems in this chunk not listed`,
     });
   }
 
@@ -257,7 +277,9 @@ class ChunkParser {
 export function parseChunk(buf: Buffer, loc: ChunkLocation, opts: ChunkOptions = {}): ChunkResult {
   const parser = new ChunkParser(buf, loc);
   try {
-    return parser.parse(opts);
+    const result = parser.parse(opts);
+    parser.summarise();
+    return result;
   } catch (err) {
     // Defensive: every read above is bounds-checked, but a chunk must never take the reader down.
     parser.result.damaged = true;

@@ -6,6 +6,9 @@ import { parseChunk, readFileHeader, type ChunkResult } from './chunk.js';
 import type { EvtxRecord } from './record.js';
 import type { EvtxFileStats, EvtxReadOptions, EvtxWarning } from './types.js';
 
+/** Warnings kept per file; beyond this they are only counted. */
+const MAX_FILE_WARNINGS = 1000;
+
 /** Reads chunk-sized pieces of an input. */
 interface ByteSource {
   size(): number;
@@ -102,7 +105,27 @@ export class EvtxReader implements Iterable<EvtxRecord> {
     private readonly opts: EvtxReadOptions = {},
   ) {}
 
+  /** Warnings not listed because the file already had MAX_FILE_WARNINGS (memory stays bounded). */
+  private suppressed = 0;
+
   private warn(w: EvtxWarning): void {
+    if (this.warnings.length >= MAX_FILE_WARNINGS) {
+      this.suppressed++;
+      return;
+    }
+    this.warnings.push(w);
+    this.opts.onWarning?.(w);
+  }
+
+  /** Lists how many warnings were not (the last warning of a pass, when there were too many). */
+  private summariseWarnings(): void {
+    if (this.suppressed === 0) return;
+    const w: EvtxWarning = {
+      file: this.file,
+      chunk: -1,
+      offset: 0,
+      reason: `${this.suppressed} more warnings not listed`,
+    };
     this.warnings.push(w);
     this.opts.onWarning?.(w);
   }
@@ -114,6 +137,7 @@ export class EvtxReader implements Iterable<EvtxRecord> {
   *[Symbol.iterator](): Generator<EvtxRecord> {
     this.done = false;
     this.warnings.length = 0;
+    this.suppressed = 0;
     Object.assign(this.stats, {
       fileSize: 0,
       header: null,
@@ -132,6 +156,7 @@ export class EvtxReader implements Iterable<EvtxRecord> {
     }
     try {
       yield* this.chunks(src);
+      this.summariseWarnings();
       this.done = true;
     } finally {
       try {

@@ -305,3 +305,30 @@ test('leftover blocks after the counted chunks: one summary warning, not damaged
   assert.equal(w.length, 1, JSON.stringify(reader.warnings));
   assert.match(w[0].reason, /^2 chunk-sized blocks/);
 });
+
+test('warnings stay bounded: a chunk full of broken records lists a few and counts the rest', () => {
+  const chunk = Buffer.alloc(CHUNK_SIZE);
+  chunk.write('ElfChnk\0', 0, 'latin1');
+  chunk.writeUInt32LE(CHUNK_SIZE, 0x30);
+  // Thousands of well-framed 32-byte records whose BinXML is garbage: each would be a warning.
+  for (let p = 512; p + 32 <= CHUNK_SIZE; p += 32) {
+    chunk.writeUInt32LE(0x2a2a, p);
+    chunk.writeUInt32LE(32, p + 4);
+    chunk.writeUInt32LE(p, p + 8);
+    chunk[p + 24] = 0x0c;
+    chunk.writeUInt32LE(32, p + 28);
+  }
+  const r = parseChunk(chunk, { file: 'flood.evtx', chunkIndex: 0, fileOffset: FILE_HEADER_SIZE });
+  assert.ok(r.skipped > 2000);
+  assert.ok(r.warnings.length <= 70, `${r.warnings.length} warnings`);
+  assert.match(r.warnings[r.warnings.length - 1].reason, /^\d+ more problems in this chunk not listed$/);
+
+  const file = Buffer.concat([
+    sample().subarray(0, FILE_HEADER_SIZE),
+    ...Array.from({ length: 20 }, () => chunk),
+  ]);
+  const reader = parseEvtxBuffer(file, 'flood.evtx');
+  assert.equal([...reader].length, 0);
+  assert.ok(reader.warnings.length <= 1001, `${reader.warnings.length} warnings`);
+  assert.match(reader.warnings[reader.warnings.length - 1].reason, /more warnings not listed$/);
+});

@@ -55,7 +55,7 @@ export interface HuntOptions extends RuleFilter {
   recover?: boolean;
   /** Count the same record seen twice once (default true). */
   dedup?: boolean;
-  /** Measure time per rule (for --rule-stats and the summary). */
+  /** Measure time per rule (default: only when ruleStats is written). */
   timing?: boolean;
   /** No progress output. */
   quiet?: boolean;

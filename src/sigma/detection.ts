@@ -2,7 +2,14 @@
 // reporting every structural mistake with its position.
 import { ConditionError, parseCondition, referencedNames } from './condition.js';
 import { planModifiers } from './modifiers/index.js';
-import type { ConditionNode, DetectionItem, RuleProblem, Selection, SigmaScalar } from './types.js';
+import type {
+  ConditionNode,
+  DetectionItem,
+  RuleProblem,
+  Selection,
+  SigmaScalar,
+  SourcePosition,
+} from './types.js';
 import type { YamlDocument } from './yaml-source.js';
 
 /** The parsed detection section of one document. */
@@ -11,7 +18,12 @@ export interface ParsedDetection {
   readonly conditions: ConditionNode[];
 }
 
-type Report = (path: (string | number)[], severity: RuleProblem['severity'], reason: string) => void;
+type Report = (
+  path: (string | number)[],
+  severity: RuleProblem['severity'],
+  reason: string,
+  at?: SourcePosition,
+) => void;
 
 const MAX_VALUES = 10_000;
 
@@ -190,7 +202,9 @@ export function parseDetection(
       conditions.push(node);
     } catch (err) {
       if (err instanceof ConditionError) {
-        report(path, 'invalid', `condition '${text}' at character ${err.offset + 1}: ${err.message}`);
+        // Placed on the offending character of the condition when the condition is a one-line string.
+        const at = doc.locateInValue(path, err.offset);
+        report(path, 'invalid', `condition '${text}': ${err.message}`, at);
       } else {
         report(path, 'invalid', `condition cannot be parsed: ${(err as Error).message}`);
       }

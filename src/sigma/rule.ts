@@ -1,7 +1,7 @@
 // Validates one Sigma document against specification 2.1 and turns it into a ParsedRule or ParsedFilter.
 // Metadata mistakes that do not stop a rule from running are warnings; structural ones make it invalid.
 import { parseDetection } from './detection.js';
-import type { Logsource, ParsedFilter, ParsedRule, RuleProblem } from './types.js';
+import type { Logsource, ParsedFilter, ParsedRule, RuleProblem, SourcePosition } from './types.js';
 import type { YamlDocument } from './yaml-source.js';
 
 /** What a document turned out to be. */
@@ -49,8 +49,13 @@ export function parseDocument(doc: YamlDocument, problems: RuleProblem[]): Docum
   }
   const d = data as Record<string, unknown>;
   const ruleId = str(d.id);
-  const report = (path: (string | number)[], severity: RuleProblem['severity'], reason: string): void => {
-    problems.push({ file: doc.file, ...doc.locate(path), ruleId, severity, reason });
+  const report = (
+    path: (string | number)[],
+    severity: RuleProblem['severity'],
+    reason: string,
+    at?: SourcePosition,
+  ): void => {
+    problems.push({ file: doc.file, ...(at ?? doc.locate(path)), ruleId, severity, reason });
   };
   if (d.action === 'global' || d.action === 'reset' || d.action === 'repeat') return { kind: 'global' };
   if (d.correlation !== undefined) return { kind: 'correlation', doc, id: str(d.id), title: str(d.title) };

@@ -13,6 +13,8 @@ export interface YamlDocument {
   readonly data: unknown;
   /** Position of the key at `path` (or of the value for sequence indexes); the document start when absent. */
   locate(path: readonly (string | number)[]): SourcePosition;
+  /** Position of a character inside the string value at `path` (the key's position when not a one-line string). */
+  locateInValue(path: readonly (string | number)[], offset: number): SourcePosition;
 }
 
 const RULE_EXTENSIONS = new Set(['.yml', '.yaml']);
@@ -60,25 +62,29 @@ export async function listRuleFiles(paths: readonly string[], problems: RuleProb
   return out;
 }
 
-function nodeAt(root: Node | null | undefined, path: readonly (string | number)[]): Node | undefined {
+/** The key node (for map segments) and the value node at a path; missing segments stop the walk. */
+function nodesAt(
+  root: Node | null | undefined,
+  path: readonly (string | number)[],
+): { found: Node | undefined; value: Node | undefined } {
   let node: Node | null | undefined = root;
   let found: Node | undefined = root ?? undefined;
   for (const seg of path) {
     if (isMap(node)) {
       const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
-      if (!pair) return found;
+      if (!pair) return { found, value: undefined };
       found = (isScalar(pair.key) ? pair.key : undefined) ?? found;
       node = pair.value as Node | null;
     } else if (isSeq(node) && typeof seg === 'number') {
       const item = node.items[seg] as Node | undefined;
-      if (!item) return found;
+      if (!item) return { found, value: undefined };
       found = item;
       node = item;
     } else {
-      return found;
+      return { found, value: undefined };
     }
   }
-  return found;
+  return { found, value: node ?? undefined };
 }
 
 /** Splits YAML text into documents; YAML syntax errors become problems with their position. */
@@ -124,9 +130,22 @@ export function parseYamlDocuments(text: string, file: string, problems: RulePro
       index,
       data,
       locate(path) {
-        const node = nodeAt(doc.contents as Node | null, path);
-        const range = node?.range;
+        const range = nodesAt(doc.contents as Node | null, path).found?.range;
         return range ? pos(range[0]) : start;
+      },
+      locateInValue(path, offset) {
+        const { found, value } = nodesAt(doc.contents as Node | null, path);
+        // Inside a one-line plain or quoted string the offset maps to a column; otherwise point at the key.
+        if (isScalar(value) && value.range && typeof value.source === 'string') {
+          const quoted = value.type === 'QUOTE_DOUBLE' || value.type === 'QUOTE_SINGLE';
+          if (
+            (quoted || value.type === 'PLAIN') &&
+            !text.slice(value.range[0], value.range[1]).includes('\n')
+          ) {
+            return pos(value.range[0] + (quoted ? 1 : 0) + offset);
+          }
+        }
+        return found?.range ? pos(found.range[0]) : start;
       },
     });
   });

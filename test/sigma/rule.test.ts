@@ -121,3 +121,11 @@ test('filter documents', () => {
   );
   assert.match(noRules.problems[0]!.reason, /needs 'rules'/);
 });
+
+test('condition errors point at the offending character', () => {
+  const { problems } = check(GOOD.replace('condition: selection', "condition: 'selection and and x'"));
+  const p = problems.find((x) => /unexpected 'and'/.test(x.reason))!;
+  assert.ok(p, JSON.stringify(problems));
+  assert.equal(p.line, 10);
+  assert.equal(p.column, 31, 'the second and, inside the quoted condition');
+});

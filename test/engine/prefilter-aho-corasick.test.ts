@@ -99,6 +99,16 @@ test('matches brute force on random needles and texts, with and without dense ro
         [...sparse.found.subarray(0, n)].sort((a, b) => a - b),
         expected,
       );
+      // Split into pieces, collectAll reports each needle once, and exactly the needles of the pieces.
+      const cut = Math.floor(text.length / 2);
+      const pieces = [text.slice(0, cut), text.slice(cut)];
+      const m = full.collectAll(pieces);
+      const all = [...full.found.subarray(0, m)].sort((a, b) => a - b);
+      assert.equal(new Set(all).size, all.length);
+      assert.deepEqual(
+        all,
+        [...new Set(pieces.flatMap((p) => bruteForce(needles, p)))].sort((a, b) => a - b),
+      );
       assert.equal(sparse.containsAny(text), expected.length > 0);
     }
   }

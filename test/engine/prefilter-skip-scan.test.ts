@@ -75,6 +75,11 @@ test('property: equals brute force on random needles and texts; AhoCorasick.coll
         [...ac.found.subarray(0, n)].sort((a, b) => a - b),
         expected,
       );
+      const m = ac.collectAll([text.slice(0, 7), text.slice(7), text]);
+      assert.deepEqual(
+        [...ac.found.subarray(0, m)].sort((a, b) => a - b),
+        expected,
+      );
     }
   }
 });
@@ -100,4 +105,7 @@ test('hostile text exhausts the verification budget and is handed back, never sl
   assert.equal(ac.collect(text), 0);
   assert.equal(ac.collect(text + 'c'), 1);
   assert.equal(ac.found[0], 2);
+  // Budget exhausted half-way through a list: what was verified stays, the automaton finishes, no duplicates.
+  const n = ac.collectAll(['zzzz', text + 'c', 'zzzz']);
+  assert.deepEqual([...ac.found.subarray(0, n)].sort(), [0, 2]);
 });

@@ -62,6 +62,9 @@ export class AhoCorasick {
   /** Per state: the `collect` call that last reported it (so repeated occurrences cost one comparison). */
   private stamp: Uint32Array | undefined;
   private epoch = 0;
+  /** Per needle: the collect/collectAll call that last reported it. */
+  private needleSeen: Uint32Array | undefined;
+  private needleEpoch = 0;
   /** Skipping search used by collect() for small sets of longer ASCII needles. */
   private readonly skip: SkipScanner | undefined;
 
@@ -214,10 +217,44 @@ export class AhoCorasick {
    * call) and returns how many. No callback and no allocation: the prefilter's per-record path.
    */
   collect(text: string): number {
+    return this.collectInto(text, 0, this.nextNeedleEpoch());
+  }
+
+  /** Like collect, over several texts at once (a record's values): each needle is reported once. */
+  collectAll(texts: readonly string[]): number {
+    const epoch = this.nextNeedleEpoch();
+    let n = 0;
+    for (let i = 0; i < texts.length; i++) n = this.collectInto(texts[i]!, n, epoch);
+    return n;
+  }
+
+  private nextNeedleEpoch(): number {
+    let seen = this.needleSeen;
+    if (!seen) seen = this.needleSeen = new Uint32Array(this.needles.length);
+    let epoch = (this.needleEpoch + 1) >>> 0;
+    if (epoch === 0) {
+      seen.fill(0);
+      epoch = 1;
+    }
+    this.needleEpoch = epoch;
+    return epoch;
+  }
+
+  /** Appends the needles of text not yet reported in this epoch to `found` from index n; returns the new n. */
+  private collectInto(text: string, n: number, needleEpoch: number): number {
+    const seen = this.needleSeen!;
+    const found = this.found;
+    for (const id of this.emptyNeedles) {
+      if (seen[id] !== needleEpoch) {
+        seen[id] = needleEpoch;
+        found[n++] = id;
+      }
+    }
     // The only non-ASCII characters whose lower case contains ASCII: İ (→ i̇) and the Kelvin sign (→ k).
     if (this.skip && text.indexOf('\u0130') < 0 && text.indexOf('\u212a') < 0) {
-      const n = this.skip.collect(text, this.found);
-      if (n >= 0) return n;
+      const r = this.skip.scanInto(text, found, n, seen, needleEpoch);
+      if (r >= 0) return r;
+      n = -r - 1; // over its budget: keep what it verified, let the automaton finish
     }
     let stamp = this.stamp;
     if (!stamp) stamp = this.stamp = new Uint32Array(this.stateCount);
@@ -227,10 +264,7 @@ export class AhoCorasick {
       epoch = 1;
     }
     this.epoch = epoch;
-    const { asciiClass, dense, denseWidth, denseStates, matchAt, dictLink, outStart, outNeedle, found } =
-      this;
-    let n = 0;
-    for (const id of this.emptyNeedles) found[n++] = id;
+    const { asciiClass, dense, denseWidth, denseStates, matchAt, dictLink, outStart, outNeedle } = this;
     let state = 0;
     let s = text;
     let lowered = false;
@@ -248,7 +282,13 @@ export class AhoCorasick {
       let t = matchAt[state];
       while (t !== NONE && stamp[t] !== epoch) {
         stamp[t] = epoch;
-        for (let k = outStart[t]; k < outStart[t + 1]; k++) found[n++] = outNeedle[k];
+        for (let k = outStart[t]; k < outStart[t + 1]; k++) {
+          const id = outNeedle[k];
+          if (seen[id] !== needleEpoch) {
+            seen[id] = needleEpoch;
+            found[n++] = id;
+          }
+        }
         t = dictLink[t];
       }
     }

@@ -171,10 +171,8 @@ export class Prefilter {
         const n = automaton.collect(value);
         for (let i = 0; i < n; i++) this.markNeedle(globalId[found[i]]);
       } else {
-        for (const text of value) {
-          const n = automaton.collect(text);
-          for (let i = 0; i < n; i++) this.markNeedle(globalId[found[i]]);
-        }
+        const n = automaton.collectAll(value);
+        for (let i = 0; i < n; i++) this.markNeedle(globalId[found[i]]);
       }
     }
     // Merge the always-candidates (sorted) with the rules hit by needles (sorted here).

@@ -85,12 +85,21 @@ export class SkipScanner {
       epoch = 1;
     }
     this.epoch = epoch;
-    const { m, shift, candStart, candNeedle, needles, stamp } = this;
-    const n = text.length;
-    let found = 0;
-    let budget = VERIFY_BUDGET_PER_CHAR * n + 256;
+    const r = this.scanInto(text, out, 0, this.stamp, epoch);
+    return r < 0 ? -1 : r;
+  }
+
+  /**
+   * Appends to out (from index n) the needles of text whose `seen` entry is not `epoch`, marking them; returns
+   * the new count, or -(count + 1) when verification exceeded its budget (what was appended stays valid).
+   */
+  scanInto(text: string, out: Int32Array, n: number, seen: Uint32Array, epoch: number): number {
+    const { m, shift, candStart, candNeedle, needles } = this;
+    const length = text.length;
+    let found = n;
+    let budget = VERIFY_BUDGET_PER_CHAR * length + 256;
     let i = m - 1;
-    while (i < n) {
+    while (i < length) {
       const block = (lowerCode(text.charCodeAt(i - 1)) << 7) | lowerCode(text.charCodeAt(i));
       const s = shift[block]!;
       if (s !== 0) {
@@ -100,12 +109,12 @@ export class SkipScanner {
       const start = i - m + 1;
       for (let k = candStart[block]!; k < candStart[block + 1]!; k++) {
         const id = candNeedle[k]!;
-        if (stamp[id] === epoch) continue;
+        if (seen[id] === epoch) continue;
         const needle = needles[id]!;
         budget -= needle.length;
-        if (budget < 0) return -1;
+        if (budget < 0) return -(found + 1);
         if (matchesAt(text, start, needle)) {
-          stamp[id] = epoch;
+          seen[id] = epoch;
           out[found++] = id;
         }
       }

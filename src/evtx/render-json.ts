@@ -202,8 +202,20 @@ export function renderJson(record: TemplateValues): JsonObject {
   return b.root;
 }
 
+// Strings with nothing to escape (the vast majority) are quoted directly; others go through JSON.stringify.
+const NEEDS_JSON_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
 function quote(s: string): string {
-  return JSON.stringify(s);
+  return NEEDS_JSON_ESCAPE.test(s) ? JSON.stringify(s) : '"' + s + '"';
+}
+
+const PADS: string[] = [];
+
+function pad(indent: string, level: number): string {
+  if (indent !== '  ') return '\n' + indent.repeat(level);
+  let p = PADS[level];
+  if (p === undefined) PADS[level] = p = '\n' + indent.repeat(level);
+  return p;
 }
 
 /** Serialises rendered JSON like serde_json's pretty printer (2-space indent); bigints as plain digits. */
@@ -219,20 +231,25 @@ export function stringifyJson(v: JsonValue, indent = '  ', level = 0): string {
     case 'boolean':
       return v ? 'true' : 'false';
   }
-  const pad = indent === '' ? '' : '\n' + indent.repeat(level + 1);
-  const end = indent === '' ? '' : '\n' + indent.repeat(level);
-  const sep = indent === '' ? ':' : ': ';
+  const compact = indent === '';
+  const inner = compact ? '' : pad(indent, level + 1);
+  const outer = compact ? '' : pad(indent, level);
   if (Array.isArray(v)) {
     if (v.length === 0) return '[]';
-    return '[' + v.map((x) => pad + stringifyJson(x as JsonValue, indent, level + 1)).join(',') + end + ']';
+    let out = '[';
+    for (let i = 0; i < v.length; i++) {
+      if (i > 0) out += ',';
+      out += inner + stringifyJson(v[i] as JsonValue, indent, level + 1);
+    }
+    return out + outer + ']';
   }
   const obj = v as JsonObject;
-  const keys = Object.keys(obj);
-  if (keys.length === 0) return '{}';
-  return (
-    '{' +
-    keys.map((k) => pad + quote(k) + sep + stringifyJson(obj[k], indent, level + 1)).join(',') +
-    end +
-    '}'
-  );
+  let out = '{';
+  let first = true;
+  for (const k in obj) {
+    if (!first) out += ',';
+    first = false;
+    out += inner + quote(k) + (compact ? ':' : ': ') + stringifyJson(obj[k], indent, level + 1);
+  }
+  return first ? '{}' : out + outer + '}';
 }

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { crc32, crc32Tables } from '../../src/evtx/crc32.js';
 import { decodeValue, filetimeToMs, formatFiletime, formatGuid, formatSid } from '../../src/evtx/values.js';
+import { stringifyJson } from '../../src/evtx/render-json.js';
 
 test('crc32: the standard check value, chaining over ranges, native and table versions agree', () => {
   const check = Buffer.from('123456789', 'latin1');
@@ -79,4 +80,22 @@ test('ANSI strings use Windows-1252 (euro sign, smart quotes), without trailing 
   const b = Buffer.from([0x80, 0x20, 0x93, 0x41, 0x94, 0xe9, 0, 0]);
   assert.equal(decodeValue(b, 0, b.length, 0x02), '\u20ac \u201cA\u201d\u00e9');
   assert.equal(decodeValue(Buffer.from('plain', 'latin1'), 0, 5, 0x02), 'plain');
+});
+
+test('stringifyJson escapes what JSON needs, keeps bigints exact, and matches JSON.parse round trips', () => {
+  const obj = Object.assign(Object.create(null) as Record<string, unknown>, {
+    plain: 'C:\\Windows',
+    tricky: 'q"b\\n\n\t\u0001\ud800end',
+    big: 2n ** 64n - 1n,
+    list: [1, null, true, 'x'],
+    empty: {},
+  });
+  const text = stringifyJson(obj as never, '');
+  assert.equal(text.includes('18446744073709551615'), true);
+  const back = JSON.parse(text.replace('18446744073709551615', '0')) as Record<string, unknown>;
+  assert.equal(back.plain, 'C:\\Windows');
+  assert.equal(back.tricky, 'q"b\\n\n\t\u0001\ud800end');
+  assert.deepEqual(back.list, [1, null, true, 'x']);
+  assert.deepEqual(back.empty, {});
+  assert.match(stringifyJson(obj as never), /^\{\n {2}"plain": "C:\\\\Windows",\n/);
 });

@@ -174,6 +174,18 @@ class ChunkParser {
       const sig = buf.readUInt32LE(off);
       const claimed = buf.readUInt32LE(off + 4);
       this.result.damaged = true;
+      if (sig === RECORD_SIGNATURE && claimed >= RECORD_HEADER_SIZE + 4 && off + claimed <= buf.length) {
+        // Plausible size but no matching trailing copy: a record cut short while being written. Its
+        // BinXML may still be whole; keep it (marked recovered) when it decodes.
+        if (this.record(off, claimed, true, true)) {
+          this.warn(
+            off,
+            `record ${u64(buf, off + 8)} cut short (no trailing size copy): decoded, marked recovered`,
+          );
+          off += claimed;
+          continue;
+        }
+      }
       this.warn(
         off,
         sig !== RECORD_SIGNATURE

@@ -332,3 +332,18 @@ test('warnings stay bounded: a chunk full of broken records lists a few and coun
   assert.ok(reader.warnings.length <= 1001, `${reader.warnings.length} warnings`);
   assert.match(reader.warnings[reader.warnings.length - 1].reason, /more warnings not listed$/);
 });
+
+test('a record cut short (trailing size copy missing) is still decoded, marked recovered', () => {
+  const buf = Buffer.from(sample());
+  const offsets = recordOffsets(buf);
+  const size = buf.readUInt32LE(offsets[5] + 4);
+  buf.writeUInt32LE(0, offsets[5] + size - 4);
+  const reader = parseEvtxBuffer(buf, 'short.evtx');
+  const records = [...reader];
+  assert.equal(records.length, 40);
+  const six = records.find((r) => r.recordId === 6);
+  assert.ok(six);
+  assert.equal(six.recovered, true);
+  assert.equal(six.get('CommandLine'), 'cmd.exe /c echo 5');
+  assert.ok(reader.warnings.some((w) => /record 6 cut short/.test(w.reason) && w.offset === offsets[5]));
+});

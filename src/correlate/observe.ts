@@ -112,7 +112,8 @@ function onExplicitCredentials(record: EventRecord, graph: EntityGraph, h: HostS
 
 function onKerberos(record: EventRecord, graph: EntityGraph, h: HostState): void {
   h.kerberos++;
-  if (record.eventId !== 4768) return;
+  // Machine TGTs teach addresses and user TGTs accounts; past a few hundred per DC a sample is enough.
+  if (record.eventId !== 4768 || !sampled(h.kerberos)) return;
   const user = text(record, 'TargetUserName');
   const machine = machineAccountHost(user);
   const ip = normalizeAddress(text(record, 'IpAddress'));

@@ -6,6 +6,7 @@ import { LEVELS, type Detection } from '../engine/types.js';
 import { attribute, sortTactics, tacticsOf, techniquesOf, type AttackTable } from '../intel/index.js';
 import { artifactsOf } from './artifacts.js';
 import { clusterNodes, hostNodes, prevalenceLevels, type HostNode, type LevelFn } from './cluster.js';
+import { corroborated } from './corroborate.js';
 import { crossTenantLinks } from './cross-tenant.js';
 import { derivedEdges } from './derived-edges.js';
 import { evidenceOf, stagingAndExfiltration } from './evidence.js';
@@ -153,7 +154,8 @@ function buildOne(ctx: Context, keys: readonly string[]): Intrusion | undefined 
       }
     }
   }
-  const strong = signalOf(detections, levelOf);
+  // The malicious span: corroborated high-level detections (an isolated false positive stretches nothing).
+  const strong = corroborated(signalOf(detections, levelOf));
   strong.sort(byDetectionOrder);
   const first = strong.length > 0 ? strong[0].timestamp : NaN;
   const last = strong.length > 0 ? strong[strong.length - 1].timestamp : NaN;

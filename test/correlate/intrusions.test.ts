@@ -302,3 +302,24 @@ test('detections and samples without a valid time never break the build', () => 
   assert.equal(i.lastMalicious, '2026-02-03T10:00:00.000Z');
   assert.ok(i.staging.length > 0);
 });
+
+test('an isolated high false positive on a compromised host does not stretch the dwell time', () => {
+  const { graph, detections } = scenario();
+  detections.push(
+    detection({
+      rule: 'av-heuristic',
+      level: 'high',
+      tags: ['attack.execution'],
+      host: 'SRV01.acme.local',
+      tenant: 'acme',
+      time: '2026-03-20T10:00:00Z',
+      fields: { Image: 'C:\\Program Files\\Vendor\\agent.exe' },
+    }),
+  );
+  const i = only(buildIntrusions({ graph, detections }));
+  assert.equal(i.lastMalicious, '2026-02-03T10:00:00.000Z');
+  assert.ok(
+    i.detections.some((d) => d.rule.id === 'av-heuristic'),
+    'still listed as context',
+  );
+});

@@ -84,7 +84,12 @@ test('property: equals brute force on random needles and texts; AhoCorasick.coll
   }
 });
 
-test('characters that lower-case to ASCII (Kelvin sign, dotted I) are still found via the automaton', () => {
+test('characters that lower-case to ASCII (Kelvin sign, dotted I) are found', () => {
+  const s = new SkipScanner(['kerberos::golden', 'sekurlsa::', 'lsadump::sam']);
+  assert.deepEqual(collected(s, '\u212aERBEROS::GOLDEN', 3), [0]);
+  // 'İ' lower-cases to i + combining dot: an ASCII needle can end with that i.
+  assert.deepEqual(collected(s, 'LSADUMP::SAMİ', 3), [2]);
+  assert.equal('LSADUMP::SAMİ'.toLowerCase().includes('lsadump::sam'), true);
   const ac = new AhoCorasick(['kerberos::golden', 'mimikatz']);
   let n = ac.collect('\u212aERBEROS::GOLDEN');
   assert.deepEqual([...ac.found.subarray(0, n)], [0]);

@@ -244,14 +244,15 @@ export class AhoCorasick {
   private collectInto(text: string, n: number, needleEpoch: number): number {
     const seen = this.needleSeen!;
     const found = this.found;
-    for (const id of this.emptyNeedles) {
+    const empty = this.emptyNeedles;
+    for (let i = 0; i < empty.length; i++) {
+      const id = empty[i]!;
       if (seen[id] !== needleEpoch) {
         seen[id] = needleEpoch;
         found[n++] = id;
       }
     }
-    // The only non-ASCII characters whose lower case contains ASCII: İ (→ i̇) and the Kelvin sign (→ k).
-    if (this.skip && text.indexOf('\u0130') < 0 && text.indexOf('\u212a') < 0) {
+    if (this.skip) {
       const r = this.skip.scanInto(text, found, n, seen, needleEpoch);
       if (r >= 0) return r;
       n = -r - 1; // over its budget: keep what it verified, let the automaton finish

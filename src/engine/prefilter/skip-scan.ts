@@ -3,9 +3,10 @@
 // looks at the last two characters of a window as long as the shortest needle and jumps ahead by up to that
 // length when they cannot end a needle's prefix. Case is ignored (ASCII letters compare lower-cased).
 //
-// Only ASCII needles qualify. The two non-ASCII characters that lower-case to ASCII (U+0130 'İ' → "i̇" and
-// U+212A Kelvin sign → "k") are checked for by the caller, which then falls back to the automaton, so skipping
-// never misses a needle of the lower-cased text. Verification work is budgeted at a few steps per character of
+// Only ASCII needles qualify. Text characters compare as their ASCII lower case; the two non-ASCII characters
+// whose lower case contains ASCII compare as that letter (U+212A Kelvin sign → k; U+0130 'İ' → i, whose
+// combining dot can only follow the end of an ASCII needle), and every other non-ASCII character matches no
+// needle. So every needle of the lower-cased text is found (İ may add a harmless extra candidate). Verification work is budgeted at a few steps per character of
 // text; hostile text that exceeds it makes collect() give up (-1) so the caller's linear-time automaton runs.
 
 /** Needles eligible for skipping: ASCII, at least this long. */
@@ -16,10 +17,12 @@ const MAX_NEEDLE_LENGTH = 128;
 /** Verification steps allowed per character of text before giving up. */
 const VERIFY_BUDGET_PER_CHAR = 8;
 
-/** ASCII lower-casing for bytes; every non-ASCII character maps to 0 (it is in no needle). */
+/** ASCII lower-casing; Kelvin sign → k, İ → i, every other non-ASCII character → 0 (it is in no needle). */
 function lowerCode(c: number): number {
-  if (c >= 128) return 0;
-  return c >= 65 && c <= 90 ? c | 0x20 : c;
+  if (c < 128) return c >= 65 && c <= 90 ? c | 0x20 : c;
+  if (c === 0x212a) return 107;
+  if (c === 0x130) return 105;
+  return 0;
 }
 
 /** True when the needles can be searched by SkipScanner. */
@@ -94,8 +97,10 @@ export class SkipScanner {
    * the new count, or -(count + 1) when verification exceeded its budget (what was appended stays valid).
    */
   scanInto(text: string, out: Int32Array, n: number, seen: Uint32Array, epoch: number): number {
-    const { m, shift, candStart, candNeedle, needles } = this;
     const length = text.length;
+    const m = this.m;
+    if (length < m) return n; // most values of a record are shorter than any keyword
+    const { shift, candStart, candNeedle, needles } = this;
     let found = n;
     let budget = VERIFY_BUDGET_PER_CHAR * length + 256;
     let i = m - 1;

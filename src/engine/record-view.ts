@@ -5,12 +5,21 @@ import { fieldText, type EventRecord, type FieldValue } from '../event/types.js'
 import { KEYWORD_FIELD, KEYWORD_SEPARATOR } from './prefilter/index.js';
 
 const MISSING = null;
+const MAX_SLOTS = 1 << 16;
 
-/** Per-record cache of field text and lower-cased text; call reset() before each record. */
+/**
+ * Per-record cache of field text and lower-cased text; call reset() before each record. Each field name gets a
+ * slot once (rules read a fixed set of names); a slot's cached value is valid while its stamp equals the
+ * record's epoch, so moving to the next record clears nothing and allocates nothing.
+ */
 export class RecordView {
   record!: EventRecord;
-  private readonly rawCache = new Map<string, string | null>();
-  private readonly lowerCache = new Map<string, string | null>();
+  private readonly slots = new Map<string, number>();
+  private rawValues: (string | null)[] = [];
+  private lowerValues: (string | null)[] = [];
+  private rawStamp: Uint32Array = new Uint32Array(64);
+  private lowerStamp: Uint32Array = new Uint32Array(64);
+  private epoch = 1;
   private keywordRawValues: string[] | undefined;
   private keywordLowerValues: string[] | undefined;
   private keywordJoined: string | undefined;
@@ -18,45 +27,80 @@ export class RecordView {
   /** Points the view at a new record and forgets the previous record's values. */
   reset(record: EventRecord): void {
     this.record = record;
-    this.rawCache.clear();
-    this.lowerCache.clear();
+    if (++this.epoch === 0xffffffff) {
+      this.epoch = 1;
+      this.rawStamp.fill(0);
+      this.lowerStamp.fill(0);
+    }
     this.keywordRawValues = undefined;
     this.keywordLowerValues = undefined;
     this.keywordJoined = undefined;
   }
 
+  private slotOf(field: string): number {
+    let slot = this.slots.get(field);
+    if (slot === undefined) {
+      // Field names come from rules, but keyword lookups add record field names: cap the table.
+      if (this.slots.size >= MAX_SLOTS) return -1;
+      slot = this.slots.size;
+      this.slots.set(field, slot);
+      if (slot >= this.rawStamp.length) {
+        const grow = (a: Uint32Array): Uint32Array => {
+          const b = new Uint32Array(a.length * 2);
+          b.set(a);
+          return b;
+        };
+        this.rawStamp = grow(this.rawStamp);
+        this.lowerStamp = grow(this.lowerStamp);
+      }
+    }
+    return slot;
+  }
+
+  private read(field: string): string | null {
+    let value: FieldValue | undefined;
+    try {
+      value = this.record.get(field);
+    } catch {
+      value = undefined; // a field that cannot be decoded is treated as absent
+    }
+    return value === undefined ? MISSING : (fieldText(value) ?? '');
+  }
+
   /** The field's text (numbers in decimal, arrays joined), or undefined when the record has no such field. */
   raw(field: string): string | undefined {
-    let v = this.rawCache.get(field);
-    if (v === undefined) {
-      let value: FieldValue | undefined;
-      try {
-        value = this.record.get(field);
-      } catch {
-        value = undefined; // a field that cannot be decoded is treated as absent
-      }
-      v = value === undefined ? MISSING : (fieldText(value) ?? '');
-      this.rawCache.set(field, v);
+    const slot = this.slotOf(field);
+    if (slot < 0) return this.read(field) ?? undefined;
+    if (this.rawStamp[slot] !== this.epoch) {
+      this.rawValues[slot] = this.read(field);
+      this.rawStamp[slot] = this.epoch;
     }
-    return v === MISSING ? undefined : v;
+    return this.rawValues[slot] ?? undefined;
   }
 
   /** True when the record has the field at all (even with a null value). */
   has(field: string): boolean {
-    if (this.raw(field) !== undefined) return true;
-    return false;
+    return this.raw(field) !== undefined;
   }
 
   /** The field's text lower-cased (computed once per record). */
   lower(field: string): string | undefined {
     if (field === KEYWORD_FIELD) return this.keywordText();
-    let v = this.lowerCache.get(field);
-    if (v === undefined) {
+    const slot = this.slotOf(field);
+    if (slot < 0) return this.raw(field)?.toLowerCase();
+    if (this.lowerStamp[slot] !== this.epoch) {
       const raw = this.raw(field);
-      v = raw === undefined ? MISSING : raw.toLowerCase();
-      this.lowerCache.set(field, v);
+      this.lowerValues[slot] = raw === undefined ? MISSING : raw.toLowerCase();
+      this.lowerStamp[slot] = this.epoch;
     }
-    return v === MISSING ? undefined : v;
+    return this.lowerValues[slot] ?? undefined;
+  }
+
+  /** The lower-cased text of a field if some rule already asked for it in this record, else undefined. */
+  private cachedLower(field: string): string | null | undefined {
+    const slot = this.slots.get(field);
+    if (slot === undefined || this.lowerStamp[slot] !== this.epoch) return undefined;
+    return this.lowerValues[slot];
   }
 
   /** Every field value of the record as text (for keyword detections). */
@@ -90,7 +134,7 @@ export class RecordView {
       let first = true;
       try {
         for (const [name, value] of this.record.fields()) {
-          const cached = this.lowerCache.get(name);
+          const cached = this.cachedLower(name);
           const t = cached === undefined ? fieldText(value)?.toLowerCase() : (cached ?? undefined);
           if (t === undefined || t === '') continue;
           text = first ? t : text + KEYWORD_SEPARATOR + t;

@@ -2,8 +2,7 @@
 // bounded amount of work on hostile text.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AhoCorasick } from '../../src/engine/prefilter/index.js';
-import { SkipScanner, skipScanEligible } from '../../src/engine/prefilter/skip-scan.js';
+import { AhoCorasick, SkipScanner, skipScanEligible } from '../../src/engine/prefilter/index.js';
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;

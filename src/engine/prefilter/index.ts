@@ -9,3 +9,4 @@ export {
   type CandidateSet,
 } from './prefilter.js';
 export { regexFacts, type RegexFacts, type RegexFactFlags } from './regex-facts.js';
+export { SkipScanner, skipScanEligible, SKIP_MIN_LENGTH, SKIP_MAX_NEEDLES } from './skip-scan.js';

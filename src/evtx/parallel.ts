@@ -50,10 +50,23 @@ interface WorkerReply {
   error?: string;
 }
 
+/** A job sent to a worker: `seq` is unique for the pool's lifetime (replies carry it back). */
+interface SentJob {
+  readonly job: ChunkJob;
+  readonly run: number;
+  /** Position in its run: results are yielded in this order. */
+  readonly pos: number;
+}
+
 interface Slot {
   worker: Worker;
-  busy: boolean;
+  /** Jobs sent and not answered, by seq. */
+  readonly inflight: Map<number, SentJob>;
 }
+
+// Jobs queued per worker: a second job waits in the worker, so it never idles while the main thread,
+// busy or descheduled, gets round to handing out the next one.
+const PER_WORKER = 2;
 
 const WORKER_SCRIPT = new URL('./chunk-worker.js', import.meta.url);
 
@@ -69,9 +82,9 @@ export class ChunkPool<R> {
   private done = new Map<number, WorkerReply>();
   private wake: (() => void) | undefined;
   private failure: Error | undefined;
-  private readonly jobOf = new Map<Worker, ChunkJob & { seq: number; run: number }>();
   // Replies to jobs of an earlier (abandoned or failed) run are dropped by their run number.
   private runNumber = 0;
+  private nextSeq = 0;
 
   constructor(opts: ChunkPoolOptions) {
     const count = Math.max(1, Math.floor(opts.workers ?? availableParallelism()));
@@ -100,34 +113,33 @@ export class ChunkPool<R> {
     this.done = new Map();
     this.failure = undefined;
     const source = jobs[Symbol.iterator]();
-    let nextSeq = 0; // next job to dispatch
-    let yieldSeq = 0; // next result to yield
+    let nextPos = 0; // next job to dispatch
+    let yieldPos = 0; // next result to yield
     let exhausted = false;
     try {
       for (;;) {
-        // Dispatch while there are idle workers and room in the window.
-        while (!exhausted && nextSeq - yieldSeq < this.maxPending) {
-          const slot = this.slots.find((s) => !s.busy);
-          if (!slot) break;
+        // Dispatch while a worker has room and the window allows.
+        while (!exhausted && nextPos - yieldPos < this.maxPending) {
+          const slot = this.leastBusy();
+          if (slot.inflight.size >= PER_WORKER) break;
           const step = source.next();
           if (step.done) {
             exhausted = true;
             break;
           }
-          const job = { ...step.value, seq: nextSeq++, run };
-          slot.busy = true;
-          this.jobOf.set(slot.worker, job);
-          slot.worker.postMessage(job);
+          const seq = this.nextSeq++;
+          slot.inflight.set(seq, { job: step.value, run, pos: nextPos++ });
+          slot.worker.postMessage({ ...step.value, seq });
         }
         if (this.failure) throw this.failure;
-        const reply = this.done.get(yieldSeq);
+        const reply = this.done.get(yieldPos);
         if (reply) {
-          this.done.delete(yieldSeq);
-          yieldSeq++;
+          this.done.delete(yieldPos);
+          yieldPos++;
           yield reply.result as R;
           continue;
         }
-        if (exhausted && yieldSeq === nextSeq) return;
+        if (exhausted && yieldPos === nextPos) return;
         await new Promise<void>((resolve) => (this.wake = resolve));
       }
     } finally {
@@ -151,9 +163,15 @@ export class ChunkPool<R> {
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 
+  private leastBusy(): Slot {
+    let best = this.slots[0];
+    for (const s of this.slots) if (s.inflight.size < best.inflight.size) best = s;
+    return best;
+  }
+
   private spawn(): Slot {
     const worker = new Worker(WORKER_SCRIPT, { workerData: { module: this.moduleUrl, init: this.init } });
-    const slot: Slot = { worker, busy: false };
+    const slot: Slot = { worker, inflight: new Map() };
     worker.on('message', (reply: WorkerReply) => this.onReply(slot, reply));
     worker.on('error', (err) => this.onDeath(slot, err));
     worker.on('exit', (code) => {
@@ -164,33 +182,33 @@ export class ChunkPool<R> {
   }
 
   private onReply(slot: Slot, reply: WorkerReply): void {
-    const job = this.jobOf.get(slot.worker);
-    if (reply.index === -1 || !job) {
+    const sent = slot.inflight.get(reply.index);
+    if (reply.index === -1 || !sent) {
       this.fail(new Error(`chunk worker setup failed for ${this.moduleUrl}: ${reply.error}`));
       return;
     }
-    this.jobOf.delete(slot.worker);
-    slot.busy = false;
-    if (job.run !== this.runNumber || !this.running) {
-      this.notify(); // a stale reply: the slot is free again
+    slot.inflight.delete(reply.index);
+    if (sent.run !== this.runNumber || !this.running) {
+      this.notify(); // a stale reply: the worker has room again
       return;
     }
     if (!reply.ok) {
-      this.fail(new Error(`${describe(job)}: ${reply.error}`));
+      this.fail(new Error(`${describe(sent.job)}: ${reply.error}`));
       return;
     }
-    this.done.set(job.seq, reply);
+    this.done.set(sent.pos, reply);
     this.notify();
   }
 
   private onDeath(slot: Slot, err: Error): void {
     if (this.closed) return;
-    const job = this.jobOf.get(slot.worker);
-    this.jobOf.delete(slot.worker);
     const i = this.slots.indexOf(slot);
-    if (i >= 0) this.slots[i] = this.spawn();
-    if (job?.run === this.runNumber)
-      this.fail(new Error(`${job ? describe(job) : 'chunk worker'}: ${err.message}`));
+    if (i < 0) return; // already replaced ('error' and 'exit' both report a death)
+    this.slots[i] = this.spawn();
+    const lost = [...slot.inflight.values()].filter((s) => s.run === this.runNumber);
+    slot.inflight.clear();
+    if (lost.length > 0) this.fail(new Error(`${describe(lost[0].job)}: ${err.message}`));
+    else this.notify();
   }
 
   private fail(err: Error): void {

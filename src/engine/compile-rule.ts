@@ -288,8 +288,11 @@ export function compileRuleVariant(
     : filtered;
   const fields = new Set<string>();
   for (const s of sels.values()) s.fields.forEach((x) => fields.add(x));
-  for (const [name, s] of sels) explain.unshift(`${name}: ${s.describe}`);
-  explain.unshift(`condition: ${rule.conditions.map(conditionText).join(' | ')}`);
+  // Condition first, then the selections in the order written, then the filters.
+  explain.unshift(
+    `condition: ${rule.conditions.map(conditionText).join(' | ')}`,
+    ...[...sels].map(([name, sel]) => `${name}: ${sel.describe}`),
+  );
   return {
     info,
     parsed: rule,

@@ -33,6 +33,8 @@ import type { HuntOptions, HuntResult, HuntWarning } from './types.js';
 
 const MAX_REASONS = 3;
 const MAX_WARNINGS = 10_000;
+/** Correlation hits buffered before they are sorted and fed to the central engine. */
+const HIT_BUFFER = 200_000;
 const RECOVERY_NOTE = /^chunk \d+: recovered \d+ records? from slack space$/;
 
 /** The rule files a hunt loads: Dwell's own rules (unless disabled) and the user's Sigma paths. */
@@ -93,7 +95,29 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
   const dedupOn = opts.dedup !== false;
   // Detections carry up to a few KB of field text: keep runs small when they are not all kept anyway.
   const sorter = new DetectionSorter(keep ? Infinity : 25_000);
-  const hits: CorrelationHit[] = [];
+  // Correlation base hits of every worker, de-duplicated, fed to one central engine in time order: buffered
+  // up to HIT_BUFFER (so memory stays bounded on any input), sorted, then fed.
+  let hits: CorrelationHit[] = [];
+  let corr: CorrelationEngine | undefined;
+  const emitCorrelation = (d: Detection) => {
+    sorter.add(d);
+    const s = ruleStats.get(d.rule.id);
+    if (s) s.hits++;
+    else ruleStats.set(d.rule.id, { ruleId: d.rule.id, title: d.rule.title, hits: 1, timeMs: 0 });
+  };
+  const drainHits = (final: boolean) => {
+    const setup: CorrelationSetup | undefined = report?.correlation;
+    if (setup && setup.correlations.length > 0) {
+      corr ??= new CorrelationEngine(setup.correlations, {}, setup.suppressed);
+      hits.sort(
+        (a, b) =>
+          a.timestamp - b.timestamp || (a.file < b.file ? -1 : a.file > b.file ? 1 : a.recordId - b.recordId),
+      );
+      for (const h of hits) corr.onHit(h, emitCorrelation);
+      if (final) corr.flush(emitCorrelation);
+    }
+    hits = [];
+  };
   const ruleStats = new Map<string, RuleStat>();
   const graph = needGraph ? new EntityGraph() : undefined;
   let report: LoadReport | undefined;
@@ -126,6 +150,7 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
     for (const d of r.detections) if (!dedupOn || dedup.firstTime(d.ruleId, d.key)) sorter.add(unwire(d));
     for (const h of r.hits)
       if (!dedupOn || dedup.firstTime(`hit\u0002${h.hit.ruleId}`, h.key)) hits.push(h.hit);
+    if (hits.length >= HIT_BUFFER) drainHits(false);
     jobsDone++;
     bytesDone += job.bytes;
     progress.update({
@@ -182,24 +207,8 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
   }
   progress.stop();
 
-  // Central correlation over the de-duplicated hits of every worker, in time order.
-  const setup: CorrelationSetup | undefined = report?.correlation;
-  if (setup && setup.correlations.length > 0) {
-    const corr = new CorrelationEngine(setup.correlations, {}, setup.suppressed);
-    hits.sort(
-      (a, b) =>
-        a.timestamp - b.timestamp || (a.file < b.file ? -1 : a.file > b.file ? 1 : a.recordId - b.recordId),
-    );
-    const emit = (d: Detection) => {
-      sorter.add(d);
-      const s = ruleStats.get(d.rule.id);
-      if (s) s.hits++;
-      else ruleStats.set(d.rule.id, { ruleId: d.rule.id, title: d.rule.title, hits: 1, timeMs: 0 });
-    };
-    for (const h of hits) corr.onHit(h, emit);
-    corr.flush(emit);
-  }
-  hits.length = 0;
+  // The rest of the central correlation: hits still buffered, then windows still open.
+  drainHits(true);
   for (const p of report?.problems ?? []) {
     if (p.severity === 'warning') continue;
     if (warnings.length < MAX_WARNINGS)

@@ -1,4 +1,4 @@
-// Public face of intel: the ATT&CK table, Sigma tag mapping, kill-chain order and group attribution.
+// Public face of intel: the ATT&CK table, Sigma tag mapping, kill-chain order, group attribution and indicator sets.
 export {
   ATTACK_TABLE_FORMAT,
   type AttackGroup,
@@ -18,3 +18,13 @@ export {
   techniquesOf,
 } from './tags.js';
 export { attribute } from './attribution.js';
+export {
+  IocSet,
+  buildIocSet,
+  loadIocs,
+  parseIocCsv,
+  parseStixIndicators,
+  type Indicator,
+  type IocProblem,
+  type IocType,
+} from './iocs.js';

@@ -24,7 +24,11 @@ if (port) {
       return (mod.createChunkJobRunner as CreateChunkJobRunner)(data.init);
     },
   );
-  runner.catch((err: unknown) => port.postMessage({ index: -1, ok: false, error: message(err) }));
+  // -1: setup failed; -2: ready (module loaded, runner built).
+  runner.then(
+    () => port.postMessage({ index: -2, ok: true }),
+    (err: unknown) => port.postMessage({ index: -1, ok: false, error: message(err) }),
+  );
   port.on('message', (job: ChunkJob & { seq: number }) => {
     runner
       .then((run) => run(job))

@@ -42,7 +42,7 @@ export interface ChunkPoolOptions {
   maxPending?: number;
 }
 
-/** Message from a worker: a job's result or error, or a setup failure (`index` -1). */
+/** Message from a worker: a job's result or error, a setup failure (`index` -1) or readiness (`index` -2). */
 interface WorkerReply {
   index: number;
   ok: boolean;
@@ -62,6 +62,9 @@ interface Slot {
   worker: Worker;
   /** Jobs sent and not answered, by seq. */
   readonly inflight: Map<number, SentJob>;
+  /** Resolves when the worker has loaded the job module and built its runner (or failed to). */
+  readonly ready: Promise<void>;
+  markReady: () => void;
 }
 
 // Jobs queued per worker: a second job waits in the worker, so it never idles while the main thread,
@@ -100,6 +103,16 @@ export class ChunkPool<R> {
   /** Number of worker threads. */
   get size(): number {
     return this.slots.length;
+  }
+
+  /** Resolves once every worker has started and built its runner (setup errors surface in run()). */
+  async ready(): Promise<void> {
+    for (const s of this.slots) s.worker.ref();
+    try {
+      await Promise.all(this.slots.map((s) => s.ready));
+    } finally {
+      if (!this.running) for (const s of this.slots) s.worker.unref();
+    }
   }
 
   /** Runs the jobs and yields their results in job order. One run at a time per pool. */
@@ -171,7 +184,9 @@ export class ChunkPool<R> {
 
   private spawn(): Slot {
     const worker = new Worker(WORKER_SCRIPT, { workerData: { module: this.moduleUrl, init: this.init } });
-    const slot: Slot = { worker, inflight: new Map() };
+    let markReady = (): void => undefined;
+    const ready = new Promise<void>((resolve) => (markReady = resolve));
+    const slot: Slot = { worker, inflight: new Map(), ready, markReady };
     worker.on('message', (reply: WorkerReply) => this.onReply(slot, reply));
     worker.on('error', (err) => this.onDeath(slot, err));
     worker.on('exit', (code) => {
@@ -182,6 +197,11 @@ export class ChunkPool<R> {
   }
 
   private onReply(slot: Slot, reply: WorkerReply): void {
+    if (reply.index === -2) {
+      slot.markReady();
+      return;
+    }
+    if (reply.index === -1) slot.markReady();
     const sent = slot.inflight.get(reply.index);
     if (reply.index === -1 || !sent) {
       this.fail(new Error(`chunk worker setup failed for ${this.moduleUrl}: ${reply.error}`));
@@ -204,6 +224,7 @@ export class ChunkPool<R> {
     if (this.closed) return;
     const i = this.slots.indexOf(slot);
     if (i < 0) return; // already replaced ('error' and 'exit' both report a death)
+    slot.markReady();
     this.slots[i] = this.spawn();
     const lost = [...slot.inflight.values()].filter((s) => s.run === this.runNumber);
     slot.inflight.clear();

@@ -113,6 +113,7 @@ test('stopping early and running again gives complete, ordered results', async (
   const { dir, files, expected } = fixtureFiles();
   const pool = new ChunkPool<FixtureResult>({ module: JOB_MODULE, workers: 2, maxPending: 3 });
   try {
+    await pool.ready();
     const jobs = planChunkJobs(files, { chunksPerJob: 1 });
     for await (const r of pool.run(jobs)) {
       assert.equal(r.chunks[0].index, 0);
@@ -159,6 +160,7 @@ test('a module without createChunkJobRunner fails with a clear error', async () 
     workers: 1,
   });
   try {
+    await pool.ready(); // settles on a setup failure too
     await assert.rejects(
       pool.map([{ file: 'x.evtx', firstChunk: 0, chunkCount: 0 }]),
       /createChunkJobRunner/,

@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  AhoCorasick,
   KEYWORD_FIELD,
   KEYWORD_SEPARATOR,
   Prefilter,
@@ -163,4 +164,32 @@ test('property: equals brute force on random rules and records (never drops a po
       }
     }
   }
+});
+
+test('prefilters given one automata cache build a field needle list once and still answer for their own rules', () => {
+  const automata = new Map<string, AhoCorasick>();
+  const shared = [{ field: 'CommandLine', needle: 'mimikatz' }];
+  const a = new Prefilter(
+    [
+      { rule: 0, alternatives: [shared] },
+      { rule: 1, alternatives: [[{ field: 'Image', needle: 'cmd.exe' }]] },
+    ],
+    { automata },
+  );
+  const b = new Prefilter(
+    [
+      { rule: 0, alternatives: undefined },
+      { rule: 1, alternatives: [shared] },
+    ],
+    {
+      automata,
+    },
+  );
+  assert.equal(automata.size, 2); // CommandLine once, Image once
+  const rec: Record<string, string> = { CommandLine: 'x MIMIKATZ y', Image: 'c:\\x.exe' };
+  assert.deepEqual([...a.candidates((f) => rec[f]).rules], [0]);
+  assert.deepEqual([...b.candidates((f) => rec[f]).rules], [0, 1]);
+  rec.CommandLine = 'benign';
+  assert.deepEqual([...a.candidates((f) => rec[f]).rules], []);
+  assert.deepEqual([...b.candidates((f) => rec[f]).rules], [0]);
 });

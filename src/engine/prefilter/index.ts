@@ -7,6 +7,7 @@ export {
   type PrefilterEntry,
   type PrefilterNeedle,
   type CandidateSet,
+  type PrefilterOptions,
 } from './prefilter.js';
 export { regexFacts, type RegexFacts, type RegexFactFlags } from './regex-facts.js';
 export { SkipScanner, skipScanEligible, SKIP_MIN_LENGTH, SKIP_MAX_NEEDLES } from './skip-scan.js';

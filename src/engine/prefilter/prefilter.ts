@@ -42,6 +42,16 @@ interface FieldScanner {
   readonly globalId: Int32Array;
 }
 
+/** Prefilter build options. */
+export interface PrefilterOptions {
+  /**
+   * Automata shared between prefilters (key: field and needle list). Buckets of one rule index often need the
+   * same automaton for a field (e.g. the process-creation CommandLine needles under Sysmon 1 and Security
+   * 4688); sharing builds and holds it once. Safe because a scan's results are read before the next scan.
+   */
+  readonly automata?: Map<string, AhoCorasick>;
+}
+
 /** Builds per-field automata over the rules' required needles and answers which rules can match a record. */
 export class Prefilter {
   /** Fields the prefilter reads (KEYWORD_FIELD included when some rule has keyword needles). */
@@ -69,7 +79,7 @@ export class Prefilter {
   private readonly result: { count: number; rules: Int32Array; has: (rule: number) => boolean };
 
   /** Compiles the entries; rule numbers are small non-negative integers (indexes into the caller's rules). */
-  constructor(entries: readonly PrefilterEntry[]) {
+  constructor(entries: readonly PrefilterEntry[], options: PrefilterOptions = {}) {
     let maxRule = -1;
     for (const e of entries) {
       if (!Number.isInteger(e.rule) || e.rule < 0)
@@ -114,7 +124,14 @@ export class Prefilter {
 
     this.scanners = [];
     for (const [field, needles] of perField) {
-      const automaton = new AhoCorasick([...needles.keys()]);
+      const list = [...needles.keys()];
+      const shared = options.automata;
+      const cacheKey = shared ? JSON.stringify([field, list]) : '';
+      let automaton = shared?.get(cacheKey);
+      if (!automaton) {
+        automaton = new AhoCorasick(list);
+        shared?.set(cacheKey, automaton);
+      }
       this.scanners.push({ field, automaton, globalId: Int32Array.from(needles.values()) });
     }
     this.fields = this.scanners.map((s) => s.field);

@@ -34,6 +34,9 @@ export type NameCache = Map<number, string>;
 /** Parses BinXML tokens in buf[pos, end). Offsets are relative to the chunk (buf is the chunk). */
 export class BinXmlParser {
   pos: number;
+  /** Set when a name lies outside [start, end): the parse then depends on bytes beyond the fragment. */
+  externalNames = false;
+  private readonly start: number;
 
   constructor(
     readonly buf: Buffer,
@@ -46,6 +49,7 @@ export class BinXmlParser {
     readonly inTemplate: boolean,
   ) {
     this.pos = start;
+    this.start = start;
   }
 
   fail(reason: string): never {
@@ -92,6 +96,7 @@ export class BinXmlParser {
     if (off + 8 > buf.length) this.fail(`name offset ${off} outside the chunk`);
     const count = buf.readUInt16LE(off + 6);
     if (off + 8 + count * 2 > buf.length) this.fail(`name at ${off} runs past the chunk`);
+    if (off < this.start || off + 8 + count * 2 > this.end) this.externalNames = true;
     if (inline) {
       this.pos = off + 8 + count * 2 + 2;
       if (this.pos > this.end) this.fail('inline name runs past its fragment');

@@ -13,7 +13,16 @@ import {
   entityText,
   type ContentNode,
 } from './nodes.js';
-import { compileShape, shapeById, sharedShape, type FieldRef, type Shape } from './shape.js';
+import {
+  compileShape,
+  rememberShapeBytes,
+  shapeByBytes,
+  shapeById,
+  sharedShape,
+  templateBytesKey,
+  type FieldRef,
+  type Shape,
+} from './shape.js';
 import { decodeValue, formatGuid, textOf, valueText } from './values.js';
 
 /** Deepest chain of BinXML values nested in BinXML values that we follow. */
@@ -44,11 +53,19 @@ export class ChunkContext {
     }
     let shape = this.templates.get(info.defOffset);
     if (shape === undefined) {
+      // Most chunks repeat definitions seen in earlier chunks byte for byte: look those up before parsing.
+      const key = templateBytesKey(this.buf, info.defOffset, info.bodyEnd);
+      shape = shapeByBytes(key, info.templateId);
+      if (shape !== undefined) {
+        this.templates.set(info.defOffset, shape);
+        return shape;
+      }
       try {
         const parser = new BinXmlParser(this.buf, info.bodyStart, info.bodyEnd, this.names, true, true);
         const nodes = parser.fragment();
         const guid = formatGuid(this.buf, info.defOffset + 4, false);
         shape = sharedShape(guid, nodes, info.templateId);
+        if (!parser.externalNames) rememberShapeBytes(key, shape);
       } catch (err) {
         const reason = `template at ${info.defOffset}: ${err instanceof BinXmlError ? err.message : String(err)}`;
         // A definition whose bytes were partly overwritten: a template with the same id seen before will do.

@@ -177,25 +177,61 @@ const MAX_CACHED_WEIGHT = 8_000_000;
 const shapeCache = new Map<string, Shape>();
 /** Shapes by template id (the first 32 bits of the GUID), for records whose definition was overwritten. */
 const shapesById = new Map<number, Shape>();
+/**
+ * Shapes by the raw bytes of a self-contained template definition (see `templateBytesKey`): a chunk that
+ * repeats a definition seen before (same offset, GUID and body) skips parsing it and computing its signature.
+ */
+const shapesByBytes = new Map<string, Shape>();
 let cachedWeight = 0;
+
+// Hostile input can make endless distinct (and big) templates: keep the caches bounded.
+function makeRoom(weight: number): void {
+  if (
+    shapeCache.size + shapesByBytes.size >= MAX_CACHED_SHAPES ||
+    cachedWeight + weight > MAX_CACHED_WEIGHT
+  ) {
+    shapeCache.clear();
+    shapesById.clear();
+    shapesByBytes.clear();
+    cachedWeight = 0;
+  }
+}
 
 /** The shared shape for these nodes: compiled once per distinct template content (GUID + structure). */
 export function sharedShape(key: string, nodes: readonly Node[], templateId: number): Shape {
   const sig = key + '|' + signatureOf(nodes);
   let shape = shapeCache.get(sig);
   if (shape === undefined) {
-    // Hostile input can make endless distinct (and big) templates: keep the caches bounded.
-    if (shapeCache.size >= MAX_CACHED_SHAPES || cachedWeight + sig.length > MAX_CACHED_WEIGHT) {
-      shapeCache.clear();
-      shapesById.clear();
-      cachedWeight = 0;
-    }
+    makeRoom(sig.length);
     shape = compileShape(nodes);
     shapeCache.set(sig, shape);
     cachedWeight += sig.length;
   }
   shapesById.set(templateId, shape);
   return shape;
+}
+
+/**
+ * The cache key for a template definition's bytes: its chunk offset, then GUID, size and body as they are
+ * stored. Only valid for definitions whose names all lie inside the body (`BinXmlParser.externalNames`
+ * false): then equal keys mean equal parses, in any chunk.
+ */
+export function templateBytesKey(buf: Buffer, defOffset: number, bodyEnd: number): string {
+  return defOffset + '|' + buf.toString('latin1', defOffset + 4, bodyEnd);
+}
+
+/** The shape cached for these template bytes, if any (and notes it as the latest for its id). */
+export function shapeByBytes(key: string, templateId: number): Shape | undefined {
+  const shape = shapesByBytes.get(key);
+  if (shape !== undefined) shapesById.set(templateId, shape);
+  return shape;
+}
+
+/** Caches a shape under its template bytes key (for self-contained definitions only). */
+export function rememberShapeBytes(key: string, shape: Shape): void {
+  makeRoom(key.length);
+  shapesByBytes.set(key, shape);
+  cachedWeight += key.length;
 }
 
 /** The latest shape seen with this template id, if any. */

@@ -1,6 +1,6 @@
 // `dwell demo`: writes the multi-tenant intrusion scenario as EVTX, hunts it, and prints what was found.
 import { mkdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import pc from 'picocolors';
 import { generateDemo, generateDemoParallel, scoreDemo, SCALES, type DemoScale } from '../../demo/index.js';
@@ -153,9 +153,15 @@ export const registerDemo: RegisterCommand = (program, ctx: CliContext) => {
         out.write(`  (truth: ${t.hopOrder.join(' -> ')})\n`);
       }
       out.write(`\n${c.bold('Outputs')}:\n`);
-      for (const file of result.outputs) out.write(`  ${relative(process.cwd(), file) || file}\n`);
+      for (const file of result.outputs) out.write(`  ${displayPath(file)}\n`);
       if (result.warnings.length > 0)
         out.write(`\n${result.warnings.length} warnings (first: ${result.warnings[0].reason})\n`);
       if (result.summary.records === 0) ctx.setExit(EXIT.UNREADABLE);
     });
 };
+
+/** A path as the user would type it: relative when under the working directory, absolute otherwise. */
+function displayPath(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
+}

@@ -162,6 +162,19 @@ async function huntCommand(paths: string[], flags: HuntFlags, ctx: CliContext): 
   ctx.setExit(huntExitCode(result, flags.failOn));
 }
 
+const HUNT_EXAMPLES = `
+Examples:
+  # one laptop's collection, Dwell's rules only, a timeline for Timeline Explorer
+  dwell hunt ./collected --csv timeline.csv
+
+  # many companies at once: tenant = first folder (./logs/<tenant>/...), SigmaHQ too, all outputs
+  dwell hunt ./logs --tenant-from-dir --sigma ./sigma/rules --iocs cicada_iocs.csv \\
+    --csv timeline.csv --intrusions intrusions.json --report report.html --stix bundle.json
+
+  # in a script: only high and critical rules, exit 1 when one fires
+  dwell hunt ./logs --min-level high --fail-on high --json --quiet
+`;
+
 /** Registers `dwell hunt`. */
 export const registerHunt: RegisterCommand = (program, ctx) => {
   program
@@ -170,6 +183,7 @@ export const registerHunt: RegisterCommand = (program, ctx) => {
       "hunt EVTX/JSON/JSONL/XML logs (files or folders, gzip too) with Dwell's rules and any Sigma rules",
     )
     .argument('<paths...>', 'files and folders to hunt (folders recursively)')
+    .addHelpText('after', HUNT_EXAMPLES)
     .option('--sigma <path>', 'extra Sigma rules folder or file (repeatable)', collectPaths)
     .option('--no-dwell-rules', "do not load Dwell's own rules")
     .option('--min-level <level>', `drop rules below this level (${LEVELS.join(', ')})`, parseLevel)

@@ -43,6 +43,8 @@ interface Measure {
   busiestThreadSeconds?: number;
   /** (c) only: milliseconds the workers took to start and load the reader, before the clock started. */
   workerStartMs?: number;
+  /** (c) only: per worker, jobs run, wall ms in jobs, ms of the first job, ms reading, shapes compiled. */
+  perWorker?: string[];
   maxRssMb: number;
 }
 
@@ -79,6 +81,7 @@ async function child(mode: string, file: string, workers: number): Promise<void>
   // start and load the reader (ChunkPool.ready); the time it took is reported beside the result.
   let pool: ChunkPool<ParseJobResult> | undefined;
   let workerStartMs: number | undefined;
+  let perWorker: string[] | undefined;
   if (mode === 'workers') {
     const started = performance.now();
     pool = new ChunkPool<ParseJobResult>({
@@ -127,7 +130,25 @@ async function child(mode: string, file: string, workers: number): Promise<void>
     writer.close();
     records = WRITE_COUNT;
   } else if (pool) {
-    for await (const r of pool.run(planChunkJobs([file], { chunksPerJob: 64 }))) records += r.records;
+    const byThread = new Map<
+      number,
+      { jobs: number; ms: number; firstMs: number; readMs: number; shapes: number }
+    >();
+    for await (const r of pool.run(planChunkJobs([file], { chunksPerJob: 64 }))) {
+      records += r.records;
+      const t = r.timing;
+      const w = byThread.get(t.thread) ?? { jobs: 0, ms: 0, firstMs: t.ms, readMs: 0, shapes: 0 };
+      w.jobs++;
+      w.ms += t.ms;
+      w.readMs += t.readMs;
+      w.shapes += t.shapesCompiled;
+      byThread.set(t.thread, w);
+    }
+    perWorker = [...byThread.values()].map(
+      (w) =>
+        `${w.jobs} jobs, ${w.ms.toFixed(0)} ms in jobs (first job ${w.firstMs.toFixed(0)} ms), ` +
+        `reading ${w.readMs.toFixed(0)} ms, ${w.shapes} shapes compiled`,
+    );
   } else {
     throw new Error(`unknown mode ${mode}`);
   }
@@ -137,7 +158,15 @@ async function child(mode: string, file: string, workers: number): Promise<void>
   const busiest = busiestSince(threads0);
   await pool?.close();
   const maxRssMb = process.resourceUsage().maxRSS / 1024;
-  const m: Measure = { records, seconds, cpuSeconds, busiestThreadSeconds: busiest, workerStartMs, maxRssMb };
+  const m: Measure = {
+    records,
+    seconds,
+    cpuSeconds,
+    busiestThreadSeconds: busiest,
+    workerStartMs,
+    perWorker,
+    maxRssMb,
+  };
   process.stdout.write(JSON.stringify(m) + '\n');
 }
 
@@ -385,6 +414,8 @@ async function main(): Promise<void> {
       `${'(c) worker start (not timed)'.padEnd(32)}${c.workerStartMs.toFixed(0)} ms for ${workers} workers`,
     );
   }
+  for (const [i, line] of (c.perWorker ?? []).entries())
+    console.log(`${`(c) worker ${i + 1}`.padEnd(32)}${line}`);
   if (b.busiestThreadSeconds && c.busiestThreadSeconds) {
     // On a loaded machine wall time says little about parallelism; the busiest thread's CPU time is about
     // the wall time the run would take on idle cores.

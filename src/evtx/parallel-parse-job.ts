@@ -1,8 +1,10 @@
 // A ready-made ChunkPool job: parse a job's chunks with the EVTX reader and count, touch or render records.
 // `bench:evtx` times it; tests use it to check that parallel parsing equals sequential reading.
+import { threadId } from 'node:worker_threads';
 import { parseChunk } from './chunk.js';
 import type { ChunkJob } from './parallel-plan.js';
 import { readChunks } from './parallel-read.js';
+import { cachedShapeCount } from './shape.js';
 
 /** What to do with each record: look one field up, render XML or JSON, or nothing beyond parsing. */
 export interface ParseJobInit {
@@ -24,6 +26,19 @@ export interface ParseJobResult {
   /** Characters rendered, or fields found in touch mode. */
   output: number;
   rendered?: string[];
+  /** Where the job's time went, for the benchmark's per-worker breakdown. */
+  timing: JobTiming;
+}
+
+/** Time spent on one job in its worker. */
+export interface JobTiming {
+  /** Worker thread id (0 on the main thread). */
+  thread: number;
+  /** Wall milliseconds for the whole job, and for reading its chunks from the file. */
+  ms: number;
+  readMs: number;
+  /** Template shapes this job compiled (cache misses in its worker). */
+  shapesCompiled: number;
 }
 
 type Render = (record: Parameters<typeof import('./render-xml.js').renderXml>[0]) => string;
@@ -46,10 +61,24 @@ export async function createChunkJobRunner(
   const field = init.field ?? 'EventID';
   const render = await rendererFor(mode);
   return (job) => {
-    const result: ParseJobResult = { records: 0, recovered: 0, damagedChunks: 0, warnings: [], output: 0 };
+    const started = performance.now();
+    const shapesBefore = cachedShapeCount();
+    const timing: JobTiming = { thread: threadId, ms: 0, readMs: 0, shapesCompiled: 0 };
+    const result: ParseJobResult = {
+      records: 0,
+      recovered: 0,
+      damagedChunks: 0,
+      warnings: [],
+      output: 0,
+      timing,
+    };
     if (init.collect) result.rendered = [];
     // Nothing outlives the job (results are counts and strings), so the read buffer is reused.
+    let first = true;
     for (const chunk of readChunks(job, { reuse: true })) {
+      // readChunks reads the whole range with its first step.
+      if (first) timing.readMs = performance.now() - started;
+      first = false;
       const loc = { file: job.file, chunkIndex: chunk.index, fileOffset: chunk.offset };
       const parsed = parseChunk(chunk.data, loc, { recover: init.recover });
       if (parsed.damaged) result.damagedChunks++;
@@ -67,6 +96,8 @@ export async function createChunkJobRunner(
         }
       }
     }
+    timing.ms = performance.now() - started;
+    timing.shapesCompiled = cachedShapeCount() - shapesBefore;
     return result;
   };
 }

@@ -1,5 +1,6 @@
 // The intrusion model: what correlation produces from detections and entity facts, and what reports show.
 import type { Detection } from '../engine/types.js';
+import type { AttributionMatch } from '../intel/attack-types.js';
 
 export type HostRole =
   'domain_controller' | 'file_server' | 'jump_host' | 'server' | 'workstation' | 'unknown';
@@ -69,14 +70,8 @@ export interface CrossTenantLink {
   readonly value: string;
 }
 
-export interface AttributionMatch {
-  readonly groupId: string;
-  readonly name: string;
-  readonly aliases: readonly string[];
-  readonly score: number;
-  readonly matched: readonly string[];
-  readonly unmatched: readonly string[];
-}
+/** A known group ranked against an intrusion's techniques (intel's type: correlate imports intel). */
+export type { AttributionMatch };
 
 export interface Intrusion {
   readonly id: string;

@@ -45,7 +45,7 @@ export interface AttackTable {
   readonly groups: readonly AttackGroup[];
 }
 
-/** A group ranked against observed techniques (structurally identical to correlate's AttributionMatch). */
+/** A group ranked against observed techniques, with the techniques that match and those that don't. */
 export interface AttributionMatch {
   readonly groupId: string;
   readonly name: string;

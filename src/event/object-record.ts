@@ -1,6 +1,6 @@
 // An EventRecord over an already-parsed event object in the evtx_dump JSON layout
 // ({ Event: { System: {...}, EventData: {...} | UserData: {...} } }), used by JSON sources and tests.
-import type { EventRecord, FieldValue, RecordSource } from './types.js';
+import { SYSTEM_TEXT_FIELDS, type EventRecord, type FieldValue, type RecordSource } from './types.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -34,17 +34,7 @@ function systemFields(system: JsonObject, out: Map<string, FieldValue>): void {
   put('Provider_Name', attr(system.Provider, 'Name'));
   put('Provider_Guid', attr(system.Provider, 'Guid'));
   put('EventSourceName', attr(system.Provider, 'EventSourceName'));
-  for (const name of [
-    'EventID',
-    'Version',
-    'Level',
-    'Task',
-    'Opcode',
-    'Keywords',
-    'EventRecordID',
-    'Channel',
-    'Computer',
-  ]) {
+  for (const name of SYSTEM_TEXT_FIELDS) {
     put(name, textOf(system[name]));
   }
   put('TimeCreated', attr(system.TimeCreated, 'SystemTime'));

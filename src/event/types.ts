@@ -41,6 +41,19 @@ export interface EventRecord {
   readonly source: RecordSource;
 }
 
+/** The System elements whose value is the element's own text (the rest come from attributes). */
+export const SYSTEM_TEXT_FIELDS: readonly string[] = [
+  'EventID',
+  'Version',
+  'Level',
+  'Task',
+  'Opcode',
+  'Keywords',
+  'EventRecordID',
+  'Channel',
+  'Computer',
+];
+
 /** Converts a field value to the string detection compares against (numbers in decimal, arrays joined). */
 export function fieldText(value: FieldValue | undefined): string | undefined {
   if (value === undefined || value === null) return undefined;

@@ -5,7 +5,13 @@
 // (Engine option `onCorrelationHit`).
 import type { EventRecord } from '../event/types.js';
 import type { Detection, Level, RuleInfo } from '../engine/types.js';
-import { Engine, loadRuleSet, type RuleProblem } from '../engine/index.js';
+import {
+  Engine,
+  compileRuleSources,
+  loadRuleSet,
+  type RuleProblem,
+  type RuleSources,
+} from '../engine/index.js';
 import type { CorrelationHit } from '../engine/correlation/index.js';
 import type { CorrelationRule } from '../sigma/correlation-types.js';
 import { loadIocs } from '../intel/iocs.js';
@@ -21,6 +27,11 @@ export interface MatcherConfig {
   filter: RuleFilter & { minLevel?: Level };
   iocs?: string[];
   timing: boolean;
+  /**
+   * Rule files already read and parsed (by the main thread, once for all workers): the matcher only compiles
+   * them. Parsing the SigmaHQ tree is ~2/3 of loading, so N workers would otherwise pay it N times.
+   */
+  sources?: RuleSources;
 }
 
 /** The correlation rules a hunt runs centrally, as plain data. */
@@ -64,10 +75,9 @@ const NO_HITS: CorrelationHit[] = [];
 
 /** Loads rules (and IOCs) once and returns a matcher. */
 export async function createMatcher(cfg: MatcherConfig): Promise<Matcher> {
-  const ruleSet = await loadRuleSet(
-    cfg.rulePaths,
-    cfg.mappingFiles ? { mappingFiles: cfg.mappingFiles } : undefined,
-  );
+  const ruleSet = cfg.sources
+    ? compileRuleSources(cfg.sources)
+    : await loadRuleSet(cfg.rulePaths, cfg.mappingFiles ? { mappingFiles: cfg.mappingFiles } : undefined);
   const select = ruleSelector(cfg.filter);
   let hits: CorrelationHit[] = [];
   let errors: SourceWarning[] = [];

@@ -53,8 +53,13 @@ export function runOnWorkers(
     // Workers load their rules one after another: loading is the memory peak of a worker (parsed YAML
     // before it is garbage), so staggering keeps the process peak near one load plus the others' steady
     // state; the first worker is already matching while the next one loads.
+    // With pre-parsed sources a worker only compiles (light): all start at once. The settings are dropped once
+    // every worker has its copy, so the main thread does not hold the parsed rules for the whole run.
+    const together = init.config.sources !== undefined;
+    let settings: Omit<WorkerInit, 'reportProblems'> | undefined = init;
     const start = (i: number) => {
-      const init2: WorkerInit = { ...init, reportProblems: i === 0 };
+      const init2: WorkerInit = { ...settings!, reportProblems: i === 0 };
+      if (i + 1 === n) settings = undefined;
       const w = new Worker(WORKER_URL, {
         workerData: init2,
         resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
@@ -67,7 +72,7 @@ export function runOnWorkers(
           case 'ready':
             handlers.onReady(m.report, i);
             next(w);
-            if (i + 1 < n) start(i + 1);
+            if (!together && i + 1 < n) start(i + 1);
             break;
           case 'result':
             handlers.onResult(m.result, i);
@@ -92,6 +97,7 @@ export function runOnWorkers(
         if (!done && !failed) fail(new Error(`hunt worker ${i} exited early (code ${code})`));
       });
     };
-    start(0);
+    if (together) for (let i = 0; i < n; i++) start(i);
+    else start(0);
   });
 }

@@ -23,6 +23,8 @@ async function start(): Promise<void> {
   const send = (m: FromWorker) => port.postMessage(m);
   try {
     const matcher = await createMatcher(init.config);
+    // The parsed sources are compiled now: let them go (workerData would otherwise keep them for the whole run).
+    delete init.config.sources;
     const observer = init.observe ? await createObserver() : undefined;
     const scanner = new JobScanner(matcher, observer?.observe);
     collectGarbage();

@@ -13,24 +13,22 @@ import { crc32 } from './writer-crc32.js';
 import { STEP, ShapeIndex } from './writer-shapes.js';
 import { SYS, SYSTEM_SLOTS, SYSTEM_TYPES } from './writer-template.js';
 import type { EventDataValue, EventSpec } from './writer-types.js';
-import { MAX_VALUE_BYTES, VT, valueSize, valueTypeOf, writeUtf16, writeValue } from './writer-values.js';
+import {
+  MAX_VALUE_BYTES,
+  VT,
+  valueSize,
+  valueTypeOf,
+  writeFiletime,
+  writeUtf16,
+  writeValue,
+} from './writer-values.js';
 
 export const FILE_HEADER_SIZE = 4096;
 
-// System slots with a fixed type and size that often differ from one record to the next: on reuse of the
-// encoded System part they are written over it (the time is written there too, by the same loop).
-const PER_RECORD_SLOTS: readonly number[] = [
-  SYS.LEVEL,
-  SYS.OPCODE,
-  SYS.TASK,
-  SYS.EVENT_ID,
-  SYS.KEYWORDS,
-  SYS.TIME_CREATED,
-  SYS.PROCESS_ID,
-  SYS.THREAD_ID,
-  SYS.RECORD_ID,
-  SYS.VERSION,
-];
+// Byte sizes of the System slots' fixed types (variable-size ones are never per-record slots).
+const SYSTEM_SIZES: readonly number[] = SYSTEM_TYPES.map((type) =>
+  type === VT.STRING || type === VT.SID ? 0 : valueSize(type, 0),
+);
 /** The file header counts chunks in 16 bits. */
 export const MAX_CHUNKS = 0xffff;
 
@@ -130,8 +128,7 @@ export class EvtxEncoder {
         this.sysDesc.copy(b, d);
         d += 4 * SYSTEM_SLOTS;
         this.sysBytes.copy(b, o, 0, this.sysLen);
-        for (const slot of PER_RECORD_SLOTS)
-          writeValue(b, o + this.patchAt[slot], this.types[slot], this.values[slot]);
+        this.patchSystem(dv, b, o);
         o += this.sysLen;
         i = SYSTEM_SLOTS;
       }
@@ -177,6 +174,26 @@ export class EvtxEncoder {
     this.chunk.reset();
   }
 
+  // Writes the per-record System slots over a copied System part at `o`. Their types are fixed and their
+  // values were range-checked by perRecord, so they go straight to the DataView.
+  private patchSystem(dv: DataView, b: Buffer, o: number): void {
+    const at = this.patchAt;
+    const v = this.values;
+    dv.setUint8(o + at[SYS.LEVEL], v[SYS.LEVEL] as number);
+    dv.setUint8(o + at[SYS.OPCODE], v[SYS.OPCODE] as number);
+    dv.setUint16(o + at[SYS.TASK], v[SYS.TASK] as number, true);
+    dv.setUint16(o + at[SYS.EVENT_ID], v[SYS.EVENT_ID] as number, true);
+    writeValue(b, o + at[SYS.KEYWORDS], VT.HEX64, v[SYS.KEYWORDS]);
+    writeFiletime(b, o + at[SYS.TIME_CREATED], v[SYS.TIME_CREATED] as number);
+    dv.setUint32(o + at[SYS.PROCESS_ID], v[SYS.PROCESS_ID] as number, true);
+    dv.setUint32(o + at[SYS.THREAD_ID], v[SYS.THREAD_ID] as number, true);
+    const id = v[SYS.RECORD_ID] as number;
+    const hi = Math.floor(id / 4294967296);
+    dv.setUint32(o + at[SYS.RECORD_ID], id - hi * 4294967296, true);
+    dv.setUint32(o + at[SYS.RECORD_ID] + 4, hi, true);
+    dv.setUint8(o + at[SYS.VERSION], v[SYS.VERSION] as number);
+  }
+
   // Keeps the System part of the record just encoded, and where the per-record slots sit in it.
   private keepSystem(b: Buffer, descStart: number, valueStart: number): void {
     b.copy(this.sysDesc, 0, descStart, descStart + 4 * SYSTEM_SLOTS);
@@ -200,7 +217,9 @@ export class EvtxEncoder {
     if (!ok) throw new RangeError(`record ${this.recordId}: System value ${slot} out of range: ${value}`);
     this.types[slot] = SYSTEM_TYPES[slot];
     this.values[slot] = value;
-    this.size(slot, valueSize(SYSTEM_TYPES[slot], value));
+    const size = SYSTEM_SIZES[slot];
+    this.sizes[slot] = size;
+    this.valueBytes += size;
   }
 
   // Records a slot's value size (checked against the 16-bit descriptor size) in the record's total.
@@ -329,21 +348,49 @@ export function writeEvtx(events: Iterable<EventSpec>): Buffer {
   return Buffer.concat([buildFileHeader(summary.chunks, summary.nextRecordId), ...chunks]);
 }
 
-/** Streams events into an EVTX file on disk; memory stays at one chunk plus compiled templates. */
+/** Chunks a file writer gathers before one write call (fewer, larger writes: 16 chunks = 1 MiB). */
+const CHUNKS_PER_WRITE = 16;
+
+/**
+ * Streams events into an EVTX file on disk; memory stays at one chunk, a 1 MiB write batch (grown only once
+ * a file has filled its first batch) and the compiled templates.
+ */
 export class EvtxFileWriter {
   private readonly fd: number;
   private readonly encoder: EvtxEncoder;
   private position = FILE_HEADER_SIZE;
   private closed = false;
+  // Finished chunks waiting to be written, in one buffer; `pending` bytes of it are in use.
+  private batch: Buffer | undefined;
+  private pending = 0;
 
   /** Creates (or truncates) `path`; the file header is written on close. */
   constructor(readonly path: string) {
     this.fd = openSync(path, 'w');
-    writeAll(this.fd, Buffer.alloc(FILE_HEADER_SIZE), 0);
-    this.encoder = new EvtxEncoder((chunk) => {
-      writeAll(this.fd, chunk, this.position);
-      this.position += chunk.length;
-    });
+    this.encoder = new EvtxEncoder((chunk) => this.queue(chunk));
+  }
+
+  // Copies a finished chunk into the batch; writes the batch when it is full.
+  private queue(chunk: Buffer): void {
+    if (this.batch === undefined) {
+      // The first chunk of a file goes straight out (most demo files are one or two chunks).
+      if (this.position === FILE_HEADER_SIZE) {
+        writeAll(this.fd, chunk, this.position);
+        this.position += chunk.length;
+        return;
+      }
+      this.batch = Buffer.allocUnsafe(CHUNKS_PER_WRITE * CHUNK_SIZE);
+    }
+    chunk.copy(this.batch, this.pending);
+    this.pending += chunk.length;
+    if (this.pending + CHUNK_SIZE > this.batch.length) this.drain();
+  }
+
+  private drain(): void {
+    if (this.batch === undefined || this.pending === 0) return;
+    writeAll(this.fd, this.batch.subarray(0, this.pending), this.position);
+    this.position += this.pending;
+    this.pending = 0;
   }
 
   /** Adds one event; returns its record id. An invalid spec throws and leaves the file consistent. */
@@ -358,6 +405,7 @@ export class EvtxFileWriter {
     this.closed = true;
     try {
       const summary = this.encoder.finish();
+      this.drain();
       writeAll(this.fd, buildFileHeader(summary.chunks, summary.nextRecordId), 0);
       return summary;
     } finally {

@@ -36,6 +36,8 @@ export class BinXmlParser {
   pos: number;
   /** Set when a name lies outside [start, end): the parse then depends on bytes beyond the fragment. */
   externalNames = false;
+  /** Chunk offsets of the name references read (4-byte offsets), for the template bytes cache. */
+  readonly nameFields: number[] = [];
   private readonly start: number;
 
   constructor(
@@ -91,6 +93,7 @@ export class BinXmlParser {
   /** A name reference: a chunk offset; when it points right here the name is stored inline and skipped. */
   name(): string {
     const off = this.u32();
+    this.nameFields.push(this.pos - 4);
     const inline = off === this.pos;
     const buf = this.buf;
     if (off + 8 > buf.length) this.fail(`name offset ${off} outside the chunk`);

@@ -19,7 +19,6 @@ import {
   shapeByBytes,
   shapeById,
   sharedShape,
-  templateBytesKey,
   type FieldRef,
   type Shape,
 } from './shape.js';
@@ -54,8 +53,7 @@ export class ChunkContext {
     let shape = this.templates.get(info.defOffset);
     if (shape === undefined) {
       // Most chunks repeat definitions seen in earlier chunks byte for byte: look those up before parsing.
-      const key = templateBytesKey(this.buf, info.defOffset, info.bodyEnd);
-      shape = shapeByBytes(key, info.templateId);
+      shape = shapeByBytes(this.buf, info.defOffset, info.bodyStart, info.bodyEnd, info.templateId);
       if (shape !== undefined) {
         this.templates.set(info.defOffset, shape);
         return shape;
@@ -65,7 +63,8 @@ export class ChunkContext {
         const nodes = parser.fragment();
         const guid = formatGuid(this.buf, info.defOffset + 4, false);
         shape = sharedShape(guid, nodes, info.templateId);
-        if (!parser.externalNames) rememberShapeBytes(key, shape);
+        // Cached by bytes: names inside the body by relative offset, names elsewhere by their bytes.
+        rememberShapeBytes(this.buf, info.defOffset, info.bodyStart, info.bodyEnd, parser.nameFields, shape);
       } catch (err) {
         const reason = `template at ${info.defOffset}: ${err instanceof BinXmlError ? err.message : String(err)}`;
         // A definition whose bytes were partly overwritten: a template with the same id seen before will do.

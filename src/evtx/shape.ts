@@ -178,11 +178,25 @@ const shapeCache = new Map<string, Shape>();
 /** Shapes by template id (the first 32 bits of the GUID), for records whose definition was overwritten. */
 const shapesById = new Map<number, Shape>();
 /**
- * Shapes by the raw bytes of a self-contained template definition (see `templateBytesKey`): a chunk that
- * repeats a definition seen before (same offset, GUID and body) skips parsing it and computing its signature.
+ * Parsed template definitions by GUID and size: a chunk repeating one (same body bytes, names equal), at any
+ * offset, skips parsing it (see `shapeByBytes`).
  */
-const shapesByBytes = new Map<string, Shape>();
+const shapesByBytes = new Map<string, TemplateBytes[]>();
+/** Candidates kept per GUID and size. */
+const MAX_BYTES_CANDIDATES = 8;
+
+/** A definition's body with its name references made relative to the body's start, and its shape. */
+interface TemplateBytes {
+  readonly body: Buffer;
+  /** Positions (from the body's start) of the 4-byte name references. */
+  readonly nameFields: readonly number[];
+  /** Per name reference: null when it points into the body, else the name's bytes (hash, count, chars). */
+  readonly externals: readonly (Buffer | null)[];
+  readonly shape: Shape;
+}
 let cachedWeight = 0;
+/** Template definitions parsed (not found in the bytes cache), for stats and tests. */
+let templatesParsed = 0;
 
 // Hostile input can make endless distinct (and big) templates: keep the caches bounded.
 function makeRoom(weight: number): void {
@@ -199,6 +213,7 @@ function makeRoom(weight: number): void {
 
 /** The shared shape for these nodes: compiled once per distinct template content (GUID + structure). */
 export function sharedShape(key: string, nodes: readonly Node[], templateId: number): Shape {
+  templatesParsed++;
   const sig = key + '|' + signatureOf(nodes);
   let shape = shapeCache.get(sig);
   if (shape === undefined) {
@@ -211,27 +226,90 @@ export function sharedShape(key: string, nodes: readonly Node[], templateId: num
   return shape;
 }
 
+/** The GUID and size of the definition at defOffset: the first-level key of the template bytes cache. */
+function guidSizeKey(buf: Buffer, defOffset: number): string {
+  return buf.toString('latin1', defOffset + 4, defOffset + 24);
+}
+
+/** True when buf[start, end) is the cached body once its name references are taken relative to start. */
+function sameBody(buf: Buffer, start: number, end: number, t: TemplateBytes): boolean {
+  if (end - start !== t.body.length) return false;
+  let from = 0;
+  for (let i = 0; i < t.nameFields.length; i++) {
+    const at = t.nameFields[i];
+    if (buf.compare(t.body, from, at, start + from, start + at) !== 0) return false;
+    const ref = buf.readUInt32LE(start + at);
+    const external = t.externals[i];
+    if (external === null) {
+      if (ref - start !== t.body.readUInt32LE(at)) return false;
+    } else {
+      // The same name elsewhere in the chunk (not inline here, which would change the token layout).
+      if (ref === start + at + 4 || ref + 4 + external.length > buf.length) return false;
+      if (buf.compare(external, 0, external.length, ref + 4, ref + 4 + external.length) !== 0) return false;
+    }
+    from = at + 4;
+  }
+  return buf.compare(t.body, from, t.body.length, start + from, end) === 0;
+}
+
 /**
- * The cache key for a template definition's bytes: its chunk offset, then GUID, size and body as they are
- * stored. Only valid for definitions whose names all lie inside the body (`BinXmlParser.externalNames`
- * false): then equal keys mean equal parses, in any chunk.
+ * The shape of the definition at defOffset (body [bodyStart, bodyEnd)) when an identical
+ * definition was cached: same GUID, size and body bytes, names equal (same relative offset, or same bytes). Equal
+ * bytes then parse to equal nodes wherever the definition sits in its chunk.
  */
-export function templateBytesKey(buf: Buffer, defOffset: number, bodyEnd: number): string {
-  return defOffset + '|' + buf.toString('latin1', defOffset + 4, bodyEnd);
+export function shapeByBytes(
+  buf: Buffer,
+  defOffset: number,
+  bodyStart: number,
+  bodyEnd: number,
+  templateId: number,
+): Shape | undefined {
+  const list = shapesByBytes.get(guidSizeKey(buf, defOffset));
+  if (list === undefined) return undefined;
+  for (const t of list) {
+    if (sameBody(buf, bodyStart, bodyEnd, t)) {
+      shapesById.set(templateId, t.shape);
+      return t.shape;
+    }
+  }
+  return undefined;
 }
 
-/** The shape cached for these template bytes, if any (and notes it as the latest for its id). */
-export function shapeByBytes(key: string, templateId: number): Shape | undefined {
-  const shape = shapesByBytes.get(key);
-  if (shape !== undefined) shapesById.set(templateId, shape);
-  return shape;
-}
-
-/** Caches a shape under its template bytes key (for self-contained definitions only). */
-export function rememberShapeBytes(key: string, shape: Shape): void {
-  makeRoom(key.length);
-  shapesByBytes.set(key, shape);
-  cachedWeight += key.length;
+/**
+ * Caches a parsed definition's shape by its bytes; `nameFields` are the chunk offsets of its name references
+ * (names inside the body are compared by relative offset, names elsewhere in the chunk by their bytes).
+ */
+export function rememberShapeBytes(
+  buf: Buffer,
+  defOffset: number,
+  bodyStart: number,
+  bodyEnd: number,
+  nameFields: readonly number[],
+  shape: Shape,
+): void {
+  const key = guidSizeKey(buf, defOffset);
+  makeRoom(bodyEnd - bodyStart + key.length);
+  const body = Buffer.from(buf.subarray(bodyStart, bodyEnd));
+  const rel: number[] = [];
+  const externals: (Buffer | null)[] = [];
+  for (const field of nameFields) {
+    const at = field - bodyStart;
+    const ref = body.readUInt32LE(at);
+    // The parse succeeded, so the name at ref (hash, count, characters) lies inside the chunk.
+    const nameEnd = ref + 8 + buf.readUInt16LE(ref + 6) * 2;
+    if (ref >= bodyStart && nameEnd <= bodyEnd) {
+      body.writeUInt32LE(ref - bodyStart, at);
+      externals.push(null);
+    } else {
+      externals.push(Buffer.from(buf.subarray(ref + 4, nameEnd)));
+    }
+    rel.push(at);
+  }
+  let list = shapesByBytes.get(key);
+  if (list === undefined) shapesByBytes.set(key, (list = []));
+  if (list.length >= MAX_BYTES_CANDIDATES) list.shift();
+  list.push({ body, nameFields: rel, externals, shape });
+  cachedWeight += body.length + key.length;
 }
 
 /** The latest shape seen with this template id, if any. */
@@ -242,4 +320,9 @@ export function shapeById(templateId: number): Shape | undefined {
 /** Number of distinct shapes compiled and cached so far (for stats and tests). */
 export function cachedShapeCount(): number {
   return shapeCache.size;
+}
+
+/** Number of template definitions parsed so far in this thread (bytes cache misses). */
+export function parsedTemplateCount(): number {
+  return templatesParsed;
 }

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseChunk } from '../../src/evtx/chunk.js';
 import { renderXml } from '../../src/evtx/render-xml.js';
-import { cachedShapeCount } from '../../src/evtx/shape.js';
+import { cachedShapeCount, parsedTemplateCount } from '../../src/evtx/shape.js';
 import { writeEvtx } from '../../src/evtx/writer.js';
 import type { EventSpec } from '../../src/evtx/writer-types.js';
 
@@ -49,4 +49,39 @@ test('definitions that differ only in a field name get their own shapes', () => 
   assert.equal(a.records[0].get('CacheProbeDelta'), undefined);
   assert.equal(b.records[0].get('CacheProbeDelta'), 'b');
   assert.equal(b.records[0].get('CacheProbeGamma'), undefined);
+});
+
+test('a definition repeated at another offset in another chunk is not parsed again', () => {
+  const other = (value: string): EventSpec => ({
+    ...event('CacheProbeOther', value),
+    provider: 'Dwell-Template-Cache-Other',
+  });
+  const probe = event('CacheProbeEpsilon', 'e');
+  const chunkOf = (specs: EventSpec[]): Buffer => writeEvtx(specs).subarray(4096, 4096 + 65536);
+  parse(chunkOf([other('o'), probe]), 0);
+  const parsedBefore = parsedTemplateCount();
+  // A longer value in the first record moves the probe's definition (inline in the second record) further on:
+  // same bytes at another offset, sharing names with the first definition.
+  const moved = parse(chunkOf([other('o'.repeat(40)), probe]), 1);
+  assert.equal(parsedTemplateCount(), parsedBefore, 'both definitions came from the bytes cache');
+  assert.equal(moved.records.length, 2);
+  assert.equal(moved.records[1].get('CacheProbeEpsilon'), 'e');
+  assert.equal(moved.records[0].get('CacheProbeOther'), 'o'.repeat(40));
+});
+
+test('a definition whose shared name differs is parsed, not taken from the cache', () => {
+  const first = (name: string): EventSpec => ({
+    ...event(name, 'v'),
+    provider: 'Dwell-Template-Cache-Names',
+  });
+  const probe = { ...event('CacheProbeShared', 's'), data: { CacheProbeShared: 's', NameAAAA: 'n' } };
+  const chunkOf = (specs: EventSpec[]): Buffer => writeEvtx(specs).subarray(4096, 4096 + 65536);
+  const a = parse(chunkOf([first('NameAAAA'), probe]), 0);
+  const b = parse(
+    chunkOf([first('NameBBBB'), { ...probe, data: { CacheProbeShared: 's', NameBBBB: 'n' } }]),
+    1,
+  );
+  assert.equal(a.records[1].get('NameAAAA'), 'n');
+  assert.equal(b.records[1].get('NameBBBB'), 'n');
+  assert.equal(b.records[1].get('NameAAAA'), undefined);
 });

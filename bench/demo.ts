@@ -1,6 +1,7 @@
 // npm run bench:demo [-- small|medium|large]: the demo generator's records/s, against a baseline measured in
 // the same run: the EVTX writer alone encoding pre-built events of the same kinds (the generator's ceiling).
 import { mkdirSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { generateDemo, generateDemoParallel, type DemoScale } from '../src/demo/index.js';
 import { secLogon, sysmonDns, sysmonNetwork, sysmonProcess } from '../src/demo/events.js';
@@ -64,21 +65,37 @@ function baseline(): number {
   return rate;
 }
 
+// CPU seconds (all threads of the process) spent since `from`: on a shared machine wall time alone misleads.
+const cpuSince = (from: NodeJS.CpuUsage): number => {
+  const used = process.cpuUsage(from);
+  return (used.user + used.system) / 1e6;
+};
+
+const load = loadavg()[0];
 const base = baseline();
 const out = join(work, `demo-${scale}`);
+let cpu = process.cpuUsage();
 const result = generateDemo({ out, seed: 1, scale });
+const seqCpu = cpuSince(cpu);
 const rate = result.records / (result.elapsedMs / 1000);
 rmSync(out, { recursive: true, force: true });
+cpu = process.cpuUsage();
 const parallel = await generateDemoParallel({ out, seed: 1, scale });
+const parCpu = cpuSince(cpu);
 const parallelRate = parallel.records / (parallel.elapsedMs / 1000);
 rmSync(out, { recursive: true, force: true });
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 console.log(
   `demo generator (${scale}, seed 1): ${fmt(result.records)} records in ${result.files.length} files, ${fmt(result.elapsedMs)} ms`,
 );
-console.log(`  generator             ${fmt(rate)} records/s`);
 console.log(
-  `  generator, ${'worker threads'} ${fmt(parallelRate)} records/s (ratio ${(parallelRate / base).toFixed(2)})`,
+  `  machine: ${availableParallelism()} cores, load average ${load.toFixed(1)} at start, ${loadavg()[0].toFixed(1)} at end`,
+);
+console.log(
+  `  generator              ${fmt(rate)} records/s (${seqCpu.toFixed(2)} CPU s: ${fmt(result.records / seqCpu)} records per CPU s)`,
+);
+console.log(
+  `  generator, worker threads ${fmt(parallelRate)} records/s, ${fmt(parallel.elapsedMs)} ms (${parCpu.toFixed(2)} CPU s; ratio ${(parallelRate / base).toFixed(2)})`,
 );
 console.log(`  baseline (writer only) ${fmt(base)} records/s`);
 console.log(`  ratio generator/baseline ${(rate / base).toFixed(2)}`);

@@ -189,55 +189,61 @@ export class ChunkBuilder {
   }
 
   // Writes a name reference at `p`: an offset, followed by the name itself the first time this chunk uses it.
+  // (Definitions are written for every shape in every chunk, so these use the DataView, not Buffer's
+  // checked writes.)
   private writeName(name: string, p: number): number {
     const b = this.buf;
+    const dv = this.dv;
     const known = this.names.get(name);
     if (known !== undefined) {
-      b.writeUInt32LE(known, p);
+      dv.setUint32(p, known, true);
       return p + 4;
     }
     const at = p + 4;
-    b.writeUInt32LE(at, p);
+    dv.setUint32(p, at, true);
     const hash = nameHash(name);
     const bucket = STRING_TABLE + 4 * (hash % 64);
-    b.writeUInt32LE(b.readUInt32LE(bucket), at);
-    b.writeUInt32LE(at, bucket);
-    b.writeUInt16LE(hash, at + 4);
-    b.writeUInt16LE(name.length, at + 6);
-    let q = writeUtf16(b, at + 8, name);
-    b.writeUInt16LE(0, q);
-    q += 2;
+    dv.setUint32(at, dv.getUint32(bucket, true), true);
+    dv.setUint32(bucket, at, true);
+    dv.setUint16(at + 4, hash, true);
+    dv.setUint16(at + 6, name.length, true);
+    const q = writeUtf16(b, at + 8, name);
+    dv.setUint16(q, 0, true);
     this.names.set(name, at);
-    return q;
+    return q + 2;
   }
 
   private writeElement(e: TemplateElement, p: number): number {
     const b = this.buf;
-    b[p] = e.attrs.length > 0 ? T.OPEN | T.MORE : T.OPEN;
+    const dv = this.dv;
+    const attrs = e.attrs;
+    const content = e.content;
+    b[p] = attrs.length > 0 ? T.OPEN | T.MORE : T.OPEN;
     // Dependency id: the optional substitution an element's content depends on, as Windows writes it.
-    const only = e.content.length === 1 ? e.content[0] : undefined;
+    const only = content.length === 1 ? content[0] : undefined;
     const dep = only && 'sub' in only && only.optional ? only.sub : 0xffff;
-    b.writeUInt16LE(dep, p + 1);
+    dv.setUint16(p + 1, dep, true);
     const sizeAt = p + 3;
     p = this.writeName(e.name, p + 7);
-    if (e.attrs.length > 0) {
+    if (attrs.length > 0) {
       const listAt = p;
       p += 4;
-      e.attrs.forEach((a, i) => {
-        b[p] = i < e.attrs.length - 1 ? T.ATTR | T.MORE : T.ATTR;
+      for (let i = 0; i < attrs.length; i++) {
+        const a = attrs[i];
+        b[p] = i < attrs.length - 1 ? T.ATTR | T.MORE : T.ATTR;
         p = this.writeName(a.name, p + 1);
         p = this.writeContent(a.value, p);
-      });
-      b.writeUInt32LE(p - listAt - 4, listAt);
+      }
+      dv.setUint32(listAt, p - listAt - 4, true);
     }
-    if (e.content.length === 0) {
+    if (content.length === 0) {
       b[p++] = T.CLOSE_EMPTY;
     } else {
       b[p++] = T.CLOSE_START;
-      for (const c of e.content) p = this.writeContent(c, p);
+      for (let i = 0; i < content.length; i++) p = this.writeContent(content[i], p);
       b[p++] = T.END;
     }
-    b.writeUInt32LE(p - sizeAt - 4, sizeAt);
+    dv.setUint32(sizeAt, p - sizeAt - 4, true);
     return p;
   }
 
@@ -247,11 +253,11 @@ export class ChunkBuilder {
     if ('text' in c) {
       b[p] = T.VALUE;
       b[p + 1] = 0x01; // string
-      b.writeUInt16LE(c.text.length, p + 2);
+      this.dv.setUint16(p + 2, c.text.length, true);
       return writeUtf16(b, p + 4, c.text);
     }
     b[p] = c.optional ? T.OPTIONAL_SUB : T.NORMAL_SUB;
-    b.writeUInt16LE(c.sub, p + 1);
+    this.dv.setUint16(p + 1, c.sub, true);
     b[p + 3] = c.type;
     return p + 4;
   }

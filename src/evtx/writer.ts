@@ -67,7 +67,8 @@ export class EvtxEncoder {
   private sysCacheValid = false;
   private sysChanged = false;
   private readonly sysDesc = Buffer.alloc(4 * SYSTEM_SLOTS);
-  private sysBytes = Buffer.alloc(512);
+  // Exactly the System part's value bytes, so the hot path copies it with one TypedArray.set.
+  private sysBytes = new Uint8Array(0);
   private sysLen = 0;
   private readonly patchAt = new Int32Array(SYSTEM_SLOTS);
 
@@ -125,9 +126,9 @@ export class EvtxEncoder {
       let i = 0;
       const reuse = this.reuseSystem && this.sysCacheValid && !this.sysChanged;
       if (reuse) {
-        this.sysDesc.copy(b, d);
+        b.set(this.sysDesc, d);
         d += 4 * SYSTEM_SLOTS;
-        this.sysBytes.copy(b, o, 0, this.sysLen);
+        b.set(this.sysBytes, o);
         this.patchSystem(dv, b, o);
         o += this.sysLen;
         i = SYSTEM_SLOTS;
@@ -202,8 +203,7 @@ export class EvtxEncoder {
       this.patchAt[i] = len;
       len += this.sizes[i];
     }
-    if (this.sysBytes.length < len) this.sysBytes = Buffer.alloc(len * 2);
-    b.copy(this.sysBytes, 0, valueStart, valueStart + len);
+    this.sysBytes = new Uint8Array(b.subarray(valueStart, valueStart + len));
     this.sysLen = len;
     this.sysCacheValid = true;
   }

@@ -184,6 +184,8 @@ const shapesById = new Map<number, Shape>();
 const shapesByBytes = new Map<string, TemplateBytes[]>();
 /** Candidates kept per GUID and size. */
 const MAX_BYTES_CANDIDATES = 8;
+/** Bytes one cached definition may take (body plus copied names); bigger ones are simply parsed each time. */
+const MAX_BYTES_ENTRY = 256 * 1024;
 
 /** A definition's body with its name references made relative to the body's start, and its shape. */
 interface TemplateBytes {
@@ -288,7 +290,15 @@ export function rememberShapeBytes(
   shape: Shape,
 ): void {
   const key = guidSizeKey(buf, defOffset);
-  makeRoom(bodyEnd - bodyStart + key.length);
+  // Names elsewhere in the chunk are copied per reference: hostile definitions could make that large.
+  let weight = bodyEnd - bodyStart + key.length;
+  for (const field of nameFields) {
+    const ref = buf.readUInt32LE(field);
+    if (ref < bodyStart || ref + 8 + buf.readUInt16LE(ref + 6) * 2 > bodyEnd)
+      weight += 4 + buf.readUInt16LE(ref + 6) * 2;
+  }
+  if (weight > MAX_BYTES_ENTRY) return;
+  makeRoom(weight);
   const body = Buffer.from(buf.subarray(bodyStart, bodyEnd));
   const rel: number[] = [];
   const externals: (Buffer | null)[] = [];
@@ -309,7 +319,7 @@ export function rememberShapeBytes(
   if (list === undefined) shapesByBytes.set(key, (list = []));
   if (list.length >= MAX_BYTES_CANDIDATES) list.shift();
   list.push({ body, nameFields: rel, externals, shape });
-  cachedWeight += body.length + key.length;
+  cachedWeight += weight;
 }
 
 /** The latest shape seen with this template id, if any. */

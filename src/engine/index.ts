@@ -7,6 +7,7 @@ export {
   type RuleSources,
   type RuleOutcome,
   type LoadOptions,
+  type CompileOptions,
 } from './load.js';
 export { Engine, type EngineOptions, type EngineError, type RuleStat } from './engine.js';
 export type { CompiledRule } from './compile-rule.js';

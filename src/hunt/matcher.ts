@@ -76,7 +76,7 @@ const NO_HITS: CorrelationHit[] = [];
 /** Loads rules (and IOCs) once and returns a matcher. */
 export async function createMatcher(cfg: MatcherConfig): Promise<Matcher> {
   const ruleSet = cfg.sources
-    ? compileRuleSources(cfg.sources)
+    ? compileRuleSources(cfg.sources, { lean: true })
     : await loadRuleSet(cfg.rulePaths, cfg.mappingFiles ? { mappingFiles: cfg.mappingFiles } : undefined);
   const select = ruleSelector(cfg.filter);
   let hits: CorrelationHit[] = [];

@@ -12,7 +12,7 @@ import {
   loadRuleSet,
   readRuleSources,
 } from '../../src/engine/index.js';
-import { rule } from './rule-fixtures.js';
+import { proc, rule, run } from './rule-fixtures.js';
 
 async function tree(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'dwell-check-'));
@@ -95,4 +95,33 @@ test('rule sources are plain data: parsed once, cloned, compiled elsewhere with 
     direct.rules.map((r) => r.info.id),
     b.rules.map((r) => r.info.id),
   );
+});
+
+test('lean compiling (hunt workers) drops selections, raw documents and explain text but matches the same', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dwell-lean-'));
+  writeFileSync(
+    join(dir, 'r.yml'),
+    rule(`    sel:\n        CommandLine|contains: 'whoami'\n    condition: sel`, undefined, 'name: who\n'),
+  );
+  const sources = await readRuleSources([dir]);
+  const full = compileRuleSources(sources);
+  const lean = compileRuleSources(sources, { lean: true });
+  assert.deepEqual(
+    lean.rules.map((r) => [r.info.id, r.parsed.name, r.channels, r.eventIds]),
+    full.rules.map((r) => [r.info.id, r.parsed.name, r.channels, r.eventIds]),
+  );
+  assert.ok(full.rules[0]!.explain.length > 0);
+  for (const r of lean.rules) {
+    assert.equal(r.explain.length, 0);
+    assert.equal(r.parsed.selections.size, 0);
+    assert.deepEqual(r.parsed.raw, {});
+  }
+  assert.ok(sources.parsed[0]!.selections.size > 0, 'the sources are not changed');
+  const rec = proc({ CommandLine: 'cmd /c WHOAMI /all' });
+  const other = proc({ CommandLine: 'dir' });
+  assert.deepEqual(
+    run(lean, [rec, other]).map((d) => d.rule.id),
+    run(full, [rec, other]).map((d) => d.rule.id),
+  );
+  assert.equal(run(lean, [rec, other]).length, 1);
 });

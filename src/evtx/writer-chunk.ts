@@ -4,6 +4,7 @@
 import { crc32 } from './writer-crc32.js';
 import {
   nameHash,
+  SYSTEM_ELEMENT,
   type TemplateContent,
   type TemplateElement,
   type TemplateShape,
@@ -53,6 +54,9 @@ export class ChunkBuilder {
   private lastRecordOffset = CHUNK_HEADER_SIZE;
   private readonly names = new Map<string, number>();
   private readonly templates = new Map<TemplateShape, number>();
+  // The System element as encoded in this chunk once all its names were already in the chunk: it then holds
+  // only name offsets and fixed sizes, so every later template of the chunk copies these bytes.
+  private systemCopy: Uint8Array | undefined = undefined;
   // State saved by mark() so a record that fails half-way can be taken back out.
   private saved = { pos: 0, records: 0, firstId: 0, lastId: 0, lastRecordOffset: 0, names: 0, templates: 0 };
 
@@ -64,6 +68,7 @@ export class ChunkBuilder {
     this.lastRecordOffset = CHUNK_HEADER_SIZE;
     this.names.clear();
     this.templates.clear();
+    this.systemCopy = undefined;
   }
 
   /** Remembers the current state; rollback() returns to it (one level, taken before every record). */
@@ -96,6 +101,7 @@ export class ChunkBuilder {
     this.firstId = s.firstId;
     this.lastId = s.lastId;
     this.lastRecordOffset = s.lastRecordOffset;
+    this.systemCopy = undefined; // it may point at names just unlinked, or at bytes just cleared
     b.fill(0, this.pos);
   }
 
@@ -214,6 +220,26 @@ export class ChunkBuilder {
   }
 
   private writeElement(e: TemplateElement, p: number): number {
+    if (e === SYSTEM_ELEMENT) return this.writeSystem(p);
+    return this.encodeElement(e, p);
+  }
+
+  // The System element: copied when this chunk has it encoded with every name already known, else encoded
+  // (and kept for the next template if no name had to be written inline).
+  private writeSystem(p: number): number {
+    const copy = this.systemCopy;
+    if (copy !== undefined) {
+      this.buf.set(copy, p);
+      return p + copy.length;
+    }
+    const namesBefore = this.names.size;
+    const end = this.encodeElement(SYSTEM_ELEMENT, p);
+    // A view, not a copy: those bytes stay put until reset() or rollback(), which both drop it.
+    if (this.names.size === namesBefore) this.systemCopy = this.buf.subarray(p, end);
+    return end;
+  }
+
+  private encodeElement(e: TemplateElement, p: number): number {
     const b = this.buf;
     const dv = this.dv;
     const attrs = e.attrs;

@@ -92,6 +92,12 @@ const el = (name: string, attrs: TemplateAttribute[], content: TemplateContent[]
 const opt = (sub: number): TemplateContent => ({ sub, type: SYSTEM_TYPES[sub], optional: true });
 const req = (sub: number): TemplateContent => ({ sub, type: SYSTEM_TYPES[sub], optional: false });
 
+/**
+ * The System element, one object shared by every template: the chunk writer recognises it and, once a chunk
+ * knows all its names, copies its encoded bytes instead of encoding it again for each new template.
+ */
+export const SYSTEM_ELEMENT: TemplateElement = systemElement();
+
 function systemElement(): TemplateElement {
   return el(
     'System',
@@ -158,7 +164,7 @@ export function compileTemplate(shape: ShapeSpec, key: string): TemplateShape {
     const type = shape.types[slot - SYSTEM_SLOTS];
     return { sub: slot++, type, optional: true };
   };
-  const children: TemplateContent[] = [systemElement()];
+  const children: TemplateContent[] = [SYSTEM_ELEMENT];
   if (shape.dataNames) {
     const data = shape.dataNames.map((name) =>
       el('Data', name === '' ? [] : [{ name: 'Name', value: { text: name } }], [dataSub()]),

@@ -32,15 +32,21 @@ export function processGuid(host: DemoHost): string {
   return `${prefix}${c.slice(0, 4)}-0${c.slice(4)}-000000001A00}`;
 }
 
-const stableGuids = new Map<string, string>();
+// By host name, then purpose: two lookups of strings whose hashes V8 keeps, instead of hashing a new
+// `host|purpose` string on every call (this runs for most Sysmon events).
+const stableGuids = new Map<string, Map<string, string>>();
 /** A GUID that stays the same for one host and purpose (long-lived parent processes and logons). */
 export function stableGuid(host: DemoHost, purpose: string): string {
-  const key = host.name + '|' + purpose;
-  let guid = stableGuids.get(key);
+  let byPurpose = stableGuids.get(host.name);
+  if (!byPurpose) {
+    byPurpose = new Map();
+    stableGuids.set(host.name, byPurpose);
+  }
+  let guid = byPurpose.get(purpose);
   if (!guid) {
-    const h = fnv(key, 32).toUpperCase();
+    const h = fnv(host.name + '|' + purpose, 32).toUpperCase();
     guid = `{${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}}`;
-    stableGuids.set(key, guid);
+    byPurpose.set(purpose, guid);
   }
   return guid;
 }

@@ -303,11 +303,36 @@ function writeArray(
   return off;
 }
 
+// A 16-bit view over the buffer being written, for one store per code unit at even offsets. Only on
+// little-endian machines (the view's byte order is the machine's) and for buffers at an even byte offset.
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+let unitsBuf: Uint8Array | undefined;
+let units: Uint16Array | undefined;
+
+function unitsOf(buf: Uint8Array): Uint16Array | undefined {
+  if (buf !== unitsBuf) {
+    unitsBuf = buf;
+    units =
+      LITTLE_ENDIAN && (buf.byteOffset & 1) === 0
+        ? new Uint16Array(buf.buffer, buf.byteOffset, buf.byteLength >>> 1)
+        : undefined;
+  }
+  return units;
+}
+
 /** Writes UTF-16LE code units (lone surrogates kept as they are); returns the offset after them. */
 export function writeUtf16(buf: Buffer, off: number, s: string): number {
   const n = s.length;
   // A JS loop beats the native call for the short strings that make up most event data.
   if (n > 24) return off + buf.write(s, off, 'utf16le');
+  if ((off & 1) === 0) {
+    const view = unitsOf(buf);
+    if (view !== undefined && off + 2 * n <= 2 * view.length) {
+      let k = off >>> 1;
+      for (let i = 0; i < n; i++) view[k++] = s.charCodeAt(i);
+      return off + 2 * n;
+    }
+  }
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
     buf[off++] = c & 0xff;

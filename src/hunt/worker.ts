@@ -18,10 +18,9 @@ const fullGc: (() => void) | undefined = (() => {
 })();
 
 /**
- * Heap growth above the post-load heap that triggers a full collection between jobs. Left alone, V8 lets a
- * matching worker's old space fill with promoted per-record garbage to ~2.5× its live size before collecting
- * (measured: 106 → 262 MB per worker on the SigmaHQ tree); collecting between jobs at +64 MB keeps the peak
- * down for one full collection every few 8 MiB jobs.
+ * Heap growth above the live heap (after loading, then after each such collection) that triggers a full
+ * collection between jobs. Left alone, V8 lets a matching worker's old space fill with promoted per-record
+ * garbage to ~2.5× its live size before collecting (measured: 106 → 262 MB per worker on the SigmaHQ tree).
  */
 const GC_SLACK_BYTES = 64 * 1024 * 1024;
 
@@ -37,7 +36,7 @@ async function start(): Promise<void> {
     const scanner = new JobScanner(matcher, observer?.observe);
     // A full collection after rule loading returns the compiler's garbage before matching starts.
     fullGc?.();
-    const gcAbove = getHeapStatistics().used_heap_size + GC_SLACK_BYTES;
+    let gcAbove = getHeapStatistics().used_heap_size + GC_SLACK_BYTES;
     send({
       type: 'ready',
       report: {
@@ -56,7 +55,11 @@ async function start(): Promise<void> {
           if (msg.type === 'job') {
             const result = await scanner.run(msg.job);
             send({ type: 'result', result });
-            if (fullGc && getHeapStatistics().used_heap_size > gcAbove) fullGc();
+            if (fullGc && getHeapStatistics().used_heap_size > gcAbove) {
+              fullGc();
+              // What survives is live (prefilters, caches): the next collection waits for new garbage.
+              gcAbove = Math.max(gcAbove, getHeapStatistics().used_heap_size + GC_SLACK_BYTES);
+            }
           } else {
             const flushed = scanner.flush();
             send({ type: 'finished', ...flushed, stats: matcher.stats(), snapshot: observer?.snapshot() });

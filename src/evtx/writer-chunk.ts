@@ -9,7 +9,7 @@ import {
   type TemplateElement,
   type TemplateShape,
 } from './writer-template.js';
-import { writeFiletime, writeUtf16 } from './writer-values.js';
+import { unitsOf, writeFiletime, writeUtf16 } from './writer-values.js';
 
 export const CHUNK_SIZE = 0x10000;
 export const CHUNK_HEADER_SIZE = 512;
@@ -46,6 +46,8 @@ export class ChunkBuilder {
   readonly buf = Buffer.alloc(CHUNK_SIZE);
   /** A view for the hot path's stores (no per-call argument checks). */
   readonly dv = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+  /** The 16-bit view for UTF-16 strings (see writeUtf16). */
+  readonly units = unitsOf(this.buf);
   /** Offset where the next record starts. */
   pos = CHUNK_HEADER_SIZE;
   records = 0;
@@ -130,7 +132,7 @@ export class ChunkBuilder {
     dv.setUint32(start + 4, 0, true); // size, set by endRecord
     dv.setUint32(start + 8, recordId % 4294967296, true);
     dv.setUint32(start + 12, Math.floor(recordId / 4294967296), true);
-    writeFiletime(b, start + 16, writtenMs);
+    writeFiletime(b, start + 16, writtenMs, dv);
     let o = start + 24;
     b[o++] = T.FRAGMENT;
     b[o++] = 1;
@@ -213,7 +215,7 @@ export class ChunkBuilder {
     dv.setUint32(bucket, at, true);
     dv.setUint16(at + 4, hash, true);
     dv.setUint16(at + 6, name.length, true);
-    const q = writeUtf16(b, at + 8, name);
+    const q = writeUtf16(b, at + 8, name, this.units);
     dv.setUint16(q, 0, true);
     this.names.set(name, at);
     return q + 2;
@@ -280,7 +282,7 @@ export class ChunkBuilder {
       b[p] = T.VALUE;
       b[p + 1] = 0x01; // string
       this.dv.setUint16(p + 2, c.text.length, true);
-      return writeUtf16(b, p + 4, c.text);
+      return writeUtf16(b, p + 4, c.text, this.units);
     }
     b[p] = c.optional ? T.OPTIONAL_SUB : T.NORMAL_SUB;
     this.dv.setUint16(p + 1, c.sub, true);

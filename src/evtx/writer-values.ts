@@ -199,9 +199,9 @@ export function writeValue(
   off: number,
   type: number,
   value: EventDataValue | undefined,
+  dv: DataView = viewOf(buf),
 ): number {
   const v = typeof value === 'object' ? typedInner(value) : value;
-  const dv = viewOf(buf);
   switch (type) {
     case VT.NULL:
       return off;
@@ -244,7 +244,7 @@ export function writeValue(
     case VT.SIZET:
       return writeUint64(dv, off, v as number | bigint);
     case VT.FILETIME:
-      return writeFiletime(buf, off, toMillis(v as Date | number));
+      return writeFiletime(buf, off, toMillis(v as Date | number), dv);
     case VT.SYSTEMTIME:
       return writeSystemtime(dv, off, toMillis(v as Date | number));
     case VT.GUID:
@@ -309,7 +309,8 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 let unitsBuf: Uint8Array | undefined;
 let units: Uint16Array | undefined;
 
-function unitsOf(buf: Uint8Array): Uint16Array | undefined {
+/** The 16-bit view writeUtf16 uses for `buf` (cached for the last buffer asked about). */
+export function unitsOf(buf: Uint8Array): Uint16Array | undefined {
   if (buf !== unitsBuf) {
     unitsBuf = buf;
     units =
@@ -320,13 +321,22 @@ function unitsOf(buf: Uint8Array): Uint16Array | undefined {
   return units;
 }
 
-/** Writes UTF-16LE code units (lone surrogates kept as they are); returns the offset after them. */
-export function writeUtf16(buf: Buffer, off: number, s: string): number {
+/**
+ * Writes UTF-16LE code units (lone surrogates kept as they are); returns the offset after them. Writers that
+ * alternate between buffers pass each buffer's own `units` view (unitsOf), so the one-entry cache is not
+ * rebuilt on every switch.
+ */
+export function writeUtf16(
+  buf: Buffer,
+  off: number,
+  s: string,
+  units: Uint16Array | undefined = unitsOf(buf),
+): number {
   const n = s.length;
   // A JS loop beats the native call for the short strings that make up most event data.
   if (n > 24) return off + buf.write(s, off, 'utf16le');
   if ((off & 1) === 0) {
-    const view = unitsOf(buf);
+    const view = units;
     if (view !== undefined && off + 2 * n <= 2 * view.length) {
       let k = off >>> 1;
       for (let i = 0; i < n; i++) view[k++] = s.charCodeAt(i);
@@ -379,7 +389,7 @@ function toMillis(v: Date | number): number {
 const EPOCH_DELTA_MS = 11644473600000;
 
 /** Writes milliseconds since the Unix epoch as a FILETIME (100 ns ticks since 1601), exactly, without BigInt. */
-export function writeFiletime(buf: Buffer, off: number, ms: number): number {
+export function writeFiletime(buf: Buffer, off: number, ms: number, dv: DataView = viewOf(buf)): number {
   const t = ms + EPOCH_DELTA_MS;
   if (t < 0) throw new RangeError(`time before 1601: ${ms}`);
   const whole = Math.floor(t);
@@ -387,7 +397,6 @@ export function writeFiletime(buf: Buffer, off: number, ms: number): number {
   const hi = Math.floor(whole / TWO_32);
   const loTicks = (whole - hi * TWO_32) * 10000 + fracTicks; // < 2^47: exact
   const carry = Math.floor(loTicks / TWO_32);
-  const dv = viewOf(buf);
   dv.setUint32(off, loTicks - carry * TWO_32, true);
   dv.setUint32(off + 4, hi * 10000 + carry, true);
   return off + 8;

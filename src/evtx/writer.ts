@@ -117,6 +117,7 @@ export class EvtxEncoder {
       let o = chunk.beginRecord(recordId, timeMs, compiled.shape);
       const b = chunk.buf;
       const dv = chunk.dv;
+      const units = chunk.units;
       dv.setUint32(o, n, true);
       // Descriptors (size, type) and values in one pass: values start after the n descriptors.
       const descStart = o + 4;
@@ -142,7 +143,9 @@ export class EvtxEncoder {
         b[d + 3] = 0;
         d += 4;
         const end =
-          type === VT.STRING ? writeUtf16(b, o, values[i] as string) : writeValue(b, o, type, values[i]);
+          type === VT.STRING
+            ? writeUtf16(b, o, values[i] as string, units)
+            : writeValue(b, o, type, values[i], dv);
         if (end - o !== sizes[i]) throw new RangeError(`record ${recordId}: value ${i} changed size`);
         o = end;
       }
@@ -184,8 +187,8 @@ export class EvtxEncoder {
     dv.setUint8(o + at[SYS.OPCODE], v[SYS.OPCODE] as number);
     dv.setUint16(o + at[SYS.TASK], v[SYS.TASK] as number, true);
     dv.setUint16(o + at[SYS.EVENT_ID], v[SYS.EVENT_ID] as number, true);
-    writeValue(b, o + at[SYS.KEYWORDS], VT.HEX64, v[SYS.KEYWORDS]);
-    writeFiletime(b, o + at[SYS.TIME_CREATED], v[SYS.TIME_CREATED] as number);
+    writeValue(b, o + at[SYS.KEYWORDS], VT.HEX64, v[SYS.KEYWORDS], dv);
+    writeFiletime(b, o + at[SYS.TIME_CREATED], v[SYS.TIME_CREATED] as number, dv);
     dv.setUint32(o + at[SYS.PROCESS_ID], v[SYS.PROCESS_ID] as number, true);
     dv.setUint32(o + at[SYS.THREAD_ID], v[SYS.THREAD_ID] as number, true);
     const id = v[SYS.RECORD_ID] as number;

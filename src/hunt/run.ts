@@ -1,7 +1,8 @@
 // `runHunt`: the whole forensic job — plan inputs, match them on worker threads, de-duplicate, correlate
 // centrally, sort with bounded memory, write every requested output and summarise.
 import { availableParallelism } from 'node:os';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Detection, RuleInfo } from '../engine/types.js';
 import { CorrelationEngine, type CorrelationHit } from '../engine/correlation/index.js';
 import { readRuleSources } from '../engine/index.js';
@@ -47,6 +48,18 @@ export function huntRulePaths(opts: Pick<HuntOptions, 'sigma' | 'noDwellRules'>)
 /** Runs a hunt. Throws only for unusable options (a bad tenant map, a missing IOC file); bad inputs are warnings. */
 export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
   const started = performance.now();
+  // Output folders are created up front, so a long hunt never fails at the end for want of one.
+  for (const file of [
+    opts.csv,
+    opts.jsonl,
+    opts.navigator,
+    opts.intrusions,
+    opts.report,
+    opts.stix,
+    opts.ruleStats,
+  ]) {
+    if (file) mkdirSync(dirname(file), { recursive: true });
+  }
   const warnings: HuntWarning[] = [];
   let droppedWarnings = 0;
   const damaged = new Map<string, { warnings: number; unreadable: boolean; reasons: string[] }>();

@@ -196,3 +196,29 @@ test('tenant mapping file assigns tenants by path glob', async () => {
     c.cleanup();
   }
 });
+
+test('output files may name folders that do not exist yet: they are created before the hunt runs', async () => {
+  const c = makeCase();
+  try {
+    c.put('logs/ws1/Sysmon.evtx', evtxOf(sysmonEvents('ws1.acme.local', 10)));
+    const out = join(c.dir, 'new', 'deeper');
+    const r = await hunt([join(c.dir, 'logs')], c.rules, {
+      csv: join(out, 'timeline.csv'),
+      jsonl: join(out, 'jsonl', 'detections.jsonl'),
+      report: join(out, 'html', 'report.html'),
+    });
+    const exp = expectedHits(10);
+    assert.equal(r.detections.length, exp.whoami + exp.netuse);
+    const csvLines = readFileSync(join(out, 'timeline.csv'), 'utf8').trim().split(/\r?\n/);
+    assert.equal(csvLines.length, r.detections.length + 1);
+    assert.equal(
+      readFileSync(join(out, 'jsonl', 'detections.jsonl'), 'utf8')
+        .trim()
+        .split('\n').length,
+      r.detections.length,
+    );
+    assert.match(readFileSync(join(out, 'html', 'report.html'), 'utf8'), /^<!doctype html>/i);
+  } finally {
+    c.cleanup();
+  }
+});

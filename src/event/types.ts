@@ -54,6 +54,22 @@ export const SYSTEM_TEXT_FIELDS: readonly string[] = [
   'Computer',
 ];
 
+/** The System fields taken from attributes (`Provider/@Name` → `Provider_Name`, ...). */
+export const SYSTEM_ATTRIBUTE_FIELDS: readonly string[] = [
+  'Provider_Name',
+  'Provider_Guid',
+  'EventSourceName',
+  'TimeCreated',
+  'ProcessID',
+  'ThreadID',
+  'UserID',
+  'ActivityID',
+  'RelatedActivityID',
+];
+
+/** Every System field name a record exposes. */
+export const SYSTEM_FIELD_NAMES: readonly string[] = [...SYSTEM_TEXT_FIELDS, ...SYSTEM_ATTRIBUTE_FIELDS];
+
 /** Converts a field value to the string detection compares against (numbers in decimal, arrays joined). */
 export function fieldText(value: FieldValue | undefined): string | undefined {
   if (value === undefined || value === null) return undefined;

@@ -1,5 +1,6 @@
 // A compiled template ("shape"): its node tree plus a field map (Windows/Sigma field name → where the value
 // is: a substitution slot, or literal parts). Shapes are compiled once and shared across chunks and files.
+import { SYSTEM_TEXT_FIELDS } from '../event/types.js';
 import { VALUE } from './constants.js';
 import {
   NODE_ELEMENT,
@@ -41,17 +42,7 @@ export interface NamedField {
   readonly ref: FieldRef;
 }
 
-const SYSTEM_TEXT = new Set([
-  'EventID',
-  'Version',
-  'Level',
-  'Task',
-  'Opcode',
-  'Keywords',
-  'EventRecordID',
-  'Channel',
-  'Computer',
-]);
+const SYSTEM_TEXT: ReadonlySet<string> = new Set(SYSTEM_TEXT_FIELDS);
 
 const SYSTEM_ATTRS: Record<string, Record<string, string>> = {
   Provider: { Name: 'Provider_Name', Guid: 'Provider_Guid', EventSourceName: 'EventSourceName' },

@@ -2,7 +2,7 @@
 // counts once. We key detections, not records: only records that fired are hashed (in the worker), and the
 // main thread keeps one 53-bit number per detection, so memory grows with findings, never with input size.
 import type { EventRecord } from '../event/types.js';
-import { fieldText } from '../event/types.js';
+import { SYSTEM_FIELD_NAMES, fieldText } from '../event/types.js';
 
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
@@ -24,26 +24,7 @@ export function hash53(s: string): number {
 
 // System fields are already in the key or differ between export formats of the same event (an EVTX record
 // and its JSON export), so only event data is hashed.
-const SYSTEM_FIELDS = new Set([
-  'EventID',
-  'Version',
-  'Level',
-  'Task',
-  'Opcode',
-  'Keywords',
-  'EventRecordID',
-  'Channel',
-  'Computer',
-  'Provider_Name',
-  'Provider_Guid',
-  'EventSourceName',
-  'TimeCreated',
-  'ProcessID',
-  'ThreadID',
-  'UserID',
-  'ActivityID',
-  'RelatedActivityID',
-]);
+const SYSTEM_FIELDS: ReadonlySet<string> = new Set(SYSTEM_FIELD_NAMES);
 
 /** The identity of a record: host, channel, record id, time, plus a hash of its event data. */
 export function recordKey(record: EventRecord): string {

@@ -1,7 +1,7 @@
 // One 64 KiB EVTX chunk being filled by the writer: header, string table (names), template table, records.
 // Names and template definitions are written inline the first time a chunk uses them and referenced by
 // offset afterwards, as Windows does; every chunk is self-contained.
-import { crc32 } from './writer-crc32.js';
+import { crc32 } from './crc32.js';
 import {
   nameHash,
   SYSTEM_ELEMENT,
@@ -190,8 +190,8 @@ export class ChunkBuilder {
     b.writeUInt32LE(128, 40);
     b.writeUInt32LE(this.lastRecordOffset, 44);
     b.writeUInt32LE(this.pos, 48);
-    b.writeUInt32LE(crc32(b.subarray(CHUNK_HEADER_SIZE, this.pos)), 52);
-    const headerCrc = crc32(b.subarray(128, CHUNK_HEADER_SIZE), crc32(b.subarray(0, 120)));
+    b.writeUInt32LE(crc32(b, CHUNK_HEADER_SIZE, this.pos), 52);
+    const headerCrc = crc32(b, 128, CHUNK_HEADER_SIZE, crc32(b, 0, 120));
     b.writeUInt32LE(headerCrc, 124);
     return b;
   }

@@ -3,7 +3,7 @@
 // block uses substitutions for every value (optional ones where Windows has them), so one template serves
 // every provider, host and channel that logs events of that shape.
 import { createHash } from 'node:crypto';
-import { VT } from './writer-values.js';
+import { VALUE } from './constants.js';
 
 /** A template element: name, attributes and content, compiled once per shape. */
 export interface TemplateElement {
@@ -61,25 +61,25 @@ export const SYSTEM_SLOTS = 19;
 
 /** Value types of the System slots (what the template declares and what the writer normally writes). */
 export const SYSTEM_TYPES: readonly number[] = [
-  VT.UINT8, // Level
-  VT.UINT8, // Opcode
-  VT.UINT16, // Task
-  VT.UINT16, // EventID
-  VT.UINT16, // Qualifiers
-  VT.HEX64, // Keywords
-  VT.FILETIME, // TimeCreated
-  VT.GUID, // ActivityID
-  VT.UINT32, // ProcessID
-  VT.UINT32, // ThreadID
-  VT.UINT64, // EventRecordID
-  VT.UINT8, // Version
-  VT.SID, // UserID
-  VT.GUID, // RelatedActivityID
-  VT.STRING, // Provider Name
-  VT.GUID, // Provider Guid
-  VT.STRING, // Channel
-  VT.STRING, // Computer
-  VT.STRING, // EventSourceName
+  VALUE.UINT8, // Level
+  VALUE.UINT8, // Opcode
+  VALUE.UINT16, // Task
+  VALUE.UINT16, // EventID
+  VALUE.UINT16, // Qualifiers
+  VALUE.HEX64, // Keywords
+  VALUE.FILETIME, // TimeCreated
+  VALUE.GUID, // ActivityID
+  VALUE.UINT32, // ProcessID
+  VALUE.UINT32, // ThreadID
+  VALUE.UINT64, // EventRecordID
+  VALUE.UINT8, // Version
+  VALUE.SID, // UserID
+  VALUE.GUID, // RelatedActivityID
+  VALUE.STRING, // Provider Name
+  VALUE.GUID, // Provider Guid
+  VALUE.STRING, // Channel
+  VALUE.STRING, // Computer
+  VALUE.STRING, // EventSourceName
 ];
 
 const EVENT_NS = 'http://schemas.microsoft.com/win/2004/08/events/event';

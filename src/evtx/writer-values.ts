@@ -1,66 +1,40 @@
 // Substitution values for the EVTX writer: which BinXML value type a spec value becomes, its byte size, and
 // its bytes. Sizing and writing are separate so a record's size is known before anything is written.
+import { ARRAY_FLAG, VALUE } from './constants.js';
 import type { EventDataValue, TypedValue } from './writer-types.js';
-
-/** BinXML value type codes (libyal / MS-EVEN6 numbering); arrays add ARRAY_FLAG. */
-export const VT = {
-  NULL: 0x00,
-  STRING: 0x01,
-  ANSI: 0x02,
-  INT8: 0x03,
-  UINT8: 0x04,
-  INT16: 0x05,
-  UINT16: 0x06,
-  INT32: 0x07,
-  UINT32: 0x08,
-  INT64: 0x09,
-  UINT64: 0x0a,
-  REAL32: 0x0b,
-  REAL64: 0x0c,
-  BOOL: 0x0d,
-  BINARY: 0x0e,
-  GUID: 0x0f,
-  SIZET: 0x10,
-  FILETIME: 0x11,
-  SYSTEMTIME: 0x12,
-  SID: 0x13,
-  HEX32: 0x14,
-  HEX64: 0x15,
-  ARRAY_FLAG: 0x80,
-} as const;
 
 /** Largest value a substitution descriptor can describe (its size field is 16 bits). */
 export const MAX_VALUE_BYTES = 0xffff;
 
 const FIXED_TYPES: Record<string, number> = {
-  uint8: VT.UINT8,
-  uint16: VT.UINT16,
-  uint32: VT.UINT32,
-  int8: VT.INT8,
-  int16: VT.INT16,
-  int32: VT.INT32,
-  uint64: VT.UINT64,
-  int64: VT.INT64,
-  float: VT.REAL32,
-  double: VT.REAL64,
-  hex32: VT.HEX32,
-  hex64: VT.HEX64,
-  sizet: VT.SIZET,
-  guid: VT.GUID,
-  sid: VT.SID,
-  filetime: VT.FILETIME,
-  systemtime: VT.SYSTEMTIME,
-  ansi: VT.ANSI,
-  binary: VT.BINARY,
+  uint8: VALUE.UINT8,
+  uint16: VALUE.UINT16,
+  uint32: VALUE.UINT32,
+  int8: VALUE.INT8,
+  int16: VALUE.INT16,
+  int32: VALUE.INT32,
+  uint64: VALUE.UINT64,
+  int64: VALUE.INT64,
+  float: VALUE.REAL32,
+  double: VALUE.REAL64,
+  hex32: VALUE.HEX32,
+  hex64: VALUE.HEX64,
+  sizet: VALUE.SIZE_T,
+  guid: VALUE.GUID,
+  sid: VALUE.SID,
+  filetime: VALUE.FILETIME,
+  systemtime: VALUE.SYSTEMTIME,
+  ansi: VALUE.ANSI_STRING,
+  binary: VALUE.BINARY,
 };
 
 const ARRAY_ITEM_TYPES: Record<string, number> = {
-  string: VT.STRING,
-  uint16: VT.UINT16,
-  uint32: VT.UINT32,
-  uint64: VT.UINT64,
-  guid: VT.GUID,
-  sid: VT.SID,
+  string: VALUE.STRING,
+  uint16: VALUE.UINT16,
+  uint32: VALUE.UINT32,
+  uint64: VALUE.UINT64,
+  guid: VALUE.GUID,
+  sid: VALUE.SID,
 };
 
 const TWO_32 = 4294967296;
@@ -71,19 +45,19 @@ const TWO_64 = 1n << 64n;
 export function valueTypeOf(value: EventDataValue | undefined): number {
   switch (typeof value) {
     case 'string':
-      return VT.STRING;
+      return VALUE.STRING;
     case 'number':
-      if (Number.isInteger(value)) return value >= 0 && value < TWO_32 ? VT.UINT32 : VT.INT64;
-      return VT.REAL64;
+      if (Number.isInteger(value)) return value >= 0 && value < TWO_32 ? VALUE.UINT32 : VALUE.INT64;
+      return VALUE.REAL64;
     case 'boolean':
-      return VT.BOOL;
+      return VALUE.BOOL;
     case 'bigint':
-      return value >= 0n ? VT.UINT64 : VT.INT64;
+      return value >= 0n ? VALUE.UINT64 : VALUE.INT64;
     case 'undefined':
-      return VT.NULL;
+      return VALUE.NULL;
     default:
-      if (value === null) return VT.NULL;
-      if (value instanceof Uint8Array) return VT.BINARY;
+      if (value === null) return VALUE.NULL;
+      if (value instanceof Uint8Array) return VALUE.BINARY;
       return typedValueType(value);
   }
 }
@@ -92,7 +66,7 @@ function typedValueType(value: TypedValue): number {
   if (value.type === 'array') {
     const item = ARRAY_ITEM_TYPES[value.itemType];
     if (item === undefined) throw new TypeError(`unsupported array item type: ${String(value.itemType)}`);
-    return item | VT.ARRAY_FLAG;
+    return item | ARRAY_FLAG;
   }
   const code = FIXED_TYPES[value.type];
   if (code === undefined) throw new TypeError(`unsupported typed value: ${String(value.type)}`);
@@ -102,38 +76,38 @@ function typedValueType(value: TypedValue): number {
 /** Byte size of a value written as `type` (see valueTypeOf). */
 export function valueSize(type: number, value: EventDataValue | undefined): number {
   switch (type) {
-    case VT.NULL:
+    case VALUE.NULL:
       return 0;
-    case VT.STRING:
+    case VALUE.STRING:
       return (value as string).length * 2;
-    case VT.INT8:
-    case VT.UINT8:
+    case VALUE.INT8:
+    case VALUE.UINT8:
       return 1;
-    case VT.INT16:
-    case VT.UINT16:
+    case VALUE.INT16:
+    case VALUE.UINT16:
       return 2;
-    case VT.INT32:
-    case VT.UINT32:
-    case VT.REAL32:
-    case VT.BOOL:
-    case VT.HEX32:
+    case VALUE.INT32:
+    case VALUE.UINT32:
+    case VALUE.REAL32:
+    case VALUE.BOOL:
+    case VALUE.HEX32:
       return 4;
-    case VT.INT64:
-    case VT.UINT64:
-    case VT.REAL64:
-    case VT.HEX64:
-    case VT.SIZET:
-    case VT.FILETIME:
+    case VALUE.INT64:
+    case VALUE.UINT64:
+    case VALUE.REAL64:
+    case VALUE.HEX64:
+    case VALUE.SIZE_T:
+    case VALUE.FILETIME:
       return 8;
-    case VT.GUID:
+    case VALUE.GUID:
       return 16;
-    case VT.SYSTEMTIME:
+    case VALUE.SYSTEMTIME:
       return 16;
-    case VT.BINARY:
+    case VALUE.BINARY:
       return value instanceof Uint8Array ? value.length : (value as { value: Uint8Array }).value.length;
-    case VT.ANSI:
+    case VALUE.ANSI_STRING:
       return Buffer.byteLength((value as { value: string }).value, 'latin1');
-    case VT.SID:
+    case VALUE.SID:
       return sidBytes(typedInner(value) as string).length;
     default:
       return arraySize(type, value as TypedValue & { type: 'array' });
@@ -142,21 +116,21 @@ export function valueSize(type: number, value: EventDataValue | undefined): numb
 
 function arraySize(type: number, value: { value: readonly unknown[] }): number {
   const items = value.value;
-  switch (type & ~VT.ARRAY_FLAG) {
-    case VT.STRING: {
+  switch (type & ~ARRAY_FLAG) {
+    case VALUE.STRING: {
       let n = 0;
       for (const s of items) n += (String(s).length + 1) * 2;
       return n;
     }
-    case VT.UINT16:
+    case VALUE.UINT16:
       return items.length * 2;
-    case VT.UINT32:
+    case VALUE.UINT32:
       return items.length * 4;
-    case VT.UINT64:
+    case VALUE.UINT64:
       return items.length * 8;
-    case VT.GUID:
+    case VALUE.GUID:
       return items.length * 16;
-    case VT.SID: {
+    case VALUE.SID: {
       let n = 0;
       for (const s of items) n += sidBytes(String(s)).length;
       return n;
@@ -203,64 +177,64 @@ export function writeValue(
 ): number {
   const v = typeof value === 'object' ? typedInner(value) : value;
   switch (type) {
-    case VT.NULL:
+    case VALUE.NULL:
       return off;
-    case VT.STRING:
+    case VALUE.STRING:
       return writeUtf16(buf, off, v as string);
-    case VT.ANSI:
+    case VALUE.ANSI_STRING:
       return off + buf.write(v as string, off, 'latin1');
-    case VT.INT8:
+    case VALUE.INT8:
       dv.setInt8(off, int(v, -0x80, 0x7f));
       return off + 1;
-    case VT.UINT8:
+    case VALUE.UINT8:
       dv.setUint8(off, int(v, 0, 0xff));
       return off + 1;
-    case VT.INT16:
+    case VALUE.INT16:
       dv.setInt16(off, int(v, -0x8000, 0x7fff), true);
       return off + 2;
-    case VT.UINT16:
+    case VALUE.UINT16:
       dv.setUint16(off, int(v, 0, 0xffff), true);
       return off + 2;
-    case VT.INT32:
+    case VALUE.INT32:
       dv.setInt32(off, int(v, -0x80000000, 0x7fffffff), true);
       return off + 4;
-    case VT.UINT32:
-    case VT.HEX32:
+    case VALUE.UINT32:
+    case VALUE.HEX32:
       dv.setUint32(off, int(v, 0, 0xffffffff), true);
       return off + 4;
-    case VT.BOOL:
+    case VALUE.BOOL:
       dv.setUint32(off, v ? 1 : 0, true);
       return off + 4;
-    case VT.REAL32:
+    case VALUE.REAL32:
       dv.setFloat32(off, Number(v), true);
       return off + 4;
-    case VT.REAL64:
+    case VALUE.REAL64:
       dv.setFloat64(off, Number(v), true);
       return off + 8;
-    case VT.INT64:
+    case VALUE.INT64:
       return writeInt64(dv, off, v as number | bigint);
-    case VT.UINT64:
-    case VT.HEX64:
-    case VT.SIZET:
+    case VALUE.UINT64:
+    case VALUE.HEX64:
+    case VALUE.SIZE_T:
       return writeUint64(dv, off, v as number | bigint);
-    case VT.FILETIME:
+    case VALUE.FILETIME:
       return writeFiletime(buf, off, toMillis(v as Date | number), dv);
-    case VT.SYSTEMTIME:
+    case VALUE.SYSTEMTIME:
       return writeSystemtime(dv, off, toMillis(v as Date | number));
-    case VT.GUID:
+    case VALUE.GUID:
       return writeGuid(buf, off, v as string);
-    case VT.SID: {
+    case VALUE.SID: {
       const bytes = sidBytes(v as string);
       buf.set(bytes, off);
       return off + bytes.length;
     }
-    case VT.BINARY: {
+    case VALUE.BINARY: {
       const bytes = v as Uint8Array;
       buf.set(bytes, off);
       return off + bytes.length;
     }
     default:
-      return writeArray(buf, dv, off, type & ~VT.ARRAY_FLAG, v as readonly unknown[]);
+      return writeArray(buf, dv, off, type & ~ARRAY_FLAG, v as readonly unknown[]);
   }
 }
 
@@ -273,26 +247,26 @@ function writeArray(
 ): number {
   for (const item of items) {
     switch (itemType) {
-      case VT.STRING:
+      case VALUE.STRING:
         off = writeUtf16(buf, off, String(item));
         dv.setUint16(off, 0, true);
         off += 2;
         break;
-      case VT.UINT16:
+      case VALUE.UINT16:
         dv.setUint16(off, int(item, 0, 0xffff), true);
         off += 2;
         break;
-      case VT.UINT32:
+      case VALUE.UINT32:
         dv.setUint32(off, int(item, 0, 0xffffffff), true);
         off += 4;
         break;
-      case VT.UINT64:
+      case VALUE.UINT64:
         off = writeUint64(dv, off, item as number | bigint);
         break;
-      case VT.GUID:
+      case VALUE.GUID:
         off = writeGuid(buf, off, String(item));
         break;
-      case VT.SID: {
+      case VALUE.SID: {
         const bytes = sidBytes(String(item));
         buf.set(bytes, off);
         off += bytes.length;

@@ -9,13 +9,13 @@ import {
   RECORD_OVERHEAD,
   RECORD_SPACE_END,
 } from './writer-chunk.js';
-import { crc32 } from './writer-crc32.js';
+import { VALUE } from './constants.js';
+import { crc32 } from './crc32.js';
 import { STEP, ShapeIndex } from './writer-shapes.js';
 import { SYS, SYSTEM_SLOTS, SYSTEM_TYPES } from './writer-template.js';
 import type { EventDataValue, EventSpec } from './writer-types.js';
 import {
   MAX_VALUE_BYTES,
-  VT,
   valueSize,
   valueTypeOf,
   writeFiletime,
@@ -27,7 +27,7 @@ export const FILE_HEADER_SIZE = 4096;
 
 // Byte sizes of the System slots' fixed types (variable-size ones are never per-record slots).
 const SYSTEM_SIZES: readonly number[] = SYSTEM_TYPES.map((type) =>
-  type === VT.STRING || type === VT.SID ? 0 : valueSize(type, 0),
+  type === VALUE.STRING || type === VALUE.SID ? 0 : valueSize(type, 0),
 );
 /** The file header counts chunks in 16 bits. */
 export const MAX_CHUNKS = 0xffff;
@@ -143,7 +143,7 @@ export class EvtxEncoder {
         b[d + 3] = 0;
         d += 4;
         const end =
-          type === VT.STRING
+          type === VALUE.STRING
             ? writeUtf16(b, o, values[i] as string, units)
             : writeValue(b, o, type, values[i], dv);
         if (end - o !== sizes[i]) throw new RangeError(`record ${recordId}: value ${i} changed size`);
@@ -187,7 +187,7 @@ export class EvtxEncoder {
     dv.setUint8(o + at[SYS.OPCODE], v[SYS.OPCODE] as number);
     dv.setUint16(o + at[SYS.TASK], v[SYS.TASK] as number, true);
     dv.setUint16(o + at[SYS.EVENT_ID], v[SYS.EVENT_ID] as number, true);
-    writeValue(b, o + at[SYS.KEYWORDS], VT.HEX64, v[SYS.KEYWORDS], dv);
+    writeValue(b, o + at[SYS.KEYWORDS], VALUE.HEX64, v[SYS.KEYWORDS], dv);
     writeFiletime(b, o + at[SYS.TIME_CREATED], v[SYS.TIME_CREATED] as number, dv);
     dv.setUint32(o + at[SYS.PROCESS_ID], v[SYS.PROCESS_ID] as number, true);
     dv.setUint32(o + at[SYS.THREAD_ID], v[SYS.THREAD_ID] as number, true);
@@ -245,7 +245,7 @@ export class EvtxEncoder {
     }
     this.sysChanged = true;
     if (value === undefined || value === null) {
-      this.types[slot] = VT.NULL;
+      this.types[slot] = VALUE.NULL;
       this.values[slot] = null;
       this.sizes[slot] = 0;
       return;
@@ -259,7 +259,7 @@ export class EvtxEncoder {
     const type = SYSTEM_TYPES[slot];
     this.types[slot] = type;
     this.values[slot] = value;
-    this.size(slot, type === VT.STRING ? (value as string).length * 2 : valueSize(type, value));
+    this.size(slot, type === VALUE.STRING ? (value as string).length * 2 : valueSize(type, value));
   }
 
   // A data slot; also one step of the shape walk.
@@ -273,7 +273,7 @@ export class EvtxEncoder {
     }
     this.types[i] = type;
     this.values[i] = value ?? null;
-    this.size(i, type === VT.STRING ? (value as string).length * 2 : valueSize(type, value));
+    this.size(i, type === VALUE.STRING ? (value as string).length * 2 : valueSize(type, value));
     this.shapes.step(name, type);
   }
 
@@ -286,7 +286,7 @@ export class EvtxEncoder {
     this.perRecord(SYS.EVENT_ID, spec.eventId, 0xffff);
     this.sys(SYS.QUALIFIERS, spec.qualifiers, 0xffff);
     this.perRecord(SYS.KEYWORDS, spec.keywords ?? 0n, 0);
-    this.types[SYS.TIME_CREATED] = VT.FILETIME;
+    this.types[SYS.TIME_CREATED] = VALUE.FILETIME;
     this.values[SYS.TIME_CREATED] = timeMs;
     this.size(SYS.TIME_CREATED, 8);
     this.sys(SYS.ACTIVITY_ID, spec.activityId, 0);
@@ -338,7 +338,7 @@ export function buildFileHeader(chunks: number, nextRecordId: number, flags = 0)
   b.writeUInt16LE(FILE_HEADER_SIZE, 40);
   b.writeUInt16LE(chunks, 42);
   b.writeUInt32LE(flags, 120);
-  b.writeUInt32LE(crc32(b.subarray(0, 120)), 124);
+  b.writeUInt32LE(crc32(b, 0, 120), 124);
   return b;
 }
 

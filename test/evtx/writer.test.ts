@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EvtxEncoder, EvtxFileWriter, writeEvtx } from '../../src/evtx/writer.js';
-import { crc32Table } from '../../src/evtx/writer-crc32.js';
+import { crc32Tables } from '../../src/evtx/crc32.js';
 import type { EventSpec } from '../../src/evtx/writer-types.js';
 
 const T0 = Date.UTC(2024, 2, 1, 8, 30, 0, 250);
@@ -51,8 +51,8 @@ function chunksOf(buf: Buffer): Chunk[] {
     const chunk = buf.subarray(base, base + 65536);
     assert.equal(chunk.toString('latin1', 0, 8), 'ElfChnk\0');
     const free = chunk.readUInt32LE(48);
-    assert.equal(chunk.readUInt32LE(52), crc32Table(chunk.subarray(512, free)), `chunk ${c} records CRC`);
-    const headerCrc = crc32Table(chunk.subarray(128, 512), crc32Table(chunk.subarray(0, 120)));
+    assert.equal(chunk.readUInt32LE(52), crc32Tables(chunk, 512, free), `chunk ${c} records CRC`);
+    const headerCrc = crc32Tables(chunk, 128, 512, crc32Tables(chunk, 0, 120));
     assert.equal(chunk.readUInt32LE(124), headerCrc, `chunk ${c} header CRC`);
     const records: Chunk['records'] = [];
     let pos = 512;
@@ -77,7 +77,7 @@ test('file header: magic, version 3.2, chunk count, next record id and CRC', () 
   assert.equal(buf.readUInt16LE(36), 2);
   assert.equal(buf.readUInt16LE(42), 1);
   assert.equal(buf.readBigUInt64LE(24), 11n);
-  assert.equal(buf.readUInt32LE(124), crc32Table(buf.subarray(0, 120)));
+  assert.equal(buf.readUInt32LE(124), crc32Tables(buf, 0, 120));
   assert.equal(buf.length, 4096 + 65536);
 });
 

@@ -1,26 +1,15 @@
 // `runHunt`: the whole forensic job — plan inputs, match them on worker threads, de-duplicate, correlate
 // centrally, sort with bounded memory, write every requested output and summarise.
 import { availableParallelism } from 'node:os';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Detection, RuleInfo } from '../engine/types.js';
 import { CorrelationEngine, type CorrelationHit } from '../engine/correlation/index.js';
 import { readRuleSources } from '../engine/index.js';
-import {
-  EntityGraph,
-  buildIntrusions,
-  intrusionsDocument,
-  type EntityGraphSnapshot,
-} from '../correlate/index.js';
-import { loadAttackTable, type AttackTable } from '../intel/index.js';
-import { CsvTimelineWriter } from '../outputs/csv.js';
-import { JsonlWriter } from '../outputs/jsonl.js';
-import { buildNavigatorLayer } from '../outputs/navigator.js';
-import { buildStixBundle } from '../outputs/stix.js';
-import { renderHtmlReport } from '../outputs/html-report.js';
+import { EntityGraph, type EntityGraphSnapshot } from '../correlate/index.js';
 import { createProgress } from '../outputs/progress.js';
-import { mergeRuleStats, sortedRuleStats, writeRuleStats, type RuleStat } from '../outputs/rule-stats.js';
-import { SummaryBuilder, type DamagedFile } from '../outputs/summary.js';
+import { mergeRuleStats, sortedRuleStats, type RuleStat } from '../outputs/rule-stats.js';
+import type { DamagedFile } from '../outputs/summary.js';
 import { loadTenantMap, tenantResolver } from '../sources/index.js';
 import { DetectionDeduper } from './dedup.js';
 import { createMatcher, type CorrelationSetup, type MatcherConfig } from './matcher.js';
@@ -31,6 +20,7 @@ import type { LoadReport } from './protocol.js';
 import { JobScanner, type JobResult, type WireDetection } from './scan.js';
 import { dwellRulesDir } from './rules.js';
 import { DetectionSorter } from './sort.js';
+import { writeHuntOutputs } from './outputs.js';
 import type { HuntOptions, HuntResult, HuntWarning } from './types.js';
 
 const MAX_REASONS = 3;
@@ -243,85 +233,37 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
   if (droppedWarnings > 0)
     warnings.push({ kind: 'input', reason: `${droppedWarnings} more input warnings not listed` });
 
-  // Outputs, in one sorted pass.
-  const outputs: string[] = [];
-  const csv = opts.csv ? new CsvTimelineWriter(opts.csv) : undefined;
-  const jsonl = opts.jsonl ? new JsonlWriter(opts.jsonl) : undefined;
-  const summaryBuilder = new SummaryBuilder();
-  const kept: Detection[] = [];
-  try {
-    for (const d of sorter.sorted()) {
-      csv?.write(d);
-      jsonl?.write(d);
-      summaryBuilder.add(d);
-      if (keep) kept.push(d);
-    }
-  } finally {
-    csv?.close();
-    jsonl?.close();
-  }
-  if (opts.csv) outputs.push(opts.csv);
-  if (opts.jsonl) outputs.push(opts.jsonl);
-
-  let table: AttackTable | undefined;
-  const attack = () => (table ??= loadAttackTable());
-  let intrusions: HuntResult['intrusions'];
-  if (needGraph) {
-    const hostTenant = new Map<string, string>();
-    for (const d of kept)
-      if (d.tenant !== undefined && !hostTenant.has(d.host)) hostTenant.set(d.host, d.tenant);
-    intrusions = buildIntrusions({
-      graph,
-      detections: kept,
-      attack: attack(),
-      tenantOf: (h) => hostTenant.get(h),
-      ...(opts.providerTenants ? { providerTenants: opts.providerTenants } : {}),
-    });
-  }
+  // Outputs, in one sorted pass (src/hunt/outputs.ts).
   const damagedFiles: DamagedFile[] = [...damaged].map(([file, d]) => ({ file, ...d }));
-  const summary = summaryBuilder.build({
-    files: plan.files + plan.problems.filter((p) => p.unreadable).length,
-    filesRead: filesRead.size,
-    bytes: plan.bytes,
-    records,
-    duplicatesDropped: dedup.dropped,
-    damagedFiles,
-    rules: {
-      loaded: report?.loaded ?? 0,
-      selected: report?.selected ?? 0,
-      problems: (report?.problems ?? []).filter((p) => p.severity !== 'warning').length,
-    },
-    workers,
-    elapsedMs: performance.now() - started,
-  });
-  if (opts.navigator) {
-    writeFileSync(opts.navigator, JSON.stringify(buildNavigatorLayer(kept, attack()), null, 2) + '\n');
-    outputs.push(opts.navigator);
-  }
-  if (opts.intrusions && intrusions) {
-    writeFileSync(opts.intrusions, JSON.stringify(intrusionsDocument(intrusions), null, 2) + '\n');
-    outputs.push(opts.intrusions);
-  }
-  if (opts.stix) {
-    const tenantNames = [...new Set(kept.map((d) => d.tenant).filter((t): t is string => t !== undefined))];
-    writeFileSync(
-      opts.stix,
-      JSON.stringify(
-        buildStixBundle({ detections: kept, intrusions, tenants: tenantNames, table: attack() }),
-        null,
-        2,
-      ) + '\n',
-    );
-    outputs.push(opts.stix);
-  }
-  if (opts.report) {
-    writeFileSync(opts.report, renderHtmlReport({ detections: kept, intrusions, summary, table: attack() }));
-    outputs.push(opts.report);
-  }
   const stats = sortedRuleStats(ruleStats.values());
-  if (opts.ruleStats) {
-    writeRuleStats(opts.ruleStats, stats);
-    outputs.push(opts.ruleStats);
-  }
-  return { detections: keep ? kept : [], summary, ruleStats: stats, intrusions, warnings, outputs };
+  const out = writeHuntOutputs({
+    opts,
+    sorted: sorter.sorted(),
+    keep,
+    ...(graph ? { graph } : {}),
+    counters: {
+      files: plan.files + plan.problems.filter((p) => p.unreadable).length,
+      filesRead: filesRead.size,
+      bytes: plan.bytes,
+      records,
+      duplicatesDropped: dedup.dropped,
+      damagedFiles,
+      rules: {
+        loaded: report?.loaded ?? 0,
+        selected: report?.selected ?? 0,
+        problems: (report?.problems ?? []).filter((p) => p.severity !== 'warning').length,
+      },
+      workers,
+    },
+    started,
+    ruleStats: stats,
+  });
+  return {
+    detections: keep ? out.detections : [],
+    summary: out.summary,
+    ruleStats: stats,
+    intrusions: out.intrusions,
+    warnings,
+    outputs: out.outputs,
+  };
 }

@@ -1,0 +1,110 @@
+// The end of a hunt: one pass over the sorted detections writes the CSV/JSONL timelines and feeds the
+// summary, then intrusions, the ATT&CK Navigator layer, the STIX bundle, the HTML report and rule statistics
+// are written from what that pass gathered.
+import { writeFileSync } from 'node:fs';
+import type { Detection } from '../engine/types.js';
+import { buildIntrusions, intrusionsDocument, type EntityGraph } from '../correlate/index.js';
+import { loadAttackTable, type AttackTable } from '../intel/index.js';
+import { CsvTimelineWriter } from '../outputs/csv.js';
+import { JsonlWriter } from '../outputs/jsonl.js';
+import { buildNavigatorLayer } from '../outputs/navigator.js';
+import { buildStixBundle } from '../outputs/stix.js';
+import { renderHtmlReport } from '../outputs/html-report.js';
+import { writeRuleStats, type RuleStat } from '../outputs/rule-stats.js';
+import { SummaryBuilder, type HuntSummary, type SummaryCounters } from '../outputs/summary.js';
+import type { HuntOptions, HuntResult } from './types.js';
+
+/** What the end of a hunt needs from the collection phase. */
+export interface HuntOutputsInput {
+  readonly opts: HuntOptions;
+  /** Every detection (after dedup), in time order; iterated exactly once. */
+  readonly sorted: Iterable<Detection>;
+  /** Keep every detection for `HuntResult.detections`. */
+  readonly keep: boolean;
+  /** The entity graph, when intrusions are built. */
+  readonly graph?: EntityGraph;
+  /** Summary counters; elapsedMs is measured when the summary is built. */
+  readonly counters: Omit<SummaryCounters, 'elapsedMs'>;
+  /** When the hunt started (performance.now()). */
+  readonly started: number;
+  readonly ruleStats: RuleStat[];
+}
+
+/** What the end of a hunt produced. */
+export interface HuntOutputs {
+  readonly detections: Detection[];
+  readonly summary: HuntSummary;
+  readonly intrusions: HuntResult['intrusions'];
+  /** Files written, in the order they were written. */
+  readonly outputs: string[];
+}
+
+/** Writes every requested output of a hunt from its sorted detections (one pass) and returns the summary. */
+export function writeHuntOutputs(input: HuntOutputsInput): HuntOutputs {
+  const { opts, keep, graph } = input;
+  const needGraph = Boolean(opts.intrusions || opts.report || opts.stix);
+  const outputs: string[] = [];
+  const csv = opts.csv ? new CsvTimelineWriter(opts.csv) : undefined;
+  const jsonl = opts.jsonl ? new JsonlWriter(opts.jsonl) : undefined;
+  const summaryBuilder = new SummaryBuilder();
+  const kept: Detection[] = [];
+  try {
+    for (const d of input.sorted) {
+      csv?.write(d);
+      jsonl?.write(d);
+      summaryBuilder.add(d);
+      if (keep) kept.push(d);
+    }
+  } finally {
+    csv?.close();
+    jsonl?.close();
+  }
+  if (opts.csv) outputs.push(opts.csv);
+  if (opts.jsonl) outputs.push(opts.jsonl);
+
+  let table: AttackTable | undefined;
+  const attack = () => (table ??= loadAttackTable());
+  let intrusions: HuntResult['intrusions'];
+  if (needGraph) {
+    const hostTenant = new Map<string, string>();
+    for (const d of kept)
+      if (d.tenant !== undefined && !hostTenant.has(d.host)) hostTenant.set(d.host, d.tenant);
+    intrusions = buildIntrusions({
+      graph,
+      detections: kept,
+      attack: attack(),
+      tenantOf: (h) => hostTenant.get(h),
+      ...(opts.providerTenants ? { providerTenants: opts.providerTenants } : {}),
+    });
+  }
+  const summary = summaryBuilder.build({ ...input.counters, elapsedMs: performance.now() - input.started });
+  if (opts.navigator) {
+    writeFileSync(opts.navigator, JSON.stringify(buildNavigatorLayer(kept, attack()), null, 2) + '\n');
+    outputs.push(opts.navigator);
+  }
+  if (opts.intrusions && intrusions) {
+    writeFileSync(opts.intrusions, JSON.stringify(intrusionsDocument(intrusions), null, 2) + '\n');
+    outputs.push(opts.intrusions);
+  }
+  if (opts.stix) {
+    const tenantNames = [...new Set(kept.map((d) => d.tenant).filter((t): t is string => t !== undefined))];
+    writeFileSync(
+      opts.stix,
+      JSON.stringify(
+        buildStixBundle({ detections: kept, intrusions, tenants: tenantNames, table: attack() }),
+        null,
+        2,
+      ) + '\n',
+    );
+    outputs.push(opts.stix);
+  }
+  if (opts.report) {
+    writeFileSync(opts.report, renderHtmlReport({ detections: kept, intrusions, summary, table: attack() }));
+    outputs.push(opts.report);
+  }
+  if (opts.ruleStats) {
+    writeRuleStats(opts.ruleStats, input.ruleStats);
+    outputs.push(opts.ruleStats);
+  }
+  return { detections: kept, summary, intrusions, outputs };
+}

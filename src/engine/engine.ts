@@ -8,7 +8,8 @@ import type { CorrelationHit } from './correlation/index.js';
 import type { CompiledRule } from './compile-rule.js';
 import { detectionFields } from './detection-fields.js';
 import type { RuleSet } from './load.js';
-import { KEYWORD_FIELD } from './prefilter/index.js';
+import { feedKeywords } from './keyword-feed.js';
+import { KEYWORD_FIELD, type KeywordFeed } from './prefilter/index.js';
 import { RecordView } from './record-view.js';
 import { RuleIndex } from './rule-index.js';
 import type { Detection, Level, RuleInfo } from './types.js';
@@ -86,6 +87,8 @@ export class Engine {
   /** Field text for the prefilter (H4): as written, since its automata ignore case; keywords as a value list. */
   private readonly prefilterText = (field: string): string | readonly string[] | undefined =>
     field === KEYWORD_FIELD ? this.view.keywordRaw() : this.view.raw(field);
+  /** Keyword texts for the prefilter straight from an EVTX record's buffer (skips decoding every field). */
+  private readonly keywordFeed: KeywordFeed = (sink) => feedKeywords(this.view.record, sink);
   private lastChannel = '';
   private lastChannelLower = '';
 
@@ -141,7 +144,7 @@ export class Engine {
     if (this.emitted.size > 0) this.emitted.clear();
     const prefilter = bucket.prefilter;
     if (prefilter) {
-      const candidates = prefilter.candidates(this.prefilterText);
+      const candidates = prefilter.candidates(this.prefilterText, this.keywordFeed);
       const locals = candidates.rules;
       const n = candidates.count;
       for (let i = 0; i < n; i++) this.evaluate(rules[locals[i]!]!, view, onDetection);

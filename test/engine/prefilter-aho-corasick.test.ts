@@ -129,3 +129,34 @@ test('pathological text is scanned in linear time (no blow-up)', () => {
   ac.scan(text, () => hits++);
   assert.equal(hits, 200_000 - 48);
 });
+
+test('addUtf16 finds exactly what collect finds in the decoded text (ASCII, non-ASCII, odd byte, skip scanner)', () => {
+  const random = rng(7);
+  const alphabet = 'abcAB:\\.-sσςÉé ';
+  const pick = (n: number): string =>
+    Array.from({ length: n }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
+  for (const needles of [
+    ['sekurlsa::', 'lsadump::', 'mimidrv.sys'], // long ASCII needles: the skipping scanner runs
+    ['ab', 'b:', 'σa', 'é', 'ca\\'], // short and non-ASCII needles: the automaton runs
+  ]) {
+    const ac = new AhoCorasick(needles);
+    for (let round = 0; round < 300; round++) {
+      const text =
+        round % 3 === 0 ? `x${needles[round % needles.length]!.toUpperCase()}y${pick(5)}` : pick(12);
+      const want = [...ac.found.subarray(0, ac.collect(text))].sort();
+      const buf = Buffer.concat([Buffer.from('zz'), Buffer.from(text, 'utf16le'), Buffer.from([0x41])]);
+      ac.beginCollect();
+      ac.addUtf16(buf, 2, buf.length); // the trailing odd byte is ignored
+      assert.deepEqual([...ac.found.subarray(0, ac.collected())].sort(), want, JSON.stringify(text));
+    }
+  }
+});
+
+test('a collection over several texts and byte spans reports each needle once', () => {
+  const ac = new AhoCorasick(['kiwi', 'printer', 'zz']);
+  ac.beginCollect();
+  ac.addText('Kiwi Legit');
+  ac.addUtf16(Buffer.from('a kiwi printer', 'utf16le'), 0, 28);
+  ac.addUtf16(Buffer.from('PRINTER', 'utf16le'), 0, 1000); // an end past the buffer is clamped
+  assert.deepEqual([...ac.found.subarray(0, ac.collected())].sort(), [0, 1]);
+});

@@ -67,6 +67,9 @@ export class AhoCorasick {
   /** Per needle: the collect/collectAll call that last reported it. */
   private needleSeen: Uint32Array | undefined;
   private needleEpoch = 0;
+  /** State of a collection begun by beginCollect. */
+  private pendingEpoch = 0;
+  private pendingCount = 0;
   /** Skipping search used by collect() for small sets of longer ASCII needles. */
   private readonly skip: SkipScanner | undefined;
 
@@ -242,35 +245,123 @@ export class AhoCorasick {
     return epoch;
   }
 
-  /** Appends the needles of text not yet reported in this epoch to `found` from index n; returns the new n. */
-  private collectInto(text: string, n: number, needleEpoch: number): number {
+  /**
+   * Starts a collection over texts handed in piecemeal (addText, addUtf16): each needle is reported once, in
+   * `found`, until the next collect/collectAll/beginCollect; collected() tells how many.
+   */
+  beginCollect(): void {
+    this.pendingEpoch = this.nextNeedleEpoch();
+    this.pendingCount = 0;
+  }
+
+  /** Adds the needles of one text to the collection begun by beginCollect. */
+  addText(text: string): void {
+    this.pendingCount = this.collectInto(text, this.pendingCount, this.pendingEpoch);
+  }
+
+  /**
+   * Adds the needles of UTF-16LE text held in buf[start, end) (an odd last byte is ignored): an EVTX string
+   * value scanned where it lies, without building a JS string unless a non-ASCII character shows up.
+   */
+  addUtf16(buf: Buffer, start: number, end: number): void {
+    this.pendingCount = this.collectUtf16Into(buf, start, end, this.pendingCount, this.pendingEpoch);
+  }
+
+  /** Number of distinct needles in `found` since beginCollect. */
+  collected(): number {
+    return this.pendingCount;
+  }
+
+  /** Reports the needles of length 0 (they occur in every text) not yet reported in this epoch. */
+  private collectEmpty(n: number, needleEpoch: number): number {
     const seen = this.needleSeen!;
-    const found = this.found;
     const empty = this.emptyNeedles;
     for (let i = 0; i < empty.length; i++) {
-      const id = empty[i]!;
+      const id = empty[i];
       if (seen[id] !== needleEpoch) {
         seen[id] = needleEpoch;
-        found[n++] = id;
+        this.found[n++] = id;
       }
     }
+    return n;
+  }
+
+  /** Appends the needles of text not yet reported in this epoch to `found` from index n; returns the new n. */
+  private collectInto(text: string, n: number, needleEpoch: number): number {
+    n = this.collectEmpty(n, needleEpoch);
     if (this.skip) {
-      const r = this.skip.scanInto(text, found, n, seen, needleEpoch);
+      const r = this.skip.scanInto(text, this.found, n, this.needleSeen!, needleEpoch);
       if (r >= 0) return r;
       n = -r - 1; // over its budget: keep what it verified, let the automaton finish
     }
-    let stamp = this.stamp;
-    if (!stamp) stamp = this.stamp = new Uint32Array(this.stateCount);
+    this.nextStateEpoch();
+    return this.run(text, 0, n, needleEpoch);
+  }
+
+  /** collectInto for UTF-16LE bytes (see addUtf16). */
+  private collectUtf16Into(buf: Buffer, start: number, end: number, n: number, needleEpoch: number): number {
+    if (end > buf.length) end = buf.length;
+    if (end < start) end = start;
+    end -= (end - start) & 1;
+    n = this.collectEmpty(n, needleEpoch);
+    if (this.skip) {
+      const r = this.skip.scanUtf16Into(buf, start, end, this.found, n, this.needleSeen!, needleEpoch);
+      if (r >= 0) return r;
+      n = -r - 1;
+    }
+    this.nextStateEpoch();
+    const { asciiClass, dense, denseWidth, denseStates } = this;
+    let state = 0;
+    for (let p = start; p < end; p += 2) {
+      const c = buf[p] | (buf[p + 1] << 8);
+      if (c >= 128) {
+        // The rest as a lower-cased string, continuing from the current state (as collectInto does).
+        return this.run(buf.toString('utf16le', p, end).toLowerCase(), state, n, needleEpoch, true);
+      }
+      state = state < denseStates ? dense[state * denseWidth + asciiClass[c]] : this.step(state, c);
+      if (this.matchAt[state] !== NONE) n = this.report(state, n, needleEpoch);
+    }
+    return n;
+  }
+
+  private nextStateEpoch(): void {
+    if (!this.stamp) this.stamp = new Uint32Array(this.stateCount);
     let epoch = (this.epoch + 1) >>> 0;
     if (epoch === 0) {
-      stamp.fill(0);
+      this.stamp.fill(0);
       epoch = 1;
     }
     this.epoch = epoch;
-    const { asciiClass, dense, denseWidth, denseStates, matchAt, dictLink, outStart, outNeedle } = this;
-    let state = 0;
+  }
+
+  /** Reports the needles ending at state (its dictionary chain) not yet reported; returns the new n. */
+  private report(state: number, n: number, needleEpoch: number): number {
+    const stamp = this.stamp!;
+    const epoch = this.epoch;
+    const seen = this.needleSeen!;
+    const found = this.found;
+    const { matchAt, dictLink, outStart, outNeedle } = this;
+    // A state's dictionary chain is reported whole the first time, so a stamped state ends the walk.
+    let t = matchAt[state];
+    while (t !== NONE && stamp[t] !== epoch) {
+      stamp[t] = epoch;
+      for (let k = outStart[t]; k < outStart[t + 1]; k++) {
+        const id = outNeedle[k];
+        if (seen[id] !== needleEpoch) {
+          seen[id] = needleEpoch;
+          found[n++] = id;
+        }
+      }
+      t = dictLink[t];
+    }
+    return n;
+  }
+
+  /** The automaton loop of collectInto from a given state (state stamps already advanced). */
+  private run(text: string, from: number, n: number, needleEpoch: number, lowered = false): number {
+    const { asciiClass, dense, denseWidth, denseStates, matchAt } = this;
+    let state = from;
     let s = text;
-    let lowered = false;
     for (let i = 0; i < s.length; i++) {
       const c = s.charCodeAt(i);
       if (c >= 128 && !lowered) {
@@ -281,19 +372,7 @@ export class AhoCorasick {
       }
       if (c < 128 && state < denseStates) state = dense[state * denseWidth + asciiClass[c]];
       else state = this.step(state, c);
-      // A state's dictionary chain is reported whole the first time, so a stamped state ends the walk.
-      let t = matchAt[state];
-      while (t !== NONE && stamp[t] !== epoch) {
-        stamp[t] = epoch;
-        for (let k = outStart[t]; k < outStart[t + 1]; k++) {
-          const id = outNeedle[k];
-          if (seen[id] !== needleEpoch) {
-            seen[id] = needleEpoch;
-            found[n++] = id;
-          }
-        }
-        t = dictLink[t];
-      }
+      if (matchAt[state] !== NONE) n = this.report(state, n, needleEpoch);
     }
     return n;
   }

@@ -13,6 +13,29 @@ export const KEYWORD_FIELD = '\u0000keywords';
 /** Separator callers put between values when they build the KEYWORD_FIELD text (never inside a needle). */
 export const KEYWORD_SEPARATOR = '\u0000';
 
+/**
+ * Every character (lower-cased) that the text of a non-string field value can hold: decimal and float numbers
+ * (NaN, Infinity, exponents), booleans, hex and binary, GUIDs, SIDs, ISO times, and arrays joined by ", ". A
+ * keyword needle with some other character can only occur in string values.
+ */
+export const NON_STRING_VALUE_CHARS = '0123456789abcdefilnrstuxyz+-.:{}, ';
+
+/** Receives a record's keyword texts for the prefilter (see KeywordFeed). */
+export interface KeywordSink {
+  /** False when no keyword needle can occur in a non-string value's text: such values may be left out. */
+  readonly nonStringValues: boolean;
+  /** One value's text (any case). */
+  text(value: string): void;
+  /** One string value as UTF-16LE bytes buf[start, end) (any case; trailing NULs and spaces allowed). */
+  utf16(buf: Buffer, start: number, end: number): void;
+}
+
+/**
+ * Hands the sink the text of every field value of the current record (a superset is fine: extra texts can only
+ * keep more rules as candidates), or returns false to have the prefilter ask for KEYWORD_FIELD instead.
+ */
+export type KeywordFeed = (sink: KeywordSink) => boolean;
+
 /** One literal a rule requires: `needle` (lower-cased) must occur in the lower-cased value of `field`. */
 export interface PrefilterNeedle {
   readonly field: string;
@@ -40,6 +63,21 @@ interface FieldScanner {
   readonly automaton: AhoCorasick;
   /** Global needle id of each of the automaton's needles. */
   readonly globalId: Int32Array;
+  /** For KEYWORD_FIELD: the sink a KeywordFeed fills. */
+  readonly sink?: KeywordSink;
+}
+
+/** True when some needle consists only of characters a non-string value's text can hold. */
+function needsNonStringValues(needles: readonly string[]): boolean {
+  return needles.some((n) => [...n].every((c) => NON_STRING_VALUE_CHARS.includes(c)));
+}
+
+function sinkFor(automaton: AhoCorasick, needles: readonly string[]): KeywordSink {
+  return {
+    nonStringValues: needsNonStringValues(needles),
+    text: (value) => automaton.addText(value),
+    utf16: (buf, start, end) => automaton.addUtf16(buf, start, end),
+  };
 }
 
 /** Prefilter build options. */
@@ -132,7 +170,12 @@ export class Prefilter {
         automaton = new AhoCorasick(list);
         shared?.set(cacheKey, automaton);
       }
-      this.scanners.push({ field, automaton, globalId: Int32Array.from(needles.values()) });
+      this.scanners.push({
+        field,
+        automaton,
+        globalId: Int32Array.from(needles.values()),
+        sink: field === KEYWORD_FIELD ? sinkFor(automaton, list) : undefined,
+      });
     }
     this.fields = this.scanners.map((s) => s.field);
 
@@ -173,12 +216,26 @@ export class Prefilter {
   /**
    * The rules that can match a record whose field text valueOf returns: undefined when the record lacks the
    * field, else its text in any case (matching ignores case, so raw text saves a lower-cased copy) or a list of
-   * texts (for KEYWORD_FIELD, every value of the record; or values joined by KEYWORD_SEPARATOR). Allocation-free.
+   * texts (for KEYWORD_FIELD, every value of the record; or values joined by KEYWORD_SEPARATOR). A keyword feed,
+   * when given, supplies the KEYWORD_FIELD texts instead (unless it declines). Allocation-free.
    */
-  candidates(valueOf: (field: string) => string | readonly string[] | undefined): CandidateSet {
+  candidates(
+    valueOf: (field: string) => string | readonly string[] | undefined,
+    keywords?: KeywordFeed,
+  ): CandidateSet {
     this.nextEpoch();
     this.hitCount = 0;
     for (const scanner of this.scanners) {
+      if (scanner.sink && keywords) {
+        const automaton = scanner.automaton;
+        automaton.beginCollect();
+        if (keywords(scanner.sink)) {
+          const n = automaton.collected();
+          const found = automaton.found;
+          for (let i = 0; i < n; i++) this.markNeedle(scanner.globalId[found[i]]);
+          continue;
+        }
+      }
       const value = valueOf(scanner.field);
       if (value === undefined) continue;
       const automaton = scanner.automaton;

@@ -127,6 +127,58 @@ export class SkipScanner {
     }
     return found;
   }
+  /** scanInto over UTF-16LE text in buf[start, end) (an even number of bytes), read where it lies. */
+  scanUtf16Into(
+    buf: Uint8Array,
+    start: number,
+    end: number,
+    out: Int32Array,
+    n: number,
+    seen: Uint32Array,
+    epoch: number,
+  ): number {
+    const length = (end - start) >> 1;
+    const m = this.m;
+    if (length < m) return n;
+    const { shift, candStart, candNeedle, needles } = this;
+    let found = n;
+    let budget = VERIFY_BUDGET_PER_CHAR * length + 256;
+    let i = m - 1;
+    while (i < length) {
+      const p = start + 2 * i;
+      const block =
+        (lowerCode(buf[p - 2]! | (buf[p - 1]! << 8)) << 7) | lowerCode(buf[p]! | (buf[p + 1]! << 8));
+      const s = shift[block]!;
+      if (s !== 0) {
+        i += s;
+        continue;
+      }
+      const at = start + 2 * (i - m + 1);
+      for (let k = candStart[block]!; k < candStart[block + 1]!; k++) {
+        const id = candNeedle[k]!;
+        if (seen[id] === epoch) continue;
+        const needle = needles[id]!;
+        budget -= needle.length;
+        if (budget < 0) return -(found + 1);
+        if (matchesAtUtf16(buf, at, end, needle)) {
+          seen[id] = epoch;
+          out[found++] = id;
+        }
+      }
+      i++;
+    }
+    return found;
+  }
+}
+
+/** matchesAt for UTF-16LE text in buf, the needle starting at byte `at`, the text ending at byte `end`. */
+function matchesAtUtf16(buf: Uint8Array, at: number, end: number, needle: string): boolean {
+  if (at + 2 * needle.length > end) return false;
+  for (let j = 0; j < needle.length; j++) {
+    const p = at + 2 * j;
+    if (lowerCode(buf[p]! | (buf[p + 1]! << 8)) !== needle.charCodeAt(j)) return false;
+  }
+  return true;
 }
 
 /** True when the (lower-cased ASCII) needle occurs at text[start…], ignoring ASCII case. */

@@ -1,0 +1,66 @@
+// The keyword prefilter's view of an EVTX record: every field value handed to the automaton where it lies in
+// the chunk buffer. String values are scanned as UTF-16LE bytes (no JS string, no decoding of the other
+// fields); values of other types are decoded only when some keyword needle could occur in their text. The
+// exact keyword values (RecordView.keywordRaw) are built only for the rules that survive the prefilter.
+//
+// The feed may hand over more text than EventRecord.fields() yields (a field name repeated in a nested
+// template, trailing spaces), never less: the prefilter stays a superset test.
+import { fieldText } from '../event/types.js';
+import type { EventRecord } from '../event/types.js';
+import { EvtxRecord } from '../evtx/index.js';
+import { VALUE } from '../evtx/constants.js';
+import type { KeywordSink } from './prefilter/index.js';
+
+/** The parts of an EVTX template instance (a record or a nested BinXML value) the feed reads. */
+type InstanceValues = Pick<
+  EvtxRecord,
+  'ctx' | 'shape' | 'slotType' | 'slotOffset' | 'slotSize' | 'slotValue' | 'nested' | 'fieldValue'
+>;
+
+type FieldRef = InstanceValues['shape']['fields'] extends Map<string, infer R> ? R : never;
+
+/** Value types whose text is a number, time, GUID, SID, hex or boolean (NON_STRING_VALUE_CHARS), arrays too. */
+function nonStringType(type: number): boolean {
+  const t = type & 0x7f;
+  return t >= VALUE.INT8 && t <= VALUE.HEX64;
+}
+
+function feedRef(values: InstanceValues, ref: FieldRef, sink: KeywordSink): void {
+  if (ref.slot >= 0 && ref.more === null) {
+    const type = values.slotType(ref.slot);
+    if (type === VALUE.NULL || type === VALUE.BINXML) return;
+    if (type === VALUE.STRING) {
+      const start = values.slotOffset(ref.slot);
+      sink.utf16(values.ctx.buf, start, start + values.slotSize(ref.slot));
+      return;
+    }
+    if (!sink.nonStringValues && nonStringType(type)) return;
+  }
+  // Text built from parts, repeated fields (an array joined by ", ") and other types: as fields() has them.
+  const text = fieldText(values.fieldValue(ref));
+  if (text !== undefined && text !== '') sink.text(text);
+}
+
+function feedInstance(values: InstanceValues, sink: KeywordSink): void {
+  const shape = values.shape;
+  for (const ref of shape.fields.values()) feedRef(values, ref, sink);
+  for (const named of shape.namedBySlot) feedRef(values, named.ref, sink);
+  for (const slot of shape.dynamicSlots) {
+    const nested = values.nested(slot);
+    if (nested !== null) feedInstance(nested, sink);
+  }
+}
+
+/**
+ * Feeds every field value of an EVTX record to the sink and returns true; returns false for other records
+ * (the caller then passes their values as strings).
+ */
+export function feedKeywords(record: EventRecord, sink: KeywordSink): boolean {
+  if (!(record instanceof EvtxRecord)) return false;
+  try {
+    feedInstance(record, sink);
+  } catch {
+    return false; // odd bytes: let the caller take the values fields() can read
+  }
+  return true;
+}

@@ -1,0 +1,109 @@
+// The keyword feed: the prefilter's keyword texts straight from an EVTX record's buffer must cover every value
+// fields() yields (superset), skip non-string values only when no needle can occur in them, and decline
+// non-EVTX records.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { feedKeywords } from '../../src/engine/keyword-feed.js';
+import { AhoCorasick, NON_STRING_VALUE_CHARS, type KeywordSink } from '../../src/engine/prefilter/index.js';
+import { ObjectRecord } from '../../src/event/object-record.js';
+import { fieldText, type EventRecord } from '../../src/event/types.js';
+import { parseEvtxBuffer } from '../../src/evtx/index.js';
+import { writeEvtx } from '../../src/evtx/writer.js';
+import type { EventSpec } from '../../src/evtx/writer-types.js';
+
+const SPEC: EventSpec = {
+  provider: 'Microsoft-Windows-Sysmon',
+  eventId: 1,
+  channel: 'Microsoft-Windows-Sysmon/Operational',
+  computer: 'WS01.corp.example',
+  time: Date.UTC(2024, 4, 1, 12, 0, 0),
+  userSid: 'S-1-5-18',
+  data: [
+    ['Image', 'C:\\Tools\\MIMIKATZ.exe'],
+    ['CommandLine', 'mimikatz "sekurlsa::logonpasswords" Grüße ÉCOLE'],
+    ['ProcessId', 4242],
+    ['LogonGuid', { type: 'guid', value: '{12345678-ABCD-4EF0-9123-456789ABCDEF}' }],
+    ['Hashes', { type: 'array', itemType: 'string', value: ['MD5=AA', 'SHA1=BB'] }],
+    ['Flags', { type: 'hex64', value: 0x8020000000000000n }],
+    ['Empty', ''],
+  ],
+};
+
+function record(spec: EventSpec = SPEC): EventRecord {
+  const records = [...parseEvtxBuffer(writeEvtx([spec]), 'feed.evtx')];
+  assert.equal(records.length, 1);
+  return records[0]!;
+}
+
+/** The texts a feed hands over (UTF-16 spans decoded), and whether it accepted the record. */
+function fed(r: EventRecord, nonStringValues: boolean): { ok: boolean; texts: string[] } {
+  const texts: string[] = [];
+  const sink: KeywordSink = {
+    nonStringValues,
+    text: (s) => texts.push(s),
+    utf16: (buf, start, end) => texts.push(buf.toString('utf16le', start, end - ((end - start) & 1))),
+  };
+  return { ok: feedKeywords(r, sink), texts };
+}
+
+test('every value fields() yields is handed to the sink when non-string values matter', () => {
+  const r = record();
+  const { ok, texts } = fed(r, true);
+  assert.equal(ok, true);
+  const values = [...r.fields()].map(([, v]) => fieldText(v)).filter((t) => t !== undefined && t !== '');
+  assert.ok(values.length >= 15, `${values.length} values`);
+  for (const v of values)
+    assert.ok(
+      texts.some((t) => t.includes(v!)),
+      `value ${JSON.stringify(v)} not fed`,
+    );
+  // Arrays arrive as fields() joins them, so a needle spanning two items is found as before.
+  assert.ok(texts.includes('MD5=AA, SHA1=BB'));
+});
+
+test('non-string values are left out only when the sink says no needle can occur in them', () => {
+  const r = record();
+  const { texts } = fed(r, false);
+  const values = [...r.fields()].map(([, v]) => v);
+  for (const v of values) {
+    const t = fieldText(v);
+    if (typeof v === 'string' || t === undefined || t === '') continue;
+    if (Array.isArray(v)) continue; // string arrays stay
+    assert.ok(!texts.includes(t), `non-string value ${t} was fed`);
+    // ...and such a value's text is made of NON_STRING_VALUE_CHARS only, which is what makes leaving it out sound.
+    for (const c of t.toLowerCase()) assert.ok(NON_STRING_VALUE_CHARS.includes(c), `${t}: '${c}'`);
+  }
+  assert.ok(texts.some((t) => t.includes('sekurlsa::logonpasswords')));
+});
+
+test('the feed declines records that are not EVTX records', () => {
+  const r = new ObjectRecord({ EventID: 1, Channel: 'x', CommandLine: 'sekurlsa::' }, { file: 'x.json' });
+  assert.deepEqual(fed(r, true), { ok: false, texts: [] });
+});
+
+test('an automaton fed by the record finds what collectAll finds on the decoded values', () => {
+  const r = record();
+  const needles = [
+    'sekurlsa::',
+    'mimikatz.exe',
+    'grüße',
+    'école',
+    's-1-5-18',
+    '4242',
+    'md5=aa, sha1',
+    'absent',
+  ];
+  const ac = new AhoCorasick(needles);
+  const values = [...r.fields()].map(([, v]) => fieldText(v)).filter((t): t is string => !!t);
+  const want = [...ac.found.subarray(0, ac.collectAll(values))].sort();
+  ac.beginCollect();
+  const sink: KeywordSink = {
+    nonStringValues: true,
+    text: (s) => ac.addText(s),
+    utf16: (buf, start, end) => ac.addUtf16(buf, start, end),
+  };
+  assert.equal(feedKeywords(r, sink), true);
+  const got = [...ac.found.subarray(0, ac.collected())].sort();
+  assert.deepEqual(got, want);
+  assert.equal(want.length, needles.length - 1);
+});

@@ -25,7 +25,7 @@
  * however many jobs there are.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { planChunkJobs, type ChunkJob } from './parallel-plan.js';
 
 export { planChunkJobs, type ChunkJob };
@@ -40,6 +40,14 @@ export interface ChunkPoolOptions {
   workers?: number;
   /** Jobs dispatched but not yet yielded (default: 4 per worker). */
   maxPending?: number;
+  /**
+   * Jobs every worker runs once while it starts, results dropped (ready() waits for them): the JIT compiles
+   * the runner's hot paths then, off the first real run's clock. One job of real input (e.g. the first
+   * job of the first file) is enough; each warm-up job costs its parse time on every worker.
+   */
+  warmUp?: readonly ChunkJob[];
+  /** Heap limits per worker (`worker_threads` resourceLimits), e.g. a larger young generation. */
+  resourceLimits?: ResourceLimits;
 }
 
 /** Message from a worker: a job's result or error, a setup failure (`index` -1) or readiness (`index` -2). */
@@ -78,6 +86,8 @@ export class ChunkPool<R> {
   private readonly slots: Slot[] = [];
   private readonly moduleUrl: string;
   private readonly init: unknown;
+  private readonly warmUp: readonly ChunkJob[];
+  private readonly resourceLimits: ResourceLimits | undefined;
   private readonly maxPending: number;
   private running = false;
   private closed = false;
@@ -96,6 +106,8 @@ export class ChunkPool<R> {
         ? opts.module.href
         : new URL(opts.module, 'file://' + process.cwd() + '/').href;
     this.init = opts.init;
+    this.warmUp = opts.warmUp ?? [];
+    this.resourceLimits = opts.resourceLimits;
     this.maxPending = Math.max(count, Math.floor(opts.maxPending ?? count * 4));
     for (let i = 0; i < count; i++) this.slots.push(this.spawn());
   }
@@ -183,7 +195,10 @@ export class ChunkPool<R> {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(WORKER_SCRIPT, { workerData: { module: this.moduleUrl, init: this.init } });
+    const worker = new Worker(WORKER_SCRIPT, {
+      workerData: { module: this.moduleUrl, init: this.init, warmUp: this.warmUp },
+      resourceLimits: this.resourceLimits,
+    });
     let markReady = (): void => undefined;
     const ready = new Promise<void>((resolve) => (markReady = resolve));
     const slot: Slot = { worker, inflight: new Map(), ready, markReady };

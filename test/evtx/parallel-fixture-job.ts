@@ -18,6 +18,8 @@ export interface FixtureInit {
 export interface FixtureResult {
   file: string;
   chunks: { index: number; ids: number[] }[];
+  /** Jobs this worker's runner had run before this one (warm-up jobs included). */
+  jobsBefore: number;
 }
 
 /** Record ids in a chunk, by walking the record headers up to the free-space offset. */
@@ -37,7 +39,9 @@ export function recordIds(data: Buffer): number[] {
 
 /** The pool's entry point. */
 export function createChunkJobRunner(init: FixtureInit = {}): (job: ChunkJob) => Promise<FixtureResult> {
+  let jobsRun = 0;
   return async (job) => {
+    const jobsBefore = jobsRun++;
     if (init.stagger)
       await new Promise((r) => setTimeout(r, Math.max(0, init.stagger! * (8 - job.firstChunk))));
     const chunks: FixtureResult['chunks'] = [];
@@ -47,6 +51,6 @@ export function createChunkJobRunner(init: FixtureInit = {}): (job: ChunkJob) =>
       if (chunk.index === init.failOnChunk && fileMatches) throw new Error(`refusing chunk ${chunk.index}`);
       chunks.push({ index: chunk.index, ids: recordIds(chunk.data) });
     }
-    return { file: job.file, chunks };
+    return { file: job.file, chunks, jobsBefore };
   };
 }

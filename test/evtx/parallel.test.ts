@@ -130,6 +130,40 @@ test('stopping early and running again gives complete, ordered results', async (
   }
 });
 
+test('warm-up jobs run on every worker before ready(), results dropped; a failing one is ignored', async () => {
+  const { dir, files, expected } = fixtureFiles();
+  const missing = join(dir, 'missing.evtx');
+  const pool = new ChunkPool<FixtureResult>({
+    module: JOB_MODULE,
+    workers: 2,
+    // The second job cannot open its file: the warm-up must shrug it off, not fail the pool.
+    warmUp: [
+      { file: files[1], firstChunk: 0, chunkCount: 1 },
+      { file: missing, firstChunk: 0, chunkCount: 1 },
+    ],
+    resourceLimits: { maxYoungGenerationSizeMb: 16 },
+  });
+  try {
+    await pool.ready();
+    const jobs = planChunkJobs([files[0]], { chunksPerJob: 1 });
+    const results = await pool.map(jobs);
+    assert.deepEqual(
+      results.flatMap((r) => r.chunks),
+      expected[0],
+    );
+    assert.deepEqual(
+      results.map((r) => r.file),
+      jobs.map((j) => j.file),
+    );
+    // Each worker ran both warm-up jobs before its first real job; none of their results came back.
+    assert.ok(results.every((r) => r.jobsBefore >= 2));
+    assert.equal(Math.min(...results.map((r) => r.jobsBefore)), 2);
+  } finally {
+    await pool.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('a worker that dies fails its job by name and is replaced', async () => {
   const { dir, files, expected } = fixtureFiles();
   const pool = new ChunkPool<FixtureResult>({

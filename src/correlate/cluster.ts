@@ -4,9 +4,11 @@
 // apart (thresholds documented in docs/intrusions.md).
 import { LEVELS, type Detection } from '../engine/types.js';
 import { artifactsOf, type Artifact } from './artifacts.js';
+import type { DetectionDigest, PairDigest } from './digest.js';
 import { hostKey } from './normalize.js';
 import type { ResolvedEdge } from './resolve.js';
 import { ACTION_EDGES } from './roles.js';
+import { nearSpans, spansMeet, unionSpans, type Spans } from './spans.js';
 
 const MEDIUM = LEVELS.indexOf('medium');
 const HIGH = LEVELS.indexOf('high');
@@ -23,12 +25,17 @@ export interface HostNode {
   readonly tenant: string;
   /** The host name as the first detection spelt it. */
   readonly name: string;
+  /** The sampled detections (see digest.ts), in time order. */
   readonly detections: Detection[];
   /** Highest level index (LEVELS) of its detections; correlation and IOC hits count as high. */
   maxLevel: number;
   readonly accounts: Set<string>;
-  /** Detection times, sorted once clustering starts. */
-  readonly times: number[];
+  /** Its (rule, host, tenant) digests. */
+  readonly pairs: PairDigest[];
+  /** Every detection on it, sampled or not. */
+  count: number;
+  /** Times of all its detections. */
+  spans: Spans;
 }
 
 /** Level index of a detection, lifting correlation and IOC hits to at least high. */
@@ -100,40 +107,60 @@ function mayJoin(a: HostNode, levelA: number, b: HostNode, levelB: number): bool
   return Math.min(levelA, levelB) >= HIGH;
 }
 
-function nearAny(sorted: readonly number[], t: number, window: number): boolean {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid] < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return (lo < sorted.length && sorted[lo] - t <= window) || (lo > 0 && t - sorted[lo - 1] <= window);
+/** Key of the host node a detection (or pair) belongs to. */
+function nodeKeyOf(host: string, tenant: string): string {
+  return hostKey(tenant, host) || `${tenant}|${host === '' ? '(unknown)' : host.toLowerCase()}`;
 }
 
-/** Groups detections by host (informational ones are left out: they are context, not findings). */
+/** Groups a digest's detections by host (informational ones are left out: they are context, not findings). */
 export function hostNodes(
-  detections: readonly Detection[],
+  digest: DetectionDigest,
   tenantOf?: (host: string) => string | undefined,
   levelFn: LevelFn = levelOf,
 ): Map<string, HostNode> {
   const nodes = new Map<string, HostNode>();
-  for (const d of detections) {
-    if (levelOf(d) < LEVELS.indexOf('low')) continue;
+  // Samples in time order first, so a node is named as its first detection spells the host.
+  for (const d of digest.samples()) {
     const level = levelFn(d);
     const tenant = d.tenant ?? tenantOf?.(d.host) ?? '';
-    const key = hostKey(tenant, d.host) || `${tenant}|${d.host === '' ? '(unknown)' : d.host.toLowerCase()}`;
+    const key = nodeKeyOf(d.host, tenant);
     let n = nodes.get(key);
     if (!n) {
-      n = { key, tenant, name: d.host, detections: [], maxLevel: 0, accounts: new Set(), times: [] };
+      n = {
+        key,
+        tenant,
+        name: d.host,
+        detections: [],
+        maxLevel: 0,
+        accounts: new Set(),
+        pairs: [],
+        count: 0,
+        spans: [],
+      };
       nodes.set(key, n);
     }
     n.detections.push(d);
-    n.times.push(d.timestamp);
     if (level > n.maxLevel) n.maxLevel = level;
   }
-  for (const n of nodes.values()) n.times.sort((a, b) => a - b);
+  for (const p of digest.pairList()) {
+    const n = nodes.get(nodeKeyOf(p.host, p.tenant ?? tenantOf?.(p.host) ?? ''));
+    if (!n) continue;
+    n.pairs.push(p);
+    n.count += p.count;
+  }
+  for (const n of nodes.values()) n.spans = unionSpans(n.pairs.map((p) => p.spans));
   return nodes;
+}
+
+/** Level of a pair's detections (the same for all of them: levels depend on the rule only). */
+export function pairLevel(p: PairDigest, levelFn: LevelFn): number {
+  const d = p.head[0] ?? p.extra[0] ?? p.tail[0];
+  return d ? levelFn(d) : 0;
+}
+
+/** Times of a node's detections at or above a level. */
+export function spansAtLevel(n: HostNode, min: number, levelFn: LevelFn): Spans {
+  return unionSpans(n.pairs.filter((p) => pairLevel(p, levelFn) >= min).map((p) => p.spans));
 }
 
 /** Clusters host nodes; returns the host keys of each cluster and the artifacts seen per node. */
@@ -185,7 +212,7 @@ export function clusterNodes(
     if (!trusted) continue;
     if (
       e.edge.times.some(
-        (t) => nearAny(b.times, t, EDGE_PROXIMITY_MS) || nearAny(a.times, t, EDGE_PROXIMITY_MS),
+        (t) => nearSpans(b.spans, t, EDGE_PROXIMITY_MS) || nearSpans(a.spans, t, EDGE_PROXIMITY_MS),
       )
     ) {
       uf.union(a.key, b.key);
@@ -224,35 +251,31 @@ function attachLoneHighs(nodes: ReadonlyMap<string, HostNode>, uf: UnionFind, le
   for (const [root, list] of members) {
     const strong = list.filter((n) => n.maxLevel >= HIGH);
     if (strong.length < 2) continue;
-    const byTenant = new Map<string, number[]>();
+    const byTenant = new Map<string, { from: number; to: number }>();
     for (const n of strong) {
-      for (const d of n.detections) {
-        if (levelFn(d) < HIGH || !Number.isFinite(d.timestamp)) continue;
-        const times = byTenant.get(n.tenant);
-        if (times) times.push(d.timestamp);
-        else byTenant.set(n.tenant, [d.timestamp]);
+      const highs = spansAtLevel(n, HIGH, levelFn);
+      if (highs.length === 0) continue;
+      const span = byTenant.get(n.tenant);
+      const from = highs[0];
+      const to = highs[highs.length - 1];
+      if (!span) byTenant.set(n.tenant, { from, to });
+      else {
+        span.from = Math.min(span.from, from);
+        span.to = Math.max(span.to, to);
       }
     }
-    for (const [tenant, times] of byTenant) {
-      // A loop, not Math.min(...times): spreading a very long array overflows the call stack.
-      let from = Infinity;
-      let to = -Infinity;
-      for (const t of times) {
-        if (t < from) from = t;
-        if (t > to) to = t;
-      }
+    for (const [tenant, { from, to }] of byTenant)
       spans.push({ root, tenant, from, to, hosts: strong.length });
-    }
   }
   for (const [root, list] of members) {
     if (list.length !== 1 || list[0].maxLevel < HIGH) continue;
     const n = list[0];
-    const highs = n.detections.filter((d) => levelFn(d) >= HIGH).map((d) => d.timestamp);
+    const highs = spansAtLevel(n, HIGH, levelFn);
     const candidates = spans.filter(
       (s) =>
         s.root !== root &&
         s.tenant === n.tenant &&
-        highs.some((t) => t >= s.from - LONE_HIGH_WINDOW_MS && t <= s.to + LONE_HIGH_WINDOW_MS),
+        spansMeet(highs, s.from - LONE_HIGH_WINDOW_MS, s.to + LONE_HIGH_WINDOW_MS),
     );
     if (candidates.length === 0) continue;
     candidates.sort((a, b) => b.hosts - a.hosts);

@@ -12,7 +12,11 @@ export const BURST_MS = 86_400_000;
  * on another host; or its host shows a second, different rule within BURST_MS. Returns the corroborated ones,
  * or all of them when none is.
  */
-export function corroborated(signal: readonly Detection[]): Detection[] {
+export function corroborated(
+  signal: readonly Detection[],
+  /** Whether another rule fired on the detection's host within BURST_MS (default: among `signal`). */
+  burstOf?: (d: Detection) => boolean,
+): Detection[] {
   const accountSpread = new Map<string, Set<string>>();
   const artifactHosts = new Map<string, Set<string>>();
   const arts = signal.map((d) => artifactsOf(d));
@@ -32,18 +36,20 @@ export function corroborated(signal: readonly Detection[]): Detection[] {
     }
   });
   const byHost = new Map<string, Detection[]>();
-  for (const d of signal) {
+  for (const d of burstOf ? [] : signal) {
     const list = byHost.get(d.host);
     if (list) list.push(d);
     else byHost.set(d.host, [d]);
   }
   for (const list of byHost.values()) list.sort((a, b) => a.timestamp - b.timestamp);
-  const burst = (d: Detection): boolean => {
-    for (const o of byHost.get(d.host) ?? []) {
-      if (o.rule.id !== d.rule.id && Math.abs(o.timestamp - d.timestamp) <= BURST_MS) return true;
-    }
-    return false;
-  };
+  const burst =
+    burstOf ??
+    ((d: Detection): boolean => {
+      for (const o of byHost.get(d.host) ?? []) {
+        if (o.rule.id !== d.rule.id && Math.abs(o.timestamp - d.timestamp) <= BURST_MS) return true;
+      }
+      return false;
+    });
   const out = signal.filter((d, i) => {
     if (d.rule.kind !== 'rule' || d.rule.id.startsWith('ioc:')) return true;
     for (const a of arts[i]) {

@@ -12,6 +12,14 @@ export type {
 } from './graph-types.js';
 export { observeRecord } from './observe.js';
 export { buildIntrusions, type BuildIntrusionsOptions } from './intrusions.js';
+export {
+  DetectionDigest,
+  DIGEST_LIMITS,
+  byDetectionOrder,
+  type DigestSize,
+  type PairDigest,
+} from './digest.js';
+export { SPAN_GAP_MS, addTime, nearSpans, spansMeet, unionSpans, type Spans } from './spans.js';
 export { INTRUSION_THRESHOLD, intrusionScore, isIntrusion } from './score.js';
 export { FILE_SERVER_MIN_ACCESSES, FILE_SERVER_MIN_SOURCES } from './roles.js';
 export { intrusionsDocument, INTRUSIONS_SCHEMA_ID, type IntrusionsDocument } from './document.js';

@@ -4,11 +4,19 @@
 import { createHash } from 'node:crypto';
 import { LEVELS, type Detection } from '../engine/types.js';
 import { attribute, sortTactics, tacticsOf, techniquesOf, type AttackTable } from '../intel/index.js';
-import { artifactsOf } from './artifacts.js';
-import { clusterNodes, hostNodes, prevalenceLevels, type HostNode, type LevelFn } from './cluster.js';
-import { corroborated } from './corroborate.js';
+import {
+  clusterNodes,
+  hostNodes,
+  pairLevel,
+  prevalenceLevels,
+  spansAtLevel,
+  type HostNode,
+  type LevelFn,
+} from './cluster.js';
+import { BURST_MS, corroborated } from './corroborate.js';
 import { crossTenantLinks } from './cross-tenant.js';
 import { derivedEdges } from './derived-edges.js';
+import { byDetectionOrder, DetectionDigest } from './digest.js';
 import { evidenceOf, stagingAndExfiltration } from './evidence.js';
 import { EntityGraph } from './graph.js';
 import type { EntityGraphSnapshot, HostSnapshot, TimedSample } from './graph-types.js';
@@ -17,6 +25,7 @@ import { HostResolver, type ResolvedEdge } from './resolve.js';
 import { lateralSteps } from './lateral.js';
 import { hostRoles, jumpHosts } from './roles.js';
 import { intrusionScore, isIntrusion } from './score.js';
+import { nearSpans, spansFirst, spansLast, type Spans } from './spans.js';
 import type { Evidence, Intrusion, IntrusionHost } from './types.js';
 import { isoTime, validTime } from './time.js';
 
@@ -27,11 +36,14 @@ const MAX_LATERAL = 200;
 const MAX_ACCOUNTS = 50;
 const MAX_DC_EVIDENCE = 12;
 
-/** What `buildIntrusions` needs; only `detections` is required. */
+/** What `buildIntrusions` needs: the detections (or their digest), best with the entity graph. */
 export interface BuildIntrusionsOptions {
   /** The merged entity graph of the hunt (or its snapshot). */
   readonly graph?: EntityGraph | EntityGraphSnapshot;
-  readonly detections: readonly Detection[];
+  /** The hunt's detections in bounded form (built in the hunt's sorted pass); wins over `detections`. */
+  readonly digest?: DetectionDigest;
+  /** Every detection (small inputs, tests): digested first. */
+  readonly detections?: readonly Detection[];
   /** ATT&CK table for attribution and technique → tactic mapping (`loadAttackTable()` from intel). */
   readonly attack?: AttackTable;
   /** Tenant of a host, for detections that carry none. */
@@ -53,21 +65,9 @@ const EMPTY: EntityGraphSnapshot = {
 
 const iso = isoTime;
 
-function byDetectionOrder(a: Detection, b: Detection): number {
-  return (
-    a.timestamp - b.timestamp || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.recordId - b.recordId
-  );
-}
-
 /** True when a host's detections show it is a domain controller (Netlogon events, NTDS dump on it). */
 function detectionsShowDc(n: HostNode | undefined): boolean {
-  if (!n) return false;
-  return n.detections.some((d) => {
-    if (d.eventId >= 5827 && d.eventId <= 5831) return true;
-    const tagged = d.rule.tags.some((t) => t.toLowerCase() === 'attack.t1003.003');
-    const text = `${d.fields.CommandLine ?? ''} ${d.fields.TargetFilename ?? ''}`.toLowerCase();
-    return tagged && text.includes('ntds');
-  });
+  return n !== undefined && n.pairs.some((p) => p.showsDc);
 }
 
 /** Shared context for building every intrusion of one run. */
@@ -88,13 +88,36 @@ function hostName(ctx: Context, key: string): string {
   return ctx.nodes.get(key)?.name ?? ctx.graphHosts.get(key)?.name ?? nameOfHostKey(key);
 }
 
+/** The lowest level of the detections that carry an intrusion: high if any, else medium if any, else all. */
+function signalLevel(detections: readonly Detection[], levelOf: LevelFn): number {
+  for (const min of [HIGH, MEDIUM]) {
+    if (detections.some((d) => levelOf(d) >= min && validTime(d.timestamp))) return min;
+  }
+  return -Infinity;
+}
+
 /** Detections that carry the intrusion: high and above, else medium and above, else all. */
 function signalOf(detections: readonly Detection[], levelOf: LevelFn): Detection[] {
-  for (const min of [HIGH, MEDIUM]) {
-    const s = detections.filter((d) => levelOf(d) >= min && validTime(d.timestamp));
-    if (s.length > 0) return s;
+  const min = signalLevel(detections, levelOf);
+  return detections.filter((d) => levelOf(d) >= min && validTime(d.timestamp));
+}
+
+/**
+ * Whether another rule fired on a detection's host within BURST_MS, among the members' detections at or above
+ * a level — read from every detection's time (the digest's spans), not only the sampled ones.
+ */
+function burstTest(members: readonly HostNode[], min: number, levelOf: LevelFn): (d: Detection) => boolean {
+  const byHost = new Map<string, { rule: string; spans: Spans }[]>();
+  for (const n of members) {
+    for (const p of n.pairs) {
+      if (pairLevel(p, levelOf) < min) continue;
+      const list = byHost.get(p.host);
+      if (list) list.push({ rule: p.rule.id, spans: p.spans });
+      else byHost.set(p.host, [{ rule: p.rule.id, spans: p.spans }]);
+    }
   }
-  return detections.filter((d) => validTime(d.timestamp));
+  return (d) =>
+    (byHost.get(d.host) ?? []).some((o) => o.rule !== d.rule.id && nearSpans(o.spans, d.timestamp, BURST_MS));
 }
 
 /** A rule outside an intrusion on at least this many hosts, and on as many as inside, is not evidence of it. */
@@ -140,22 +163,19 @@ function buildOne(ctx: Context, keys: readonly string[]): Intrusion | undefined 
   const signal: Detection[] = [];
   const accountCounts = new Map<string, number>();
   for (const n of members) {
-    const s = signalOf(n.detections, levelOf);
-    for (const d of s) signal.push(d);
+    const min = signalLevel(n.detections, levelOf);
+    for (const d of n.detections) if (levelOf(d) >= min && validTime(d.timestamp)) signal.push(d);
     // Lateral steps must be near high-level activity (a medium-only host's benign noise anchors nothing).
-    const anchors = s.filter((d) => levelOf(d) >= HIGH);
-    signalTimes.set(
-      n.key,
-      anchors.map((d) => d.timestamp).sort((a, b) => a - b),
-    );
-    for (const d of s) {
-      for (const a of artifactsOf(d)) {
-        if (a.kind === 'account') accountCounts.set(a.value, (accountCounts.get(a.value) ?? 0) + 1);
-      }
+    signalTimes.set(n.key, spansAtLevel(n, HIGH, levelOf));
+    // Accounts are counted over every detection of the signal (the digest's counts), not only sampled ones.
+    for (const p of n.pairs) {
+      if (pairLevel(p, levelOf) < min) continue;
+      for (const [a, count] of p.accounts) accountCounts.set(a, (accountCounts.get(a) ?? 0) + count);
     }
   }
   // The malicious span: corroborated high-level detections (an isolated false positive stretches nothing).
-  const strong = corroborated(signalOf(detections, levelOf));
+  const clusterMin = signalLevel(detections, levelOf);
+  const strong = corroborated(signalOf(detections, levelOf), burstTest(members, clusterMin, levelOf));
   strong.sort(byDetectionOrder);
   const first = strong.length > 0 ? strong[0].timestamp : NaN;
   const last = strong.length > 0 ? strong[strong.length - 1].timestamp : NaN;
@@ -196,14 +216,15 @@ function buildOne(ctx: Context, keys: readonly string[]): Intrusion | undefined 
     const g = ctx.graphHosts.get(key);
     const roles = hostRoles(g, { dc: detectionsShowDc(node), jump: ctx.jumps.has(key) });
     const name = hostName(ctx, key);
-    const times = node ? node.times : [reached.get(key) ?? first];
+    const seen = node ? node.spans : [];
+    const reachedAt = reached.get(key) ?? first;
     hosts.push({
       name,
       tenant: tenantOfHostKey(key) || undefined,
       roles,
-      firstSeen: iso(times[0]),
-      lastSeen: iso(times[times.length - 1]),
-      detections: node ? node.detections.length : 0,
+      firstSeen: iso(node ? spansFirst(seen) : reachedAt),
+      lastSeen: iso(node ? spansLast(seen) : reachedAt),
+      detections: node ? node.count : 0,
     });
     if (roles.includes('domain_controller')) {
       dcHosts.push(name);
@@ -315,7 +336,7 @@ function buildOne(ctx: Context, keys: readonly string[]): Intrusion | undefined 
       ...(l.account ? { account: l.account } : {}),
       how: l.how,
     })),
-    detectionCount: detections.length,
+    detectionCount: members.reduce((sum, n) => sum + n.count, 0),
     detections: sampleDetections(detections, levelOf),
   };
 }
@@ -377,8 +398,9 @@ export function buildIntrusions(opts: BuildIntrusionsOptions): Intrusion[] {
   const resolver = new HostResolver(snap);
   const base = resolver.edges(snap);
   const edges = [...base, ...derivedEdges(snap, resolver, base)];
-  const level = prevalenceLevels(opts.detections);
-  const nodes = hostNodes(opts.detections, opts.tenantOf, level);
+  const digest = opts.digest ?? DetectionDigest.of(opts.detections ?? []);
+  const level = prevalenceLevels(digest.samples());
+  const nodes = hostNodes(digest, opts.tenantOf, level);
   const { clusters } = clusterNodes(nodes, edges, level);
   const ctx: Context = {
     opts,

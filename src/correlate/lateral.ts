@@ -5,6 +5,7 @@
 import { tenantOfHostKey } from './normalize.js';
 import type { ResolvedEdge } from './resolve.js';
 import { ACTION_EDGES } from './roles.js';
+import { nearSpans } from './spans.js';
 
 /** An edge counts for an intrusion only within this long of a malicious detection on either of its ends. */
 export const LATERAL_PROXIMITY_MS = 12 * 3_600_000;
@@ -20,24 +21,11 @@ export interface LateralStep {
   readonly inside: boolean;
 }
 
-/** Sorted-array proximity test: is any time in `sorted` within `window` of `t`? */
-export function near(sorted: readonly number[] | undefined, t: number, window: number): boolean {
-  if (!sorted || sorted.length === 0) return false;
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid] < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return (lo < sorted.length && sorted[lo] - t <= window) || (lo > 0 && t - sorted[lo - 1] <= window);
-}
-
 /** Lateral steps into (and out of) an intrusion's hosts, and hosts reached without detections. */
 export function lateralSteps(input: {
   edges: readonly ResolvedEdge[];
   hostKeys: ReadonlySet<string>;
-  /** Malicious detection times per host key, sorted. */
+  /** Malicious detection times per host key, as spans (spans.ts). */
   signalTimes: ReadonlyMap<string, readonly number[]>;
   accounts: ReadonlySet<string>;
   tenants: ReadonlySet<string>;
@@ -50,8 +38,8 @@ export function lateralSteps(input: {
     for (const t of e.edge.times) {
       if (!Number.isNaN(best) && t >= best) continue;
       if (
-        near(signalTimes.get(a), t, LATERAL_PROXIMITY_MS) ||
-        near(signalTimes.get(b), t, LATERAL_PROXIMITY_MS)
+        nearSpans(signalTimes.get(a), t, LATERAL_PROXIMITY_MS) ||
+        nearSpans(signalTimes.get(b), t, LATERAL_PROXIMITY_MS)
       ) {
         best = t;
       }

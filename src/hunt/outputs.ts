@@ -1,18 +1,30 @@
-// The end of a hunt: one pass over the sorted detections writes the CSV/JSONL timelines and feeds the
-// summary, then intrusions, the ATT&CK Navigator layer, the STIX bundle, the HTML report and rule statistics
-// are written from what that pass gathered.
+// The end of a hunt: one pass over the sorted detections writes the CSV/JSONL timelines and feeds the summary,
+// the correlation digest, the Navigator and STIX tallies and the report's bounded table; then intrusions, the
+// ATT&CK Navigator layer, the STIX bundle, the HTML report and rule statistics are written from what that pass
+// gathered. Nothing here holds every detection (unless the caller asks for them back): memory is bounded by
+// entities (rules, hosts, tenants, techniques), not records.
 import { writeFileSync } from 'node:fs';
 import type { Detection } from '../engine/types.js';
-import { buildIntrusions, intrusionsDocument, type EntityGraph } from '../correlate/index.js';
+import {
+  buildIntrusions,
+  DetectionDigest,
+  intrusionsDocument,
+  type EntityGraph,
+} from '../correlate/index.js';
 import { loadAttackTable, type AttackTable } from '../intel/index.js';
 import { CsvTimelineWriter } from '../outputs/csv.js';
 import { JsonlWriter } from '../outputs/jsonl.js';
-import { buildNavigatorLayer } from '../outputs/navigator.js';
-import { buildStixBundle } from '../outputs/stix.js';
+import { NavigatorTally } from '../outputs/navigator.js';
+import { buildStixBundle, StixSightings } from '../outputs/stix.js';
 import { renderHtmlReport } from '../outputs/html-report.js';
 import { writeRuleStats, type RuleStat } from '../outputs/rule-stats.js';
 import { SummaryBuilder, type HuntSummary, type SummaryCounters } from '../outputs/summary.js';
 import type { HuntOptions, HuntResult } from './types.js';
+
+/** Most detections the HTML report's table embeds (in time order; every listed intrusion detection is added). */
+export const REPORT_TABLE_ROWS = 20_000;
+/** Hosts whose tenant is remembered (for detections that carry none). */
+const MAX_HOST_TENANTS = 100_000;
 
 /** What the end of a hunt needs from the collection phase. */
 export interface HuntOutputsInput {
@@ -44,9 +56,17 @@ export function writeHuntOutputs(input: HuntOutputsInput): HuntOutputs {
   const { opts, keep, graph } = input;
   const needGraph = Boolean(opts.intrusions || opts.report || opts.stix);
   const outputs: string[] = [];
+  let table: AttackTable | undefined;
+  const attack = () => (table ??= loadAttackTable());
   const csv = opts.csv ? new CsvTimelineWriter(opts.csv) : undefined;
   const jsonl = opts.jsonl ? new JsonlWriter(opts.jsonl) : undefined;
   const summaryBuilder = new SummaryBuilder();
+  const digest = needGraph ? new DetectionDigest() : undefined;
+  const navigator = opts.navigator ? new NavigatorTally(attack()) : undefined;
+  const sightings = opts.stix ? new StixSightings() : undefined;
+  const hostTenant = new Map<string, string>();
+  const rows: Detection[] = [];
+  let omittedRows = 0;
   const kept: Detection[] = [];
   try {
     for (const d of input.sorted) {
@@ -54,6 +74,17 @@ export function writeHuntOutputs(input: HuntOutputsInput): HuntOutputs {
       jsonl?.write(d);
       summaryBuilder.add(d);
       if (keep) kept.push(d);
+      if (digest) {
+        digest.add(d);
+        if (d.tenant !== undefined && hostTenant.size < MAX_HOST_TENANTS && !hostTenant.has(d.host))
+          hostTenant.set(d.host, d.tenant);
+      }
+      navigator?.add(d);
+      sightings?.add(d);
+      if (opts.report) {
+        if (rows.length < REPORT_TABLE_ROWS) rows.push(d);
+        else omittedRows++;
+      }
     }
   } finally {
     csv?.close();
@@ -62,36 +93,30 @@ export function writeHuntOutputs(input: HuntOutputsInput): HuntOutputs {
   if (opts.csv) outputs.push(opts.csv);
   if (opts.jsonl) outputs.push(opts.jsonl);
 
-  let table: AttackTable | undefined;
-  const attack = () => (table ??= loadAttackTable());
   let intrusions: HuntResult['intrusions'];
-  if (needGraph) {
-    const hostTenant = new Map<string, string>();
-    for (const d of kept)
-      if (d.tenant !== undefined && !hostTenant.has(d.host)) hostTenant.set(d.host, d.tenant);
+  if (digest) {
     intrusions = buildIntrusions({
       graph,
-      detections: kept,
+      digest,
       attack: attack(),
       tenantOf: (h) => hostTenant.get(h),
       ...(opts.providerTenants ? { providerTenants: opts.providerTenants } : {}),
     });
   }
   const summary = summaryBuilder.build({ ...input.counters, elapsedMs: performance.now() - input.started });
-  if (opts.navigator) {
-    writeFileSync(opts.navigator, JSON.stringify(buildNavigatorLayer(kept, attack()), null, 2) + '\n');
+  if (opts.navigator && navigator) {
+    writeFileSync(opts.navigator, JSON.stringify(navigator.layer(), null, 2) + '\n');
     outputs.push(opts.navigator);
   }
   if (opts.intrusions && intrusions) {
     writeFileSync(opts.intrusions, JSON.stringify(intrusionsDocument(intrusions), null, 2) + '\n');
     outputs.push(opts.intrusions);
   }
-  if (opts.stix) {
-    const tenantNames = [...new Set(kept.map((d) => d.tenant).filter((t): t is string => t !== undefined))];
+  if (opts.stix && sightings) {
     writeFileSync(
       opts.stix,
       JSON.stringify(
-        buildStixBundle({ detections: kept, intrusions, tenants: tenantNames, table: attack() }),
+        buildStixBundle({ sightings, intrusions, tenants: [...sightings.tenants], table: attack() }),
         null,
         2,
       ) + '\n',
@@ -99,7 +124,17 @@ export function writeHuntOutputs(input: HuntOutputsInput): HuntOutputs {
     outputs.push(opts.stix);
   }
   if (opts.report) {
-    writeFileSync(opts.report, renderHtmlReport({ detections: kept, intrusions, summary, table: attack() }));
+    writeFileSync(
+      opts.report,
+      renderHtmlReport({
+        detections: rows,
+        omittedDetections: omittedRows,
+        maxDetections: REPORT_TABLE_ROWS,
+        intrusions,
+        summary,
+        table: attack(),
+      }),
+    );
     outputs.push(opts.report);
   }
   if (opts.ruleStats) {

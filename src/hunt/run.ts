@@ -73,7 +73,8 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
 
   // What is needed downstream decides what is kept.
   const needGraph = Boolean(opts.intrusions || opts.report || opts.stix);
-  const keep = opts.keepDetections !== false || needGraph || Boolean(opts.navigator);
+  // Outputs need no detection kept (src/hunt/outputs.ts streams them): only the caller may want them back.
+  const keep = opts.keepDetections !== false;
   const config: MatcherConfig = {
     rulePaths: huntRulePaths(opts),
     ...(opts.mappingFiles ? { mappingFiles: opts.mappingFiles } : {}),

@@ -21,6 +21,8 @@ export interface HtmlReportInput {
   readonly generated?: Date;
   /** Most detections embedded in the table (default 100,000); intrusion detections are always embedded. */
   readonly maxDetections?: number;
+  /** Detections left out before they reached `detections` (counted as not in the table). */
+  readonly omittedDetections?: number;
 }
 
 /** Escapes text for an HTML text node or a double-quoted attribute. */
@@ -50,6 +52,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
     title,
     generated: input.generated ?? new Date(),
     maxRows: Math.max(0, input.maxDetections ?? 100_000),
+    omitted: input.omittedDetections,
   });
   const nonce = randomBytes(18).toString('base64');
   const csp = [

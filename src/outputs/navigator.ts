@@ -75,19 +75,48 @@ export function buildNavigatorLayer(
   table: AttackTable,
   opts: NavigatorOptions = {},
 ): NavigatorLayer {
-  const index = indexOf(table);
-  const tallies = new Map<string, Tally>();
-  const unknown = new Set<string>();
-  let total = 0;
+  const tally = new NavigatorTally(table);
+  for (const d of detections) tally.add(d);
+  return tally.layer(opts);
+}
+
+/**
+ * Counts detections per (technique, tactic) one at a time, in memory bounded by techniques and rules (a hunt
+ * feeds it in its streaming pass), then builds the layer.
+ */
+export class NavigatorTally {
+  private readonly index: ReturnType<typeof indexOf>;
+  private readonly tallies = new Map<string, Tally>();
+  private readonly unknown = new Set<string>();
+  private total = 0;
   // The (technique, tactic) keys a rule counts toward are worked out once per rule, not per detection.
-  const keysOf = new Map<string, string[]>();
-  for (const d of detections) {
-    total++;
-    let keys = keysOf.get(d.rule.id);
-    if (!keys) keysOf.set(d.rule.id, (keys = ruleKeys(d.rule.tags, index.technique, unknown)));
-    for (const key of keys) tally(tallies, key, d);
+  private readonly keysOf = new Map<string, string[]>();
+
+  constructor(private readonly table: AttackTable) {
+    this.index = indexOf(table);
   }
 
+  /** Counts one detection. */
+  add(d: Detection): void {
+    this.total++;
+    let keys = this.keysOf.get(d.rule.id);
+    if (!keys) this.keysOf.set(d.rule.id, (keys = ruleKeys(d.rule.tags, this.index.technique, this.unknown)));
+    for (const key of keys) tally(this.tallies, key, d);
+  }
+
+  /** The layer of everything counted so far. */
+  layer(opts: NavigatorOptions = {}): NavigatorLayer {
+    return layerOf(this.tallies, this.unknown, this.total, this.table, opts);
+  }
+}
+
+function layerOf(
+  tallies: ReadonlyMap<string, Tally>,
+  unknown: ReadonlySet<string>,
+  total: number,
+  table: AttackTable,
+  opts: NavigatorOptions,
+): NavigatorLayer {
   const keys = [...tallies.keys()].sort();
   const parentsWithSubs = new Set(keys.filter((k) => k.includes('.')).map((k) => k.slice(0, k.indexOf('.'))));
   let max = 0;

@@ -18,7 +18,10 @@ export interface StixBundle {
 
 /** What goes into the bundle. */
 export interface StixInput {
-  readonly detections: Iterable<Detection>;
+  /** The detections behind the sightings (or `sightings`, counted in a streaming pass). */
+  readonly detections?: Iterable<Detection>;
+  /** Sightings already counted; wins over `detections`. */
+  readonly sightings?: StixSightings;
   readonly intrusions?: readonly Intrusion[];
   /** Tenants to describe even when nothing was detected in them. */
   readonly tenants?: readonly string[];
@@ -34,12 +37,41 @@ const MAX_COUNT = 999_999_999;
 const TEXT_LIMIT = 2_000;
 const DWELL_IDENTITY = stixId('identity', 'dwell');
 
-interface RuleSightings {
+/** Where one rule fired. */
+export interface RuleSightings {
   readonly rule: RuleInfo;
   first: number;
   last: number;
   /** Per tenant ('' when none): count, first, last and a few hosts. */
   readonly where: Map<string, { count: number; first: number; last: number; hosts: Set<string> }>;
+}
+
+/**
+ * Where each rule fired, counted one detection at a time in memory bounded by rules × tenants (a hunt feeds it
+ * in its streaming pass): per (rule, tenant) a count, first and last time and a few hosts.
+ */
+export class StixSightings {
+  readonly byRule = new Map<string, RuleSightings>();
+  /** Tenants seen, in order of first sight. */
+  readonly tenants = new Set<string>();
+
+  /** Counts one detection. */
+  add(d: Detection): void {
+    let s = this.byRule.get(d.rule.id);
+    if (!s)
+      this.byRule.set(d.rule.id, (s = { rule: d.rule, first: Infinity, last: -Infinity, where: new Map() }));
+    const ts = Number.isFinite(d.timestamp) ? d.timestamp : NaN;
+    if (ts < s.first) s.first = ts;
+    if (ts > s.last) s.last = ts;
+    const key = d.tenant ?? '';
+    if (d.tenant !== undefined) this.tenants.add(d.tenant);
+    let w = s.where.get(key);
+    if (!w) s.where.set(key, (w = { count: 0, first: Infinity, last: -Infinity, hosts: new Set() }));
+    w.count++;
+    if (ts < w.first) w.first = ts;
+    if (ts > w.last) w.last = ts;
+    if (d.host && w.hosts.size < 20) w.hosts.add(d.host);
+  }
 }
 
 /** Builds a STIX 2.1 bundle whose ids are stable across runs (UUIDv5 of what each object stands for). */
@@ -92,21 +124,12 @@ export function buildStixBundle(input: StixInput): StixBundle {
   };
 
   // Rules and where they fired: one indicator per rule, one sighting per (rule, tenant).
-  const byRule = new Map<string, RuleSightings>();
-  for (const d of input.detections) {
-    let s = byRule.get(d.rule.id);
-    if (!s) byRule.set(d.rule.id, (s = { rule: d.rule, first: Infinity, last: -Infinity, where: new Map() }));
-    const ts = Number.isFinite(d.timestamp) ? d.timestamp : NaN;
-    if (ts < s.first) s.first = ts;
-    if (ts > s.last) s.last = ts;
-    const key = d.tenant ?? '';
-    let w = s.where.get(key);
-    if (!w) s.where.set(key, (w = { count: 0, first: Infinity, last: -Infinity, hosts: new Set() }));
-    w.count++;
-    if (ts < w.first) w.first = ts;
-    if (ts > w.last) w.last = ts;
-    if (d.host && w.hosts.size < 20) w.hosts.add(d.host);
+  let sightings = input.sightings;
+  if (!sightings) {
+    sightings = new StixSightings();
+    for (const d of input.detections ?? []) sightings.add(d);
   }
+  const byRule = sightings.byRule;
   const readText = input.ruleText ?? readRuleFile;
   const indicatorOf = new Map<string, string>();
   for (const s of [...byRule.values()].sort((a, b) => (a.rule.id < b.rule.id ? -1 : 1))) {

@@ -141,7 +141,7 @@ test('rule selection: min level, ids, tags, mute file; outputs written and rule 
     c.put('logs/Sysmon.evtx', evtxOf(sysmonEvents('ws1', 30)));
     const logs = [join(c.dir, 'logs')];
     const navigator = join(c.dir, 'nav.json');
-    const high = await hunt(logs, c.rules, { minLevel: 'medium', navigator, keepDetections: false });
+    const high = await hunt(logs, c.rules, { minLevel: 'medium', navigator });
     assert.ok(high.detections.length > 0 && high.detections.every((d) => d.rule.id === RULE_WHOAMI));
     const nav = JSON.parse(readFileSync(navigator, 'utf8')) as { techniques: { techniqueID: string }[] };
     assert.ok(nav.techniques.some((t) => t.techniqueID === 'T1033'));

@@ -58,6 +58,8 @@ export interface PayloadInput {
   readonly title: string;
   readonly generated: Date;
   readonly maxRows: number;
+  /** Detections the caller already left out (added to `omitted`). */
+  readonly omitted?: number;
 }
 
 function cap(value: unknown, limit: number): string {
@@ -135,7 +137,7 @@ export function buildReportPayload(input: PayloadInput): ReportPayload {
     return rows.push(row) - 1;
   };
 
-  let omitted = 0;
+  let omitted = Math.max(0, input.omitted ?? 0);
   for (const d of input.detections) {
     if (rows.length < input.maxRows) appendRow(d);
     else omitted++;

@@ -98,61 +98,87 @@ export class AhoCorasick {
       }
     }
 
-    // 2. Trie in insertion order (children kept in a map while building).
-    const children: Map<number, number>[] = [new Map()];
-    const ends: number[][] = [[]];
-    const empty: number[] = [];
-    lowered.forEach((needle, id) => {
-      if (needle.length === 0) {
-        empty.push(id);
-        return;
-      }
-      let state = 0;
+    // 2. Trie over the needles sorted by their class sequences: a needle shares with the previous one exactly
+    //    their common prefix, so each state is created once, as (parent, class), without a map per state.
+    // A class is one UTF-16 unit of the key, or two when there are more classes than units (never in practice).
+    const unit = classCount > 0xffff ? 2 : 1;
+    const keys = lowered.map((needle) => {
+      let key = '';
       for (let i = 0; i < needle.length; i++) {
         const cls = this.classOf(needle.charCodeAt(i));
-        let next = children[state].get(cls);
-        if (next === undefined) {
-          next = children.length;
-          children.push(new Map());
-          ends.push([]);
-          children[state].set(cls, next);
-        }
+        key += unit === 1 ? String.fromCharCode(cls) : String.fromCharCode(cls >>> 16, cls & 0xffff);
+      }
+      return key;
+    });
+    const sorted = keys
+      .map((_, id) => id)
+      .sort((x, y) => (keys[x]! < keys[y]! ? -1 : keys[x]! > keys[y]! ? 1 : x - y));
+    const parentOf: number[] = [0];
+    const classAt: number[] = [0];
+    const depthOf: number[] = [0];
+    const endState: number[] = [];
+    const endNeedle: number[] = [];
+    const empty: number[] = [];
+    const path: number[] = [0];
+    let previous = '';
+    for (const id of sorted) {
+      const key = keys[id]!;
+      if (key.length === 0) {
+        empty.push(id);
+        continue;
+      }
+      let common = 0;
+      const limit = Math.min(key.length, previous.length);
+      while (common < limit && key.charCodeAt(common) === previous.charCodeAt(common)) common++;
+      common = (common - (common % unit)) / unit;
+      let state = path[common]!;
+      for (let d = common; d < key.length / unit; d++) {
+        const next = parentOf.length;
+        parentOf.push(state);
+        classAt.push(
+          unit === 1 ? key.charCodeAt(d) : key.charCodeAt(2 * d) * 0x10000 + key.charCodeAt(2 * d + 1),
+        );
+        depthOf.push(d + 1);
+        path[d + 1] = next;
         state = next;
       }
-      ends[state].push(id);
-    });
+      endState.push(state);
+      endNeedle.push(id);
+      previous = key;
+    }
     this.emptyNeedles = empty;
     this.found = new Int32Array(needles.length);
     this.skip = skipScanEligible(lowered) ? new SkipScanner(lowered) : undefined;
-    const n = children.length;
+    const n = parentOf.length;
     this.stateCount = n;
 
-    // 3. Breadth-first renumbering, so that shallow (hot) states get the dense rows.
-    const order = new Int32Array(n);
+    // 3. Breadth-first renumbering (by depth, a counting sort), so that shallow (hot) states get the dense rows.
+    let maxDepth = 0;
+    for (let s = 0; s < n; s++) if (depthOf[s]! > maxDepth) maxDepth = depthOf[s]!;
+    const atDepth = new Int32Array(maxDepth + 2);
+    for (let s = 0; s < n; s++) atDepth[depthOf[s]! + 1]++;
+    for (let d = 0; d <= maxDepth; d++) atDepth[d + 1] += atDepth[d];
     const rank = new Int32Array(n);
-    order[0] = 0;
-    let tail = 1;
-    for (let head = 0; head < tail; head++) {
-      for (const child of children[order[head]].values()) order[tail++] = child;
-    }
-    for (let i = 0; i < n; i++) rank[order[i]] = i;
+    for (let s = 0; s < n; s++) rank[s] = atDepth[depthOf[s]!]++;
 
-    // 4. Sparse children (by new number) and outputs.
+    // 4. Sparse children (by new number, in CSR layout) and outputs.
     this.childStart = new Int32Array(n + 1);
-    for (let i = 0; i < n; i++) this.childStart[i + 1] = this.childStart[i] + children[order[i]].size;
+    for (let s = 1; s < n; s++) this.childStart[rank[parentOf[s]!] + 1]++;
+    for (let i = 0; i < n; i++) this.childStart[i + 1] += this.childStart[i];
     this.childClass = new Int32Array(this.childStart[n]);
     this.childTarget = new Int32Array(this.childStart[n]);
-    this.outStart = new Int32Array(n + 1);
-    for (let i = 0; i < n; i++) this.outStart[i + 1] = this.outStart[i] + ends[order[i]].length;
-    this.outNeedle = new Int32Array(this.outStart[n]);
-    for (let i = 0; i < n; i++) {
-      let k = this.childStart[i];
-      for (const [cls, child] of children[order[i]]) {
-        this.childClass[k] = cls;
-        this.childTarget[k++] = rank[child];
-      }
-      this.outNeedle.set(ends[order[i]], this.outStart[i]);
+    const childFill = this.childStart.slice(0, n);
+    for (let s = 1; s < n; s++) {
+      const k = childFill[rank[parentOf[s]!]]++;
+      this.childClass[k] = classAt[s]!;
+      this.childTarget[k] = rank[s];
     }
+    this.outStart = new Int32Array(n + 1);
+    for (const s of endState) this.outStart[rank[s] + 1]++;
+    for (let i = 0; i < n; i++) this.outStart[i + 1] += this.outStart[i];
+    this.outNeedle = new Int32Array(this.outStart[n]);
+    const outFill = this.outStart.slice(0, n);
+    for (let e = 0; e < endState.length; e++) this.outNeedle[outFill[rank[endState[e]!]]++] = endNeedle[e]!;
 
     // 5. Failure and dictionary links, in breadth-first order (a state's fail target is always shallower).
     this.fail = new Int32Array(n);

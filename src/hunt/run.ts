@@ -5,7 +5,6 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Detection, RuleInfo } from '../engine/types.js';
 import { CorrelationEngine, type CorrelationHit } from '../engine/correlation/index.js';
-import { readRuleSources } from '../engine/index.js';
 import { EntityGraph, type EntityGraphSnapshot } from '../correlate/index.js';
 import { createProgress } from '../outputs/progress.js';
 import { mergeRuleStats, sortedRuleStats, type RuleStat } from '../outputs/rule-stats.js';
@@ -16,6 +15,7 @@ import { createMatcher, type CorrelationSetup, type MatcherConfig } from './matc
 import { createObserver } from './observe.js';
 import { planHunt } from './plan.js';
 import { runOnWorkers } from './pool.js';
+import { loadSharedRuleSources } from './shared-sources.js';
 import type { LoadReport } from './protocol.js';
 import { JobScanner, type JobResult, type WireDetection } from './scan.js';
 import { dwellRulesDir } from './rules.js';
@@ -27,6 +27,8 @@ const MAX_REASONS = 3;
 const MAX_WARNINGS = 10_000;
 /** Correlation hits buffered before they are sorted and fed to the central engine. */
 const HIT_BUFFER = 200_000;
+/** Detections held in memory before a sorted run goes to disk (when they are not all kept anyway). */
+const SORT_RUN_BYTES = 8 * 1024 * 1024;
 const RECOVERY_NOTE = /^chunk \d+: recovered \d+ records? from slack space$/;
 
 /** The rule files a hunt loads: Dwell's own rules (unless disabled) and the user's Sigma paths. */
@@ -99,7 +101,7 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
   const dedup = new DetectionDeduper();
   const dedupOn = opts.dedup !== false;
   // Detections carry up to a few KB of field text: keep runs small when they are not all kept anyway.
-  const sorter = new DetectionSorter(keep ? Infinity : 25_000);
+  const sorter = keep ? new DetectionSorter(Infinity) : new DetectionSorter(25_000, SORT_RUN_BYTES);
   // Correlation base hits of every worker, de-duplicated, fed to one central engine in time order: buffered
   // up to HIT_BUFFER (so memory stays bounded on any input), sorted, then fed.
   let hits: CorrelationHit[] = [];
@@ -185,8 +187,14 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
 
   const cpus = Math.min(availableParallelism(), 8);
   const workers = Math.max(1, Math.min(opts.workers ?? cpus, plan.jobs.length || 1));
+  // Rule files are read and parsed once, on a short-lived thread (its YAML garbage dies with it), into one
+  // shared buffer; each matcher only deserialises and compiles them.
+  const sharedSources = await loadSharedRuleSources({
+    rulePaths: config.rulePaths,
+    ...(config.mappingFiles ? { mappingFiles: config.mappingFiles } : {}),
+  });
   if (workers <= 1) {
-    const matcher = await createMatcher(config);
+    const matcher = await createMatcher({ ...config, sharedSources });
     const observer = needGraph ? await createObserver() : undefined;
     const scanner = new JobScanner(matcher, observer?.observe);
     onReady({
@@ -199,22 +207,12 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
     for (const job of plan.jobs) onResult(await scanner.run(job));
     onFinish({ ...scanner.flush(), stats: matcher.stats(), snapshot: observer?.snapshot() });
   } else {
-    // Rule files are read and parsed once here; each worker only compiles them (a structured clone of ~9 MB
-    // for the SigmaHQ tree), instead of every worker parsing the YAML again while the others match.
-    // (In a function of its own, so no suspended frame of runHunt keeps the sources alive during the run.)
-    const startWorkers = async () => {
-      const sources = await readRuleSources(
-        config.rulePaths,
-        config.mappingFiles ? { mappingFiles: config.mappingFiles } : undefined,
-      );
-      return runOnWorkers(
-        plan.jobs,
-        workers,
-        { config: { ...config, sources }, observe: needGraph },
-        { onReady, onResult, onFinish },
-      );
-    };
-    await startWorkers();
+    await runOnWorkers(
+      plan.jobs,
+      workers,
+      { config: { ...config, sharedSources }, observe: needGraph },
+      { onReady, onResult, onFinish },
+    );
   }
   progress.stop();
 

@@ -85,21 +85,40 @@ class RunReader {
   }
 }
 
-/** Collects detections and hands them back sorted; spills to disk beyond `runSize` held in memory. */
+/** Heap bytes a detection takes besides its field text (object, strings of the record, array slot). */
+const DETECTION_OVERHEAD_BYTES = 400;
+
+/** Rough heap bytes of a detection: its field text (two bytes a character at worst) plus a fixed part. */
+function detectionBytes(d: Detection): number {
+  let n = DETECTION_OVERHEAD_BYTES + 2 * (d.host.length + d.file.length + d.channel.length);
+  for (const k in d.fields) n += 2 * (k.length + d.fields[k]!.length) + 32;
+  return n;
+}
+
+/**
+ * Collects detections and hands them back sorted; spills to disk beyond `runSize` detections or `runBytes`
+ * (estimated) held in memory, whichever comes first — detections with long field text (PowerShell script
+ * blocks) make a count alone a poor bound.
+ */
 export class DetectionSorter {
   private buffer: Detection[] = [];
+  private bufferBytes = 0;
   private runs: string[] = [];
   private dir: string | undefined;
   private readonly rules = new Map<string, RuleInfo>();
   count = 0;
 
-  constructor(private readonly runSize = 100_000) {}
+  constructor(
+    private readonly runSize = 100_000,
+    private readonly runBytes = Infinity,
+  ) {}
 
   /** Adds one detection. */
   add(d: Detection): void {
     this.count++;
     this.buffer.push(d);
-    if (this.buffer.length >= this.runSize) this.spill();
+    if (this.runBytes !== Infinity) this.bufferBytes += detectionBytes(d);
+    if (this.buffer.length >= this.runSize || this.bufferBytes >= this.runBytes) this.spill();
   }
 
   /** True when detections went to disk (so they are not all held in memory). */
@@ -137,6 +156,7 @@ export class DetectionSorter {
     closeSync(fd);
     this.runs.push(path);
     this.buffer = [];
+    this.bufferBytes = 0;
   }
 
   /** Every detection in order; call once, at the end. Removes the temporary files when done. */

@@ -52,6 +52,25 @@ test('sorter spills runs to disk and merges them in time, file, record order', (
   assert.ok(Number.isNaN(out[out.length - 1]!.timestamp), 'records without time last');
 });
 
+test('sorter bounds its runs by bytes too: long field text spills before the count is reached', () => {
+  const s = new DetectionSorter(1_000_000, 64 * 1024);
+  const input: Detection[] = [];
+  for (let i = 0; i < 40; i++) {
+    const d = det(40 - i, 'f', i);
+    input.push({ ...d, fields: { ScriptBlockText: 'x'.repeat(8_000) } });
+  }
+  for (const d of input.slice(0, 3)) s.add(d);
+  assert.ok(!s.spilled, 'three 16 KB detections fit in 64 KB');
+  for (const d of input.slice(3)) s.add(d);
+  assert.ok(s.spilled, '40 of them do not');
+  const out = [...s.sorted()];
+  assert.deepEqual(
+    out.map((d) => d.timestamp),
+    input.map((d) => d.timestamp).sort((a, b) => a - b),
+  );
+  assert.equal(out[0]!.fields.ScriptBlockText!.length, 8_000);
+});
+
 test('record keys ignore System field formatting but not event data; the deduper counts repeats', () => {
   const ev = (data: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
     new ObjectRecord(

@@ -83,7 +83,9 @@ function showsDc(d: Detection, ntdsTagged: boolean): boolean {
 
 /** Accumulates detections (best in time order, one at a time) into per-(rule, host, tenant) digests. */
 export class DetectionDigest {
-  private readonly pairs = new Map<string, PairDigest>();
+  private readonly pairs: PairDigest[] = [];
+  /** rule id → tenant ('\u0001' for none) → host → pair: no key string is built per detection. */
+  private readonly index = new Map<string, Map<string, Map<string, PairDigest>>>();
   /** Arrival number of every sampled detection: ties in time order keep the order they came in. */
   private readonly order = new Map<Detection, number>();
   private sorted: Detection[] | undefined;
@@ -104,10 +106,14 @@ export class DetectionDigest {
     this.total++;
     if (levelOf(d) < LOW) return;
     this.sorted = undefined;
-    const key = `${d.rule.id}\u0000${d.tenant === undefined ? '\u0001' : d.tenant}\u0000${d.host}`;
-    let p = this.pairs.get(key);
+    let byTenant = this.index.get(d.rule.id);
+    if (!byTenant) this.index.set(d.rule.id, (byTenant = new Map()));
+    const tenantKey = d.tenant === undefined ? '\u0001' : d.tenant;
+    let byHost = byTenant.get(tenantKey);
+    if (!byHost) byTenant.set(tenantKey, (byHost = new Map()));
+    let p = byHost.get(d.host);
     if (!p) {
-      if (this.pairs.size >= DIGEST_LIMITS.pairs) {
+      if (this.pairs.length >= DIGEST_LIMITS.pairs) {
         this.dropped++;
         return;
       }
@@ -129,7 +135,8 @@ export class DetectionDigest {
         artifactKeys: new Set(),
         ntdsTagged: d.rule.tags.some((t) => t.toLowerCase() === NTDS_TAG),
       };
-      this.pairs.set(key, p);
+      this.pairs.push(p);
+      byHost.set(d.host, p);
     }
     p.count++;
     const valid = validTime(d.timestamp);
@@ -189,7 +196,7 @@ export class DetectionDigest {
 
   /** Every pair, in the order first seen. */
   pairList(): PairDigest[] {
-    return [...this.pairs.values()];
+    return [...this.pairs];
   }
 
   /** Every sampled detection once, in time order (ties in the order they came); the caller must not change it. */
@@ -208,11 +215,11 @@ export class DetectionDigest {
     let spans = 0;
     let artifacts = 0;
     let accounts = 0;
-    for (const p of this.pairs.values()) {
+    for (const p of this.pairs) {
       spans += p.spans.length / 2;
       artifacts += p.artifactKeys.size;
       accounts += p.accounts.size;
     }
-    return { pairs: this.pairs.size, samples: this.order.size, spans, artifacts, accounts };
+    return { pairs: this.pairs.length, samples: this.order.size, spans, artifacts, accounts };
   }
 }

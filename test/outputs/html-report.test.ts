@@ -79,6 +79,24 @@ test('payload: row limit, intrusion detections always kept, values capped, rules
   assert.equal(payload.tactics.length, 14);
 });
 
+test('payload: detections the hunt left out before the table count as omitted ("showing X of Y")', () => {
+  const { detections, intrusions } = scenario();
+  const payload = buildReportPayload({
+    detections,
+    intrusions,
+    table,
+    title: 't',
+    generated: new Date(0),
+    maxRows: 100,
+    omitted: 12_345,
+  });
+  assert.equal(payload.rows.length, detections.length);
+  assert.equal(payload.omitted, 12_345);
+  const html = renderHtmlReport({ detections, intrusions, table, omittedDetections: 7 });
+  const json = /<script type="application\/json" id="dwell-data">([^<]*)<\/script>/.exec(html)?.[1] ?? '';
+  assert.equal((JSON.parse(json) as { omitted: number }).omitted, 7);
+});
+
 test('payload: intrusion detections that are copies (from worker threads) map to the same rows', () => {
   const { detections, intrusions } = scenario();
   const copied = intrusions.map((i) => ({ ...i, detections: structuredClone(i.detections) }));

@@ -16,12 +16,14 @@ export interface JobChunk {
 let scratch = Buffer.alloc(0);
 
 /**
- * Yields the chunks of a job in order; a chunk past the end of the file is simply not yielded. With
+ * The chunks of a job, in order, read with one call; a chunk past the end of the file is left out. With
  * `reuse`, the bytes live in a per-thread buffer that the next readChunks call overwrites: only for jobs
- * that drop every record (lazy records point into these bytes) before they return.
+ * that drop every record (lazy records point into these bytes) before they return. An array, not a
+ * generator: everything is read up front anyway, and a cold worker's JIT optimises a plain loop sooner.
  */
-export function* readChunks(job: ChunkJob, opts: { reuse?: boolean } = {}): Generator<JobChunk> {
-  if (job.chunkCount <= 0) return;
+export function readChunks(job: ChunkJob, opts: { reuse?: boolean } = {}): JobChunk[] {
+  const chunks: JobChunk[] = [];
+  if (job.chunkCount <= 0) return chunks;
   const start = FILE_HEADER_SIZE + job.firstChunk * CHUNK_SIZE;
   const want = job.chunkCount * CHUNK_SIZE;
   if (opts.reuse && scratch.length < want) scratch = Buffer.allocUnsafe(want);
@@ -39,12 +41,13 @@ export function* readChunks(job: ChunkJob, opts: { reuse?: boolean } = {}): Gene
   }
   for (let i = 0; i < job.chunkCount && i * CHUNK_SIZE < got; i++) {
     const from = i * CHUNK_SIZE;
-    yield {
+    chunks.push({
       index: job.firstChunk + i,
       offset: start + from,
       data: buf.subarray(from, Math.min(got, from + CHUNK_SIZE)),
-    };
+    });
   }
+  return chunks;
 }
 
 /** Reads the 4 KiB file header block (shorter when the file is); for runners that need header fields. */

@@ -14,7 +14,7 @@
  * `createChunkJobRunner(init) => (job: ChunkJob) => result | Promise<result>`: it is called once per worker
  * with `init` (structured-cloned; load rules and other setup there) and the runner it returns is called for
  * each job (`createChunkJobRunner` may be async). Inside a runner, `readChunks(job)` (from
- * `./parallel-read.js`) yields the job's chunks (`{ reuse: true }` reads into one per-thread buffer, for runners
+ * `./parallel-read.js`) returns the job's chunks (`{ reuse: true }` reads into one per-thread buffer, for runners
  * that keep no record past their return); `parseChunk` turns one into lazy records. `./parallel-parse-job.js`
  * is a ready-made runner (parse, then count, touch a field, or render XML/JSON).
  * Results must be structured-cloneable. Output order is deterministic: job order, which `planChunkJobs`

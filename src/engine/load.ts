@@ -18,6 +18,7 @@ import type { CorrelationRule } from '../sigma/correlation-types.js';
 import type { ParsedFilter, ParsedRule, RuleProblem } from '../sigma/types.js';
 import { compileRuleVariant, ruleInfoOf, type CompiledRule } from './compile-rule.js';
 import type { ItemProblem } from './compile-item.js';
+import { NeedlePool } from './needle-pool.js';
 
 /** What happened to one rule document (for `rules check`). */
 export interface RuleOutcome {
@@ -216,6 +217,7 @@ export function compileRuleSources(sources: RuleSources, opts: CompileOptions = 
 
   const rules: CompiledRule[] = [];
   const unmapped: CompiledRule[] = [];
+  const needlePool = new NeedlePool();
   for (const rule of parsed) {
     const info = ruleInfoOf(rule);
     const ruleFilters = [
@@ -245,7 +247,7 @@ export function compileRuleSources(sources: RuleSources, opts: CompileOptions = 
       else if ('severity' in c) {
         failure = c;
         break;
-      } else variants.push(c);
+      } else variants.push({ ...c, needles: needlePool.intern(c.needles) });
     }
     const ident = { file: rule.file, ruleId: rule.id, title: rule.title, kind: 'rule' as const };
     if (failure) {

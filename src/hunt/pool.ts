@@ -36,6 +36,9 @@ export function runOnWorkers(
   // Largest jobs first: the run ends when the last big file ends.
   const queue = [...jobs].sort((a, b) => b.bytes - a.bytes || a.index - b.index);
   const n = Math.max(1, Math.min(count, Math.max(1, jobs.length)));
+  // Only `settings` is seen by the closures below (not `init`), so dropping it really lets the rules go.
+  const together = init.config.sources !== undefined || init.config.sharedSources !== undefined;
+  let settings: Omit<WorkerInit, 'reportProblems'> | undefined = init;
   return new Promise<void>((resolve, reject) => {
     const workers: Worker[] = [];
     let finished = 0;
@@ -56,8 +59,6 @@ export function runOnWorkers(
     // state; the first worker is already matching while the next one loads.
     // With pre-parsed sources a worker only compiles (light): all start at once. The settings are dropped once
     // every worker has its copy, so the main thread does not hold the parsed rules for the whole run.
-    const together = init.config.sources !== undefined || init.config.sharedSources !== undefined;
-    let settings: Omit<WorkerInit, 'reportProblems'> | undefined = init;
     const start = (i: number) => {
       const init2: WorkerInit = { ...settings!, reportProblems: i === 0 };
       if (i + 1 === n) settings = undefined;

@@ -188,13 +188,15 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
   const cpus = Math.min(availableParallelism(), 8);
   const workers = Math.max(1, Math.min(opts.workers ?? cpus, plan.jobs.length || 1));
   // Rule files are read and parsed once, on a short-lived thread (its YAML garbage dies with it), into one
-  // shared buffer; each matcher only deserialises and compiles them.
-  const sharedSources = await loadSharedRuleSources({
-    rulePaths: config.rulePaths,
-    ...(config.mappingFiles ? { mappingFiles: config.mappingFiles } : {}),
-  });
+  // shared buffer; each matcher only deserialises and compiles them. The buffer is passed straight on, so
+  // nothing here keeps it once the matchers have their copies.
+  const loadRules = () =>
+    loadSharedRuleSources({
+      rulePaths: config.rulePaths,
+      ...(config.mappingFiles ? { mappingFiles: config.mappingFiles } : {}),
+    });
   if (workers <= 1) {
-    const matcher = await createMatcher({ ...config, sharedSources });
+    const matcher = await createMatcher({ ...config, sharedSources: await loadRules() });
     const observer = needGraph ? await createObserver() : undefined;
     const scanner = new JobScanner(matcher, observer?.observe);
     onReady({
@@ -210,7 +212,7 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
     await runOnWorkers(
       plan.jobs,
       workers,
-      { config: { ...config, sharedSources }, observe: needGraph },
+      { config: { ...config, sharedSources: await loadRules() }, observe: needGraph },
       { onReady, onResult, onFinish },
     );
   }

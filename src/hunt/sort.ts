@@ -30,10 +30,16 @@ type StoredDetection = Omit<Detection, 'rule' | 'timestamp' | 'eventId' | 'recor
 const numOrNull = (x: number) => (Number.isFinite(x) ? x : null);
 const nullToNaN = (x: number | null) => (x === null ? NaN : x);
 
+/**
+ * Read buffer of one run (grown when a line does not fit): small, because a long hunt merges one run per
+ * 8 MB of detections and every run is read at once (1 MiB each was ~70 MB at the end of a 4 GiB hunt).
+ */
+const RUN_READ_BYTES = 64 * 1024;
+
 /** Reads a run file line by line with a fixed buffer. */
 class RunReader {
   private fd: number;
-  private buf = Buffer.alloc(1 << 20);
+  private buf = Buffer.alloc(RUN_READ_BYTES);
   private start = 0;
   private end = 0;
   private done = false;

@@ -14,7 +14,7 @@ export const DIGEST_LIMITS = {
   /** (rule, host, tenant) entries; detections of further pairs are counted as dropped. */
   pairs: 100_000,
   /** Detections sampled in all (beyond it, each new pair still keeps its first detection). */
-  samples: 200_000,
+  samples: 100_000,
   /** First detections kept per pair (the intrusion lists at most 25 per rule and host). */
   head: 25,
   /** Last detections kept per pair. */

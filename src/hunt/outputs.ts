@@ -22,7 +22,7 @@ import { SummaryBuilder, type HuntSummary, type SummaryCounters } from '../outpu
 import type { HuntOptions, HuntResult } from './types.js';
 
 /** Most detections the HTML report's table embeds (in time order; every listed intrusion detection is added). */
-export const REPORT_TABLE_ROWS = 20_000;
+export const REPORT_TABLE_ROWS = 10_000;
 /** Hosts whose tenant is remembered (for detections that carry none). */
 const MAX_HOST_TENANTS = 100_000;
 

@@ -13,6 +13,7 @@ import { loadTenantMap, tenantResolver } from '../sources/index.js';
 import { DetectionDeduper } from './dedup.js';
 import { createMatcher, type CorrelationSetup, type MatcherConfig } from './matcher.js';
 import { createObserver } from './observe.js';
+import { HeapTrimmer } from './heap-trim.js';
 import { planHunt } from './plan.js';
 import { runOnWorkers } from './pool.js';
 import { loadSharedRuleSources } from './shared-sources.js';
@@ -206,7 +207,11 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
       iocProblems: matcher.iocProblems,
       correlation: matcher.correlation,
     });
-    for (const job of plan.jobs) onResult(await scanner.run(job));
+    const trimmer = new HeapTrimmer();
+    for (const job of plan.jobs) {
+      onResult(await scanner.run(job));
+      trimmer.betweenJobs();
+    }
     onFinish({ ...scanner.flush(), stats: matcher.stats(), snapshot: observer?.snapshot() });
   } else {
     await runOnWorkers(

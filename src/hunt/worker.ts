@@ -1,29 +1,10 @@
 // Hunt worker thread: loads the rules once, then runs jobs sent by the main thread until told to finish.
-import { getHeapStatistics, setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createMatcher } from './matcher.js';
 import { JobScanner } from './scan.js';
 import { createObserver } from './observe.js';
+import { HeapTrimmer } from './heap-trim.js';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol.js';
-
-/** The full collector (exposed once), or undefined where it cannot be had. */
-const fullGc: (() => void) | undefined = (() => {
-  try {
-    setFlagsFromString('--expose-gc');
-    return runInNewContext('gc') as () => void;
-  } catch {
-    return undefined; // not available: the collector will get to it
-  }
-})();
-
-/**
- * Heap growth above the live heap (after loading, then after each such collection) that triggers a full
- * collection between jobs. Left alone, V8 lets a matching worker's old space fill with promoted per-record
- * garbage to ~2.5× its live size before collecting (measured: 106 → 262 MB per worker on the SigmaHQ tree).
- * 24 MB rather than 64: ~-35 MB peak RSS per 2-worker hunt on dense-256, no measurable CPU cost.
- */
-const GC_SLACK_BYTES = 24 * 1024 * 1024;
 
 async function start(): Promise<void> {
   const port = parentPort!;
@@ -37,8 +18,7 @@ async function start(): Promise<void> {
     const observer = init.observe ? await createObserver() : undefined;
     const scanner = new JobScanner(matcher, observer?.observe);
     // A full collection after rule loading returns the compiler's garbage before matching starts.
-    fullGc?.();
-    let gcAbove = getHeapStatistics().used_heap_size + GC_SLACK_BYTES;
+    const trimmer = new HeapTrimmer();
     send({
       type: 'ready',
       report: {
@@ -57,11 +37,7 @@ async function start(): Promise<void> {
           if (msg.type === 'job') {
             const result = await scanner.run(msg.job);
             send({ type: 'result', result });
-            if (fullGc && getHeapStatistics().used_heap_size > gcAbove) {
-              fullGc();
-              // What survives is live (prefilters, caches): the next collection waits for new garbage.
-              gcAbove = Math.max(gcAbove, getHeapStatistics().used_heap_size + GC_SLACK_BYTES);
-            }
+            trimmer.betweenJobs();
           } else {
             const flushed = scanner.flush();
             send({ type: 'finished', ...flushed, stats: matcher.stats(), snapshot: observer?.snapshot() });

@@ -21,7 +21,7 @@ export const DIGEST_LIMITS = {
   tail: 25,
   /** Detections naming an account, hash, archive, command, tool or domain the pair's sample does not. */
   novel: 64,
-  /** Staging/exfiltration evidence detections per pair (an intrusion lists at most 25 of each). */
+  /** Staging and exfiltration evidence detections per pair, of each (an intrusion lists at most 25 of each). */
   evidence: 25,
   /** Distinct artifacts remembered per pair (to recognise novel ones). */
   artifacts: 256,
@@ -53,7 +53,8 @@ export interface PairDigest {
   tailNext: number;
   readonly extra: Detection[];
   novel: number;
-  evidence: number;
+  staging: number;
+  exfiltration: number;
   hasValidSample: boolean;
   readonly artifactKeys: Set<string>;
   readonly ntdsTagged: boolean;
@@ -130,7 +131,8 @@ export class DetectionDigest {
         tailNext: 0,
         extra: [],
         novel: 0,
-        evidence: 0,
+        staging: 0,
+        exfiltration: 0,
         hasValidSample: false,
         artifactKeys: new Set(),
         ntdsTagged: d.rule.tags.some((t) => t.toLowerCase() === NTDS_TAG),
@@ -168,8 +170,14 @@ export class DetectionDigest {
       p.novel++;
       extra = true;
     }
-    if (p.evidence < DIGEST_LIMITS.evidence && (stagingReason(d) !== '' || exfiltrationReason(d) !== '')) {
-      p.evidence++;
+    // The first evidence detections of each kind (a rule tagged with a staging technique fills its quota with
+    // its first detections, so the text checks stop early for it).
+    if (p.staging < DIGEST_LIMITS.evidence && stagingReason(d) !== '') {
+      p.staging++;
+      extra ||= !sampled;
+    }
+    if (p.exfiltration < DIGEST_LIMITS.evidence && exfiltrationReason(d) !== '') {
+      p.exfiltration++;
       extra ||= !sampled;
     }
     // The first detection with a usable time always stays (the pair's signal needs one).

@@ -7,7 +7,7 @@ import { scenario } from './scenario.js';
 
 const MINUTE = 60_000;
 const PER_PAIR_SAMPLES =
-  DIGEST_LIMITS.head + DIGEST_LIMITS.tail + DIGEST_LIMITS.novel + DIGEST_LIMITS.evidence + 1;
+  DIGEST_LIMITS.head + DIGEST_LIMITS.tail + DIGEST_LIMITS.novel + 2 * DIGEST_LIMITS.evidence + 1;
 
 test('one million detections of one (rule, host) keep the digest within its bounds', () => {
   const digest = new DetectionDigest();
@@ -102,4 +102,20 @@ test('a digest fed in any order samples the same detections as one fed in time o
     sorted.map((d) => d.recordId),
   );
   assert.ok(sorted.length > 0);
+});
+
+test('staging and exfiltration evidence are sampled each up to its own quota', () => {
+  const digest = new DetectionDigest();
+  const at = (i: number) =>
+    `2026-01-01T00:${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}Z`;
+  const command = 'r.exe a -hpX c:\\temp\\out.rar d:\\share';
+  let i = 0;
+  const add = (fields: Record<string, string>) =>
+    digest.add(detection({ rule: 'r', level: 'high', host: 'h', time: at(i++), fields }));
+  for (let k = 0; k < 100; k++) add({ CommandLine: command });
+  // Same command (nothing novel), but the binary is a transfer tool: exfiltration evidence only.
+  for (let k = 0; k < 10; k++) add({ CommandLine: command, OriginalFileName: 'rclone.exe' });
+  for (let k = 0; k < 100; k++) add({ CommandLine: command });
+  const exfil = digest.samples().filter((d) => d.fields.OriginalFileName === 'rclone.exe');
+  assert.equal(exfil.length, 10, 'every exfiltration detection is kept, past the staging quota');
 });

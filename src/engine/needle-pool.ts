@@ -31,8 +31,12 @@ export class NeedlePool {
     for (let i = 0; i < needles.length; i++) {
       const alt = needles[i]!;
       const keys = new Array<string>(alt.length);
-      for (let j = 0; j < alt.length; j++) keys[j] = JSON.stringify([alt[j]!.field, alt[j]!.needle]);
-      const altKey = keys.join(',');
+      for (let j = 0; j < alt.length; j++) {
+        const { field, needle } = alt[j]!;
+        // Length-prefixed, so no field or needle text can make two different needles share a key.
+        keys[j] = `${field.length}:${field}${needle.length}:${needle}`;
+      }
+      const altKey = `${alt.length}|${keys.join('')}`;
       let shared = this.alternatives.get(altKey);
       if (!shared) {
         const out = new Array<PrefilterNeedle>(alt.length);
@@ -42,7 +46,7 @@ export class NeedlePool {
       altKeys[i] = altKey;
       alts[i] = shared;
     }
-    const listKey = altKeys.join(';');
+    const listKey = altKeys.join('');
     let list = this.lists.get(listKey);
     if (!list) this.lists.set(listKey, (list = alts));
     return list;

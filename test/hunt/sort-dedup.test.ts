@@ -122,3 +122,14 @@ test('rule selector: level, status, ids, tags with sub-ids, paths', () => {
   assert.ok(ruleSelector({ includePaths: ['rules/windows'] })(r));
   assert.ok(!ruleSelector({ excludePaths: ['/windows/'] })(r));
 });
+
+test('the deduper keeps every distinct pair across its growth and drops every repeat', () => {
+  const d = new DetectionDeduper();
+  const n = 50_000;
+  for (let i = 0; i < n; i++) assert.ok(d.firstTime(`r${i % 7}`, `key-${i}`));
+  assert.equal(d.size, n);
+  for (let i = 0; i < n; i += 3) assert.ok(!d.firstTime(`r${i % 7}`, `key-${i}`));
+  assert.equal(d.dropped, Math.ceil(n / 3));
+  assert.ok(d.firstTime('r0', 'key-1'), 'same key, other rule');
+  assert.equal(d.size, n + 1);
+});

@@ -5,7 +5,7 @@
 import { LEVELS, type Detection, type RuleInfo } from '../engine/types.js';
 import { artifactsOf } from './artifacts.js';
 import { levelOf } from './cluster.js';
-import { exfiltrationReason, stagingReason } from './evidence.js';
+import { exfiltrationTagged, exfiltrationTextReason, stagingTagged, stagingTextReason } from './evidence.js';
 import { addTime, type Spans } from './spans.js';
 import { validTime } from './time.js';
 
@@ -56,8 +56,12 @@ export interface PairDigest {
   staging: number;
   exfiltration: number;
   hasValidSample: boolean;
-  readonly artifactKeys: Set<string>;
+  /** Artifacts shown by the pair's sample, per kind (no `kind:value` string is built per detection). */
+  readonly artifactKeys: Map<string, Set<string>>;
+  artifactCount: number;
   readonly ntdsTagged: boolean;
+  readonly stagingTagged: boolean;
+  readonly exfiltrationTagged: boolean;
 }
 
 /** How big a digest is (for tests and the memory bound). */
@@ -134,8 +138,11 @@ export class DetectionDigest {
         staging: 0,
         exfiltration: 0,
         hasValidSample: false,
-        artifactKeys: new Set(),
+        artifactKeys: new Map(),
+        artifactCount: 0,
         ntdsTagged: d.rule.tags.some((t) => t.toLowerCase() === NTDS_TAG),
+        stagingTagged: stagingTagged(d.rule),
+        exfiltrationTagged: exfiltrationTagged(d.rule),
       };
       this.pairs.push(p);
       byHost.set(d.host, p);
@@ -154,10 +161,14 @@ export class DetectionDigest {
     // What it names: accounts are counted; an artifact the pair has not shown yet earns the detection a place.
     let novel = false;
     for (const a of artifactsOf(d)) {
-      const k = `${a.kind}:${a.value}`;
-      if (!p.artifactKeys.has(k)) {
+      let known = p.artifactKeys.get(a.kind);
+      if (!known) p.artifactKeys.set(a.kind, (known = new Set()));
+      if (!known.has(a.value)) {
         novel = true;
-        if (p.artifactKeys.size < DIGEST_LIMITS.artifacts) p.artifactKeys.add(k);
+        if (p.artifactCount < DIGEST_LIMITS.artifacts) {
+          known.add(a.value);
+          p.artifactCount++;
+        }
       }
       if (valid && a.kind === 'account') {
         const n = p.accounts.get(a.value);
@@ -172,11 +183,14 @@ export class DetectionDigest {
     }
     // The first evidence detections of each kind (a rule tagged with a staging technique fills its quota with
     // its first detections, so the text checks stop early for it).
-    if (p.staging < DIGEST_LIMITS.evidence && stagingReason(d) !== '') {
+    if (p.staging < DIGEST_LIMITS.evidence && (p.stagingTagged || stagingTextReason(d) !== '')) {
       p.staging++;
       extra ||= !sampled;
     }
-    if (p.exfiltration < DIGEST_LIMITS.evidence && exfiltrationReason(d) !== '') {
+    if (
+      p.exfiltration < DIGEST_LIMITS.evidence &&
+      (p.exfiltrationTagged || exfiltrationTextReason(d) !== '')
+    ) {
       p.exfiltration++;
       extra ||= !sampled;
     }
@@ -225,7 +239,7 @@ export class DetectionDigest {
     let accounts = 0;
     for (const p of this.pairs) {
       spans += p.spans.length / 2;
-      artifacts += p.artifactKeys.size;
+      artifacts += p.artifactCount;
       accounts += p.accounts.size;
     }
     return { pairs: this.pairs.length, samples: this.order.size, spans, artifacts, accounts };

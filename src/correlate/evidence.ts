@@ -38,16 +38,16 @@ const EXFIL_TOOLS = [
 const CURL_UPLOAD = [' -t ', ' --upload-file', ' -f ', ' --form', ' --data-binary', ' -d @', ' --data @'];
 const MAX_EVIDENCE = 25;
 
-function hasTagPrefix(d: Detection, prefixes: readonly string[]): boolean {
-  for (const tag of d.rule.tags) {
+function hasTagPrefix(rule: Detection['rule'], prefixes: readonly string[]): boolean {
+  for (const tag of rule.tags) {
     const t = tag.toLowerCase();
     if (prefixes.some((p) => t === p || t.startsWith(`${p}.`))) return true;
   }
   return false;
 }
 
-function hasTag(d: Detection, tag: string): boolean {
-  return d.rule.tags.some((t) => t.toLowerCase() === tag);
+function hasTag(rule: Detection['rule'], tag: string): boolean {
+  return rule.tags.some((t) => t.toLowerCase() === tag);
 }
 
 /** Evidence entry for a detection. */
@@ -66,13 +66,28 @@ export function evidenceOf(d: Detection, why: string): Evidence {
   };
 }
 
+/** True when a rule's tags name a staging technique (then every detection of it is staging evidence). */
+export function stagingTagged(rule: Detection['rule']): boolean {
+  return hasTagPrefix(rule, STAGING_TECHNIQUES);
+}
+
+/** True when a rule's tags name an exfiltration technique or tactic. */
+export function exfiltrationTagged(rule: Detection['rule']): boolean {
+  return hasTagPrefix(rule, EXFIL_TECHNIQUES) || hasTag(rule, 'attack.exfiltration');
+}
+
 /** Why a detection shows staging, or '' when it does not. */
 export function stagingReason(d: Detection): string {
-  if (hasTagPrefix(d, STAGING_TECHNIQUES)) return 'archive/staging technique';
+  return stagingTagged(d.rule) ? 'archive/staging technique' : stagingTextReason(d);
+}
+
+/** Why a detection's fields (not its rule's tags) show staging, or ''. */
+export function stagingTextReason(d: Detection): string {
   const target = (d.fields.TargetFilename ?? '').toLowerCase();
   if (target.includes('$recycle.bin') && archiveNames(target).length > 0) return 'archive in the Recycle Bin';
   const command = (d.fields.CommandLine ?? '').toLowerCase();
-  if (archiveNames(command).length === 0 || !command.includes(' a ')) return '';
+  // The cheap test first: archiveNames tokenises the whole command line.
+  if (!command.includes(' a ') || archiveNames(command).length === 0) return '';
   // rar/7z `a` (add) with -hp/-p<password>; `-pw` is a transfer tool's password flag, not an archiver's.
   const password = command.includes(' -hp') || (command.includes(' -p') && !command.includes(' -pw'));
   return password ? 'password-protected archive' : 'archive created';
@@ -80,7 +95,11 @@ export function stagingReason(d: Detection): string {
 
 /** Why a detection shows exfiltration, or '' when it does not. */
 export function exfiltrationReason(d: Detection): string {
-  if (hasTagPrefix(d, EXFIL_TECHNIQUES) || hasTag(d, 'attack.exfiltration')) return 'exfiltration technique';
+  return exfiltrationTagged(d.rule) ? 'exfiltration technique' : exfiltrationTextReason(d);
+}
+
+/** Why a detection's fields (not its rule's tags) show exfiltration, or ''. */
+export function exfiltrationTextReason(d: Detection): string {
   const text =
     `${d.fields.Image ?? ''} ${d.fields.CommandLine ?? ''} ${d.fields.OriginalFileName ?? ''}`.toLowerCase();
   const tool = EXFIL_TOOLS.find((t) => text.includes(t));

@@ -77,8 +77,9 @@ export function runOnWorkers(
             if (!together && i + 1 < n) start(i + 1);
             break;
           case 'result':
-            handlers.onResult(m.result, i);
+            // The worker gets its next job first: handling a result (and a collection after it) can take a while.
             next(w);
+            handlers.onResult(m.result, i);
             break;
           case 'finished':
             done = true;

@@ -214,11 +214,20 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
     }
     onFinish({ ...scanner.flush(), stats: matcher.stats(), snapshot: observer?.snapshot() });
   } else {
+    const mainTrimmer = new HeapTrimmer();
     await runOnWorkers(
       plan.jobs,
       workers,
       { config: { ...config, sharedSources: await loadRules() }, observe: needGraph },
-      { onReady, onResult, onFinish },
+      {
+        onReady,
+        onResult: (r) => {
+          onResult(r);
+          // The main thread's garbage is the workers' result messages: collect it like a worker's.
+          mainTrimmer.betweenJobs();
+        },
+        onFinish,
+      },
     );
   }
   progress.stop();

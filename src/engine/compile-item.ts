@@ -27,7 +27,15 @@ import {
   type ModifierPlan,
 } from '../sigma/modifiers/index.js';
 import type { DetectionItem, SigmaScalar, SourcePosition } from '../sigma/types.js';
-import { AhoCorasick, KEYWORD_FIELD, regexFacts, type PrefilterNeedle } from './prefilter/index.js';
+import {
+  AhoCorasick,
+  GUARD_MATCH,
+  GUARD_MAYBE,
+  KEYWORD_FIELD,
+  regexFacts,
+  regexGuard,
+  type PrefilterNeedle,
+} from './prefilter/index.js';
 import type { Needles } from './needles.js';
 import type { RecordView } from './record-view.js';
 
@@ -189,12 +197,19 @@ export function compileItem(
         const facts = regexFacts(value, { caseInsensitive: plan.reFlags.i });
         const minLength = facts.minLength;
         const required = facts.requiredChars;
+        // The DFA guard (regex-guard.ts) settles most texts in one linear scan; RE2 decides the rest.
+        const guard = regexGuard(value, plan.reFlags);
         const guarded = (s: string): boolean => {
           if (s.length < minLength) return false;
           for (let i = 0; i < required.length; i++) if (s.indexOf(required[i]!) < 0) return false;
-          return re.test(s);
+          if (guard === undefined) return re.test(s);
+          const verdict = guard(s);
+          return verdict === GUARD_MAYBE ? re.test(s) : verdict === GUARD_MATCH;
         };
-        tests.push({ test: minLength > 1 || required !== '' ? guarded : re.test, onRaw: true });
+        tests.push({
+          test: minLength > 1 || required !== '' || guard !== undefined ? guarded : re.test,
+          onRaw: true,
+        });
         if (facts.needles && !plan.all) {
           for (const alt of facts.needles)
             alternatives.push(alt.map((needle) => ({ field: needleField, needle })));

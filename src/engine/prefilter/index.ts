@@ -14,3 +14,11 @@ export {
 } from './prefilter.js';
 export { regexFacts, type RegexFacts, type RegexFactFlags } from './regex-facts.js';
 export { SkipScanner, skipScanEligible, SKIP_MIN_LENGTH, SKIP_MAX_NEEDLES } from './skip-scan.js';
+export {
+  GUARD_MATCH,
+  GUARD_MAYBE,
+  GUARD_NO,
+  regexGuard,
+  type GuardVerdict,
+  type RegexGuard,
+} from './regex-guard.js';

@@ -21,8 +21,28 @@ const HASH_FIELDS = ['Hashes', 'Hash', 'MD5', 'SHA1', 'SHA256'];
 const ARCHIVE_EXTENSIONS = ['.rar', '.7z', '.zip', '.tar', '.tgz', '.cab'];
 const MAX_COMMAND = 300;
 
+const NON_ASCII = /[^\x00-\x7f]/;
+const WHITESPACE_RUN = /[ \t\r\n]+/g;
+
 /** Lower-case, whitespace collapsed, capped: one spelling of a command line. */
 export function normalizeCommand(command: string): string {
+  const n = Math.min(command.length, MAX_COMMAND * 2);
+  const input = n < command.length ? command.slice(0, n) : command;
+  // ASCII (nearly every command line): whole-string operations, the same result as the loop below.
+  if (!NON_ASCII.test(input)) {
+    let collapsed = input.toLowerCase().replace(WHITESPACE_RUN, ' ');
+    // Only the four whitespace characters the loop knows are trimmed (String.trim would take \v and \f too).
+    if (collapsed.startsWith(' ')) collapsed = collapsed.slice(1);
+    if (collapsed.endsWith(' ')) collapsed = collapsed.slice(0, -1);
+    if (collapsed.length <= MAX_COMMAND) return collapsed;
+    // The loop stops once it reached the cap; a space at the cap is followed by one more character.
+    return collapsed.slice(0, collapsed[MAX_COMMAND - 1] === ' ' ? MAX_COMMAND + 1 : MAX_COMMAND);
+  }
+  return normalizeCommandSlow(command);
+}
+
+/** The character loop (per-character lower case, as written for any text). */
+function normalizeCommandSlow(command: string): string {
   let out = '';
   let space = false;
   const n = Math.min(command.length, MAX_COMMAND * 2);

@@ -16,48 +16,63 @@ function flatCopy(s: string): string {
   return s.length < V8_MIN_SHARED_LENGTH ? s : Buffer.from(s, 'utf16le').toString('utf16le');
 }
 
+/** A canonical needle or alternative with its number (for the keys of what contains it). */
+interface Numbered<T> {
+  readonly id: number;
+  readonly value: T;
+}
+
 /** Interns needles across the rules of one rule set (drop the pool once they are compiled). */
 export class NeedlePool {
-  private readonly needles = new Map<string, PrefilterNeedle>();
-  private readonly alternatives = new Map<string, readonly PrefilterNeedle[]>();
+  /** Needle objects already seen (compiled items share theirs between alternatives). */
+  private readonly byObject = new Map<PrefilterNeedle, Numbered<PrefilterNeedle>>();
+  /** field → needle text → canonical needle. */
+  private readonly byText = new Map<string, Map<string, Numbered<PrefilterNeedle>>>();
+  /** Needle numbers joined → canonical alternative. */
+  private readonly alternatives = new Map<string, Numbered<readonly PrefilterNeedle[]>>();
+  /** Alternative numbers joined → canonical list. */
   private readonly lists = new Map<string, Needles>();
 
   /** The same needles, as shared compact arrays; `undefined` (no constraint) and `[]` (never) as they are. */
   intern(needles: Needles): Needles {
     if (needles === undefined) return undefined;
     if (needles.length === 0) return NEVER;
-    const altKeys: string[] = new Array<string>(needles.length);
-    const alts: (readonly PrefilterNeedle[])[] = new Array<readonly PrefilterNeedle[]>(needles.length);
+    let listKey = '';
+    const alts = new Array<readonly PrefilterNeedle[]>(needles.length);
     for (let i = 0; i < needles.length; i++) {
-      const alt = needles[i]!;
-      const keys = new Array<string>(alt.length);
-      for (let j = 0; j < alt.length; j++) {
-        const { field, needle } = alt[j]!;
-        // Length-prefixed, so no field or needle text can make two different needles share a key.
-        keys[j] = `${field.length}:${field}${needle.length}:${needle}`;
-      }
-      const altKey = `${alt.length}|${keys.join('')}`;
-      let shared = this.alternatives.get(altKey);
-      if (!shared) {
-        const out = new Array<PrefilterNeedle>(alt.length);
-        for (let j = 0; j < alt.length; j++) out[j] = this.needle(keys[j]!, alt[j]!);
-        this.alternatives.set(altKey, (shared = out));
-      }
-      altKeys[i] = altKey;
-      alts[i] = shared;
+      const alt = this.alternative(needles[i]!);
+      listKey += `${alt.id},`;
+      alts[i] = alt.value;
     }
-    const listKey = altKeys.join('');
     let list = this.lists.get(listKey);
     if (!list) this.lists.set(listKey, (list = alts));
     return list;
   }
 
-  private needle(key: string, n: PrefilterNeedle): PrefilterNeedle {
-    let shared = this.needles.get(key);
-    if (!shared) {
-      shared = { field: flatCopy(n.field), needle: flatCopy(n.needle) };
-      this.needles.set(key, shared);
+  private alternative(alt: readonly PrefilterNeedle[]): Numbered<readonly PrefilterNeedle[]> {
+    let key = '';
+    const out = new Array<PrefilterNeedle>(alt.length);
+    for (let j = 0; j < alt.length; j++) {
+      const n = this.needle(alt[j]!);
+      key += `${n.id},`;
+      out[j] = n.value;
     }
+    let shared = this.alternatives.get(key);
+    if (!shared) this.alternatives.set(key, (shared = { id: this.alternatives.size, value: out }));
+    return shared;
+  }
+
+  private needle(n: PrefilterNeedle): Numbered<PrefilterNeedle> {
+    let shared = this.byObject.get(n);
+    if (shared) return shared;
+    let byNeedle = this.byText.get(n.field);
+    if (!byNeedle) this.byText.set(n.field, (byNeedle = new Map()));
+    shared = byNeedle.get(n.needle);
+    if (!shared) {
+      shared = { id: this.byObject.size, value: { field: flatCopy(n.field), needle: flatCopy(n.needle) } };
+      byNeedle.set(n.needle, shared);
+    }
+    this.byObject.set(n, shared);
     return shared;
   }
 }

@@ -117,11 +117,20 @@ export function stagingAndExfiltration(
 ): { staging: Evidence[]; exfiltration: Evidence[] } {
   const staging: Evidence[] = [];
   const exfiltration: Evidence[] = [];
+  // A rule's tags are read once per rule, not per detection; the text checks stop once a list is full.
+  const tagged = new Map<string, [boolean, boolean]>();
   for (const d of detections) {
-    const s = stagingReason(d);
-    if (s !== '' && staging.length < MAX_EVIDENCE) staging.push(evidenceOf(d, s));
-    const x = exfiltrationReason(d);
-    if (x !== '' && exfiltration.length < MAX_EVIDENCE) exfiltration.push(evidenceOf(d, x));
+    if (staging.length >= MAX_EVIDENCE && exfiltration.length >= MAX_EVIDENCE) break;
+    let tags = tagged.get(d.rule.id);
+    if (!tags) tagged.set(d.rule.id, (tags = [stagingTagged(d.rule), exfiltrationTagged(d.rule)]));
+    if (staging.length < MAX_EVIDENCE) {
+      const s = tags[0] ? 'archive/staging technique' : stagingTextReason(d);
+      if (s !== '') staging.push(evidenceOf(d, s));
+    }
+    if (exfiltration.length < MAX_EVIDENCE) {
+      const x = tags[1] ? 'exfiltration technique' : exfiltrationTextReason(d);
+      if (x !== '') exfiltration.push(evidenceOf(d, x));
+    }
   }
   for (const a of archives) {
     if (staging.length >= MAX_EVIDENCE) break;

@@ -185,11 +185,32 @@ test('prefilters given one automata cache build a field needle list once and sti
       automata,
     },
   );
-  assert.equal(automata.size, 2); // CommandLine once, Image once
+  assert.equal(automata.size, 0); // built on first use
   const rec: Record<string, string> = { CommandLine: 'x MIMIKATZ y', Image: 'c:\\x.exe' };
   assert.deepEqual([...a.candidates((f) => rec[f]).rules], [0]);
   assert.deepEqual([...b.candidates((f) => rec[f]).rules], [0, 1]);
+  assert.equal(automata.size, 2); // CommandLine once, Image once
   rec.CommandLine = 'benign';
   assert.deepEqual([...a.candidates((f) => rec[f]).rules], []);
   assert.deepEqual([...b.candidates((f) => rec[f]).rules], [0]);
+});
+
+test('a field no record has never gets its automaton built', () => {
+  const automata = new Map<string, AhoCorasick>();
+  const p = new Prefilter(
+    [
+      { rule: 0, alternatives: [[{ field: 'CommandLine', needle: 'mimikatz' }]] },
+      { rule: 1, alternatives: [[{ field: 'ServiceFileName', needle: 'psexesvc' }]] },
+    ],
+    { automata },
+  );
+  const rec: Record<string, string> = { CommandLine: 'mimikatz.exe' };
+  assert.deepEqual([...p.candidates((f) => rec[f]).rules], [0]);
+  assert.deepEqual(
+    [...automata.keys()].map((k) => (JSON.parse(k) as string[])[0]),
+    ['CommandLine'],
+  );
+  rec.ServiceFileName = 'C:\\Windows\\PSEXESVC.exe';
+  assert.deepEqual([...p.candidates((f) => rec[f]).rules], [0, 1]);
+  assert.equal(automata.size, 2);
 });

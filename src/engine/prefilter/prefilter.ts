@@ -60,11 +60,14 @@ export interface CandidateSet {
 
 interface FieldScanner {
   readonly field: string;
-  readonly automaton: AhoCorasick;
+  /** The field's needles (lower-cased), in automaton id order. */
+  readonly needles: readonly string[];
+  /** Built on the first record that has the field (a bucket's rules name many fields its records lack). */
+  automaton: AhoCorasick | undefined;
   /** Global needle id of each of the automaton's needles. */
   readonly globalId: Int32Array;
-  /** For KEYWORD_FIELD: the sink a KeywordFeed fills. */
-  readonly sink?: KeywordSink;
+  /** For KEYWORD_FIELD: the sink a KeywordFeed fills (built with the automaton). */
+  sink: KeywordSink | undefined;
 }
 
 /** True when some needle consists only of characters a non-string value's text can hold. */
@@ -98,6 +101,7 @@ export class Prefilter {
   readonly alwaysRules: readonly number[];
 
   private readonly scanners: FieldScanner[];
+  private readonly shared: Map<string, AhoCorasick> | undefined;
   /** For each global needle: the alternatives it belongs to (CSR layout). */
   private readonly needleAltStart: Int32Array;
   private readonly needleAlt: Int32Array;
@@ -160,21 +164,15 @@ export class Prefilter {
     }
     this.alwaysRules = always.sort((a, b) => a - b);
 
+    this.shared = options.automata;
     this.scanners = [];
     for (const [field, needles] of perField) {
-      const list = [...needles.keys()];
-      const shared = options.automata;
-      const cacheKey = shared ? JSON.stringify([field, list]) : '';
-      let automaton = shared?.get(cacheKey);
-      if (!automaton) {
-        automaton = new AhoCorasick(list);
-        shared?.set(cacheKey, automaton);
-      }
       this.scanners.push({
         field,
-        automaton,
+        needles: [...needles.keys()],
+        automaton: undefined,
         globalId: Int32Array.from(needles.values()),
-        sink: field === KEYWORD_FIELD ? sinkFor(automaton, list) : undefined,
+        sink: undefined,
       });
     }
     this.fields = this.scanners.map((s) => s.field);
@@ -226,10 +224,10 @@ export class Prefilter {
     this.nextEpoch();
     this.hitCount = 0;
     for (const scanner of this.scanners) {
-      if (scanner.sink && keywords) {
-        const automaton = scanner.automaton;
+      if (scanner.field === KEYWORD_FIELD && keywords) {
+        const automaton = scanner.automaton ?? this.build(scanner);
         automaton.beginCollect();
-        if (keywords(scanner.sink)) {
+        if (keywords(scanner.sink!)) {
           const n = automaton.collected();
           const found = automaton.found;
           for (let i = 0; i < n; i++) this.markNeedle(scanner.globalId[found[i]]);
@@ -238,7 +236,7 @@ export class Prefilter {
       }
       const value = valueOf(scanner.field);
       if (value === undefined) continue;
-      const automaton = scanner.automaton;
+      const automaton = scanner.automaton ?? this.build(scanner);
       const found = automaton.found;
       const globalId = scanner.globalId;
       if (typeof value === 'string') {
@@ -270,8 +268,22 @@ export class Prefilter {
   /** Bytes held by the automata and tables (for memory reports). */
   memoryBytes(): number {
     let total = this.needleAlt.byteLength + this.needleAltStart.byteLength + this.altRequired.byteLength * 4;
-    for (const s of this.scanners) total += s.automaton.memoryBytes() + s.globalId.byteLength;
+    for (const s of this.scanners) total += (s.automaton?.memoryBytes() ?? 0) + s.globalId.byteLength;
     return total + this.needleStamp.byteLength + this.ruleStamp.byteLength * 4;
+  }
+
+  /** Builds (or takes from the shared cache) a scanner's automaton. */
+  private build(scanner: FieldScanner): AhoCorasick {
+    const shared = this.shared;
+    const cacheKey = shared ? JSON.stringify([scanner.field, scanner.needles]) : '';
+    let automaton = shared?.get(cacheKey);
+    if (!automaton) {
+      automaton = new AhoCorasick(scanner.needles);
+      shared?.set(cacheKey, automaton);
+    }
+    scanner.automaton = automaton;
+    if (scanner.field === KEYWORD_FIELD) scanner.sink = sinkFor(automaton, scanner.needles);
+    return automaton;
   }
 
   private markNeedle(id: number): void {

@@ -146,7 +146,8 @@ const nestedInfo: FragmentInfo = { shape: null, descStart: 0, count: 0, dataStar
 
 /** The values of one template instance; a record is one of these plus its header facts. */
 export class TemplateValues {
-  private offsets: Int32Array | null = null;
+  // A plain array: an Int32Array per record cost more to create than the prefix sums themselves.
+  private offsets: number[] | null = null;
   private filled = 0;
   private nestedValues: (TemplateValues | null | undefined)[] | null = null;
 
@@ -174,21 +175,21 @@ export class TemplateValues {
     if (i >= this.count) return 0;
     let offs = this.offsets;
     if (offs === null) {
-      offs = this.offsets = new Int32Array(this.count);
-      offs[0] = this.dataStart;
+      offs = this.offsets = [this.dataStart];
       this.filled = 1;
     }
     if (i >= this.filled) {
       const buf = this.ctx.buf;
       let k = this.filled - 1;
-      let p = offs[k];
+      let p = offs[k]!;
       while (k < i) {
         p += buf.readUInt16LE(this.descStart + 4 * k);
-        offs[++k] = p;
+        offs.push(p); // k + 1 === offs.length
+        k++;
       }
       this.filled = i + 1;
     }
-    return offs[i];
+    return offs[i]!;
   }
 
   /** The typed value of slot i (evtx_dump semantics; `braces` for XML-style GUIDs and times). */

@@ -12,8 +12,8 @@
 // the lazy mode, where a record must be parsed before the lookup, is the baseline a hunt sees.
 // Method: one engine per subset, built once; one untimed pass per engine (JIT, lazily built buckets and
 // automata); then --rounds rounds, each measuring every subset in turn (load from other processes hits every
-// subset alike), each measurement whole passes for >= --min-matches records and 0.5 s of CPU time; the
-// median events/s counts and the spread (min-max) is printed.
+// subset alike), each measurement whole passes for >= --min-matches records and 0.5 s of CPU time after a full
+// garbage collection; the median events/s counts and the spread (min-max) is printed.
 //
 // A last row runs all rules with the needle prefilter switched off (every rule of a record's (channel, event id)
 // bucket evaluated), to show what the prefilter buys; it must find the same detections.
@@ -21,6 +21,8 @@
 // Usage: npm run bench:rules [-- --min-matches 200000 --rounds 5 --sizes 1,10,100,1000,all --mode both|lazy|materialised --no-compare]
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { Engine, loadRuleSet, RuleIndex } from '../src/engine/index.js';
 import type { EventRecord, FieldValue, RecordSource } from '../src/event/types.js';
 import { parseEvtxBuffer, readEvtxFile } from '../src/evtx/index.js';
@@ -141,6 +143,10 @@ function lazyPass(files: readonly { name: string; bytes: Buffer }[]): Pass {
   };
 }
 
+// A full collection before each measurement, so garbage one subset left behind is not charged to the next.
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
 function cpuSeconds(since: NodeJS.CpuUsage): number {
   const used = process.cpuUsage(since);
   return (used.user + used.system) / 1e6;
@@ -159,6 +165,7 @@ function measure(
   };
   let matched = 0;
   let passes = 0;
+  collectGarbage();
   // CPU time, not wall time: the machine is shared, and time spent descheduled is not the engine's cost.
   const start = process.cpuUsage();
   let elapsed = 0;

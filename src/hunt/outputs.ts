@@ -16,7 +16,7 @@ import { CsvTimelineWriter } from '../outputs/csv.js';
 import { JsonlWriter } from '../outputs/jsonl.js';
 import { NavigatorTally } from '../outputs/navigator.js';
 import { buildStixBundle, StixSightings } from '../outputs/stix.js';
-import { renderHtmlReport } from '../outputs/html-report.js';
+import { writeHtmlReport } from '../outputs/html-report.js';
 import { writeRuleStats, type RuleStat } from '../outputs/rule-stats.js';
 import { SummaryBuilder, type HuntSummary, type SummaryCounters } from '../outputs/summary.js';
 import type { HuntOptions, HuntResult } from './types.js';
@@ -124,17 +124,14 @@ export function writeHuntOutputs(input: HuntOutputsInput): HuntOutputs {
     outputs.push(opts.stix);
   }
   if (opts.report) {
-    writeFileSync(
-      opts.report,
-      renderHtmlReport({
-        detections: rows,
-        omittedDetections: omittedRows,
-        maxDetections: REPORT_TABLE_ROWS,
-        intrusions,
-        summary,
-        table: attack(),
-      }),
-    );
+    writeHtmlReport(opts.report, {
+      detections: rows,
+      omittedDetections: omittedRows,
+      maxDetections: REPORT_TABLE_ROWS,
+      intrusions,
+      summary,
+      table: attack(),
+    });
     outputs.push(opts.report);
   }
   if (opts.ruleStats) {

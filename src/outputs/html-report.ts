@@ -2,6 +2,7 @@
 // dwell, tenants, attribution) and a searchable, paged detections table. Data is embedded as JSON and
 // rendered by an inline script under a strict CSP; nothing from the logs is ever parsed as HTML.
 import { randomBytes } from 'node:crypto';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import type { Intrusion } from '../correlate/types.js';
 import type { Detection } from '../engine/types.js';
 import { loadAttackTable, type AttackTable } from '../intel/index.js';
@@ -43,6 +44,24 @@ export function jsonForScript(value: unknown): string {
 
 /** Renders the report as one HTML string (no external resources). */
 export function renderHtmlReport(input: HtmlReportInput): string {
+  return htmlReportLines(input).join('\n');
+}
+
+/** Writes the report to a file line by line (no second copy of the embedded data in memory). */
+export function writeHtmlReport(path: string, input: HtmlReportInput): void {
+  const lines = htmlReportLines(input);
+  const fd = openSync(path, 'w');
+  try {
+    lines.forEach((line, i) => {
+      writeSync(fd, line);
+      if (i < lines.length - 1) writeSync(fd, '\n');
+    });
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function htmlReportLines(input: HtmlReportInput): string[] {
   const title = input.title ?? 'Dwell report';
   const payload = buildReportPayload({
     detections: input.detections,
@@ -84,5 +103,5 @@ export function renderHtmlReport(input: HtmlReportInput): string {
     '</body>',
     '</html>',
     '',
-  ].join('\n');
+  ];
 }

@@ -9,7 +9,13 @@ export {
 } from './navigator.js';
 export { buildStixBundle, StixSightings, type StixBundle, type StixInput, type StixObject } from './stix.js';
 export { DWELL_STIX_NAMESPACE, stixId, stixTime, uuidV5 } from './stix-ids.js';
-export { escapeHtml, jsonForScript, renderHtmlReport, type HtmlReportInput } from './html-report.js';
+export {
+  escapeHtml,
+  jsonForScript,
+  renderHtmlReport,
+  writeHtmlReport,
+  type HtmlReportInput,
+} from './html-report.js';
 export {
   CsvTimelineWriter,
   CSV_COLUMNS,

@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadAttackTable } from '../../src/intel/index.js';
-import { escapeHtml, jsonForScript, renderHtmlReport } from '../../src/outputs/html-report.js';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  escapeHtml,
+  jsonForScript,
+  renderHtmlReport,
+  writeHtmlReport,
+} from '../../src/outputs/html-report.js';
 import { REPORT_SCRIPT } from '../../src/outputs/report/client-script.js';
 import { VALUE_CAP, buildReportPayload, flattenSummary } from '../../src/outputs/report/payload.js';
 import { REPORT_CSS } from '../../src/outputs/report/style.js';
@@ -164,5 +172,23 @@ test('property: any string survives the JSON embedding intact and inert', () => 
     const text = jsonForScript({ s });
     assert.doesNotMatch(text, /[<>&\u2028\u2029]/);
     assert.equal(JSON.parse(text).s, s);
+  }
+});
+
+test('writeHtmlReport writes exactly the page renderHtmlReport returns', () => {
+  const { detections, intrusions } = scenario();
+  const dir = mkdtempSync(join(tmpdir(), 'dwell-report-'));
+  try {
+    const file = join(dir, 'r.html');
+    const generated = new Date(0);
+    writeHtmlReport(file, { detections, intrusions, table, generated });
+    const written = readFileSync(file, 'utf8');
+    const rendered = renderHtmlReport({ detections, intrusions, table, generated });
+    // The CSP nonce is random per page: compare with it masked.
+    const mask = (html: string) => html.replace(/nonce-[A-Za-z0-9+/=]+|nonce="[^"]+"/g, 'NONCE');
+    assert.equal(mask(written), mask(rendered));
+    assert.ok(written.endsWith('</html>\n'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

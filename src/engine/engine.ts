@@ -8,8 +8,8 @@ import type { CorrelationHit } from './correlation/index.js';
 import type { CompiledRule } from './compile-rule.js';
 import { detectionFields } from './detection-fields.js';
 import type { RuleSet } from './load.js';
-import { feedKeywords } from './keyword-feed.js';
-import { KEYWORD_FIELD, type KeywordFeed } from './prefilter/index.js';
+import { feedField, feedKeywords } from './keyword-feed.js';
+import { KEYWORD_FIELD, type FieldFeed, type KeywordFeed } from './prefilter/index.js';
 import { RecordView } from './record-view.js';
 import { RuleIndex } from './rule-index.js';
 import type { Detection, Level, RuleInfo } from './types.js';
@@ -89,6 +89,8 @@ export class Engine {
     field === KEYWORD_FIELD ? this.view.keywordRaw() : this.view.raw(field);
   /** Keyword texts for the prefilter straight from an EVTX record's buffer (skips decoding every field). */
   private readonly keywordFeed: KeywordFeed = (sink) => feedKeywords(this.view.record, sink);
+  /** One field's text for the prefilter from an EVTX record's buffer (decoded later only if a rule reads it). */
+  private readonly fieldFeed: FieldFeed = (field, sink) => feedField(this.view.record, field, sink);
   private lastChannel = '';
   private lastChannelLower = '';
 
@@ -144,7 +146,7 @@ export class Engine {
     if (this.emitted.size > 0) this.emitted.clear();
     const prefilter = bucket.prefilter;
     if (prefilter) {
-      const candidates = prefilter.candidates(this.prefilterText, this.keywordFeed);
+      const candidates = prefilter.candidates(this.prefilterText, this.keywordFeed, this.fieldFeed);
       const locals = candidates.rules;
       const n = candidates.count;
       for (let i = 0; i < n; i++) this.evaluate(rules[locals[i]!]!, view, onDetection);

@@ -1,7 +1,10 @@
-// The keyword prefilter's view of an EVTX record: every field value handed to the automaton where it lies in
+// The prefilter's view of an EVTX record: every field value handed to the automaton where it lies in
 // the chunk buffer. String values are scanned as UTF-16LE bytes (no JS string, no decoding of the other
 // fields); values of other types are decoded only when some keyword needle could occur in their text. The
 // exact keyword values (RecordView.keywordRaw) are built only for the rules that survive the prefilter.
+//
+// feedField does the same for one named field the prefilter scans, when it is a plain string of the record's
+// own template (what EventRecord.get would decode); anything else is left to the caller.
 //
 // The feed may hand over more text than EventRecord.fields() yields (a field name repeated in a nested
 // template, trailing spaces), never less: the prefilter stays a superset test.
@@ -63,4 +66,25 @@ export function feedKeywords(record: EventRecord, sink: KeywordSink): boolean {
     return false; // odd bytes: let the caller take the values fields() can read
   }
   return true;
+}
+
+/**
+ * Hands the sink one field's string value as UTF-16LE bytes where it lies and returns true, when the field is a
+ * single string value of an EVTX record's own template (exactly the string EvtxRecord.get would decode, plus at
+ * most trailing NULs); returns false otherwise (absent here, other types, nested, other sources, odd bytes).
+ */
+export function feedField(record: EventRecord, field: string, sink: KeywordSink): boolean {
+  if (!(record instanceof EvtxRecord)) return false;
+  const ref = record.shape.fields.get(field);
+  if (ref === undefined || ref.slot < 0 || ref.more !== null) return false;
+  try {
+    if (record.slotType(ref.slot) !== VALUE.STRING) return false;
+    const start = record.slotOffset(ref.slot);
+    const end = start + record.slotSize(ref.slot);
+    if (end > record.ctx.buf.length) return false;
+    sink.utf16(record.ctx.buf, start, end);
+    return true;
+  } catch {
+    return false;
+  }
 }

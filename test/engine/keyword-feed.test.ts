@@ -3,7 +3,7 @@
 // non-EVTX records.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { feedKeywords } from '../../src/engine/keyword-feed.js';
+import { feedField, feedKeywords } from '../../src/engine/keyword-feed.js';
 import { AhoCorasick, NON_STRING_VALUE_CHARS, type KeywordSink } from '../../src/engine/prefilter/index.js';
 import { ObjectRecord } from '../../src/event/object-record.js';
 import { fieldText, type EventRecord } from '../../src/event/types.js';
@@ -106,4 +106,46 @@ test('an automaton fed by the record finds what collectAll finds on the decoded 
   const got = [...ac.found.subarray(0, ac.collected())].sort();
   assert.deepEqual(got, want);
   assert.equal(want.length, needles.length - 1);
+});
+
+test('feedField hands over exactly the string get() decodes, and declines everything else', () => {
+  const r = record();
+  const spans: string[] = [];
+  const sink: KeywordSink = {
+    nonStringValues: true,
+    text: () => assert.fail('feedField hands bytes only'),
+    utf16: (buf, start, end) => spans.push(buf.toString('utf16le', start, end - ((end - start) & 1))),
+  };
+  for (const field of ['Image', 'CommandLine', 'Empty']) {
+    spans.length = 0;
+    assert.equal(feedField(r, field, sink), true, field);
+    assert.equal(spans.length, 1);
+    assert.equal(spans[0]!.replace(/\u0000+$/, ''), r.get(field), field);
+  }
+  // Not plain strings of the record's template, or absent: the prefilter asks get() instead.
+  for (const field of ['ProcessId', 'LogonGuid', 'Hashes', 'Flags', 'NoSuchField']) {
+    spans.length = 0;
+    assert.equal(feedField(r, field, sink), false, field);
+    assert.equal(spans.length, 0);
+  }
+  const plain = new ObjectRecord({ Image: 'x.exe' }, { file: 'x.json' });
+  assert.equal(feedField(plain, 'Image', sink), false);
+});
+
+test('the engine finds the same candidates with field bytes as with decoded values', () => {
+  const automaton = new AhoCorasick(['mimikatz', 'sekurlsa::', 'grüße', 'école']);
+  const r = record();
+  automaton.beginCollect();
+  assert.equal(
+    feedField(r, 'CommandLine', {
+      nonStringValues: false,
+      text: (t) => automaton.addText(t),
+      utf16: (buf, start, end) => automaton.addUtf16(buf, start, end),
+    }),
+    true,
+  );
+  const fromBytes = [...automaton.found.subarray(0, automaton.collected())].sort();
+  const n = automaton.collect(String(r.get('CommandLine')));
+  assert.deepEqual(fromBytes, [...automaton.found.subarray(0, n)].sort());
+  assert.equal(fromBytes.length, 4);
 });

@@ -5,6 +5,7 @@ export {
   KEYWORD_FIELD,
   KEYWORD_SEPARATOR,
   NON_STRING_VALUE_CHARS,
+  type FieldFeed,
   type KeywordFeed,
   type KeywordSink,
   type PrefilterEntry,

@@ -36,6 +36,12 @@ export interface KeywordSink {
  */
 export type KeywordFeed = (sink: KeywordSink) => boolean;
 
+/**
+ * Hands the sink one field's text where it lies (a string value as UTF-16LE bytes) and returns true, or returns
+ * false to have the prefilter ask valueOf for the field instead (absent fields, other types, other sources).
+ */
+export type FieldFeed = (field: string, sink: KeywordSink) => boolean;
+
 /** One literal a rule requires: `needle` (lower-cased) must occur in the lower-cased value of `field`. */
 export interface PrefilterNeedle {
   readonly field: string;
@@ -66,7 +72,7 @@ interface FieldScanner {
   automaton: AhoCorasick | undefined;
   /** Global needle id of each of the automaton's needles. */
   readonly globalId: Int32Array;
-  /** For KEYWORD_FIELD: the sink a KeywordFeed fills (built with the automaton). */
+  /** The sink a KeywordFeed (KEYWORD_FIELD) or FieldFeed fills (built with the automaton). */
   sink: KeywordSink | undefined;
 }
 
@@ -215,11 +221,13 @@ export class Prefilter {
    * The rules that can match a record whose field text valueOf returns: undefined when the record lacks the
    * field, else its text in any case (matching ignores case, so raw text saves a lower-cased copy) or a list of
    * texts (for KEYWORD_FIELD, every value of the record; or values joined by KEYWORD_SEPARATOR). A keyword feed,
-   * when given, supplies the KEYWORD_FIELD texts instead (unless it declines). Allocation-free.
+   * when given, supplies the KEYWORD_FIELD texts instead (unless it declines); a field feed, when given, the other
+   * fields' texts where it can (no string is decoded for a field no rule then evaluates). Allocation-free.
    */
   candidates(
     valueOf: (field: string) => string | readonly string[] | undefined,
     keywords?: KeywordFeed,
+    fields?: FieldFeed,
   ): CandidateSet {
     this.nextEpoch();
     this.hitCount = 0;
@@ -228,6 +236,17 @@ export class Prefilter {
         const automaton = scanner.automaton ?? this.build(scanner);
         automaton.beginCollect();
         if (keywords(scanner.sink!)) {
+          const n = automaton.collected();
+          const found = automaton.found;
+          for (let i = 0; i < n; i++) this.markNeedle(scanner.globalId[found[i]]);
+          continue;
+        }
+      }
+      if (fields && scanner.automaton) {
+        // (A field's automaton is built the first time valueOf finds the field, below.)
+        const automaton = scanner.automaton;
+        automaton.beginCollect();
+        if (fields(scanner.field, scanner.sink!)) {
           const n = automaton.collected();
           const found = automaton.found;
           for (let i = 0; i < n; i++) this.markNeedle(scanner.globalId[found[i]]);
@@ -282,7 +301,7 @@ export class Prefilter {
       shared?.set(cacheKey, automaton);
     }
     scanner.automaton = automaton;
-    if (scanner.field === KEYWORD_FIELD) scanner.sink = sinkFor(automaton, scanner.needles);
+    scanner.sink = sinkFor(automaton, scanner.needles);
     return automaton;
   }
 

@@ -340,6 +340,8 @@ class Parser {
       const end = src.indexOf('\\E', this.pos);
       const text = src.slice(this.pos, end < 0 ? src.length : end);
       this.pos = end < 0 ? src.length : end + 2;
+      // A quantifier after \E binds to the last character only (`\Qab\E{2}` is abb): not followed here.
+      if ([...text].length > 1 && /^[*+?{]/.test(src.slice(this.pos))) throw new GiveUp('quantified \\Q');
       let info: Info = EMPTY;
       for (const ch of text) info = concat(info, this.literal(ch));
       return info;

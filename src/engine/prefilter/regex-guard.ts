@@ -24,8 +24,12 @@ import {
 
 /** Character positions of the unrolled pattern (each costs a follow set while building). */
 const MAX_POSITIONS = 256;
-/** DFA states kept; when full the cache starts over (the guard stays linear either way). */
-const MAX_STATES = 2_000;
+/**
+ * Cache bounds per guard (a few hundred guards per rule set): transition cells and stored positions. When
+ * either is full the cache starts over (the guard stays linear either way); hostile text cannot grow it.
+ */
+const MAX_CELLS = 1 << 15;
+const MAX_STORED_POSITIONS = 1 << 15;
 const MAX_PATTERN = 4_096;
 
 /** The guard's verdicts. */
@@ -145,6 +149,8 @@ class LazyDfa {
   /** One representative symbol per class. */
   private readonly representative: number[] = [];
   private states: number[][] = [];
+  private stored = 0;
+  private readonly maxStates: number;
   private readonly ids = new Map<string, number>();
   /** Transitions: row offset + class → row offset of the next state, ACCEPT, DEAD or UNKNOWN. */
   table: Int32Array;
@@ -169,6 +175,7 @@ class LazyDfa {
       this.classOf[sym] = k;
     }
     this.classes = bySignature.size;
+    this.maxStates = Math.max(16, Math.floor(MAX_CELLS / this.classes));
     this.table = new Int32Array(16 * this.classes).fill(UNKNOWN);
     this.accepting = new Uint8Array(16);
     this.reset();
@@ -176,6 +183,7 @@ class LazyDfa {
 
   private reset(): void {
     this.states = [];
+    this.stored = 0;
     this.ids.clear();
     this.table.fill(UNKNOWN);
     this.accepting.fill(0);
@@ -189,6 +197,7 @@ class LazyDfa {
     if (id !== undefined) return id * this.classes;
     id = this.states.length;
     this.states.push(positions);
+    this.stored += positions.length;
     this.ids.set(key, id);
     const need = (id + 1) * this.classes;
     if (need > this.table.length) {
@@ -216,7 +225,7 @@ class LazyDfa {
     else if (next.size === 0 && this.anchoredStart) result = DEAD;
     else {
       const positions = [...next].sort((a, b) => a - b);
-      if (this.states.length >= MAX_STATES) {
+      if (this.states.length >= this.maxStates || this.stored + positions.length > MAX_STORED_POSITIONS) {
         // Start over from the state we stand in; earlier states are forgotten (and renumbered).
         this.reset();
         return this.intern(positions);

@@ -4,7 +4,7 @@
 // exact keyword values (RecordView.keywordRaw) are built only for the rules that survive the prefilter.
 //
 // feedField does the same for one named field the prefilter scans, when it is a plain string of the record's
-// own template (what EventRecord.get would decode); anything else is left to the caller.
+// template or a nested one (what EventRecord.get would decode); anything else is left to the caller.
 //
 // The feed may hand over more text than EventRecord.fields() yields (a field name repeated in a nested
 // template, trailing spaces), never less: the prefilter stays a superset test.
@@ -68,22 +68,42 @@ export function feedKeywords(record: EventRecord, sink: KeywordSink): boolean {
   return true;
 }
 
+const FED = 1;
+const DECLINED = 0;
+const ABSENT = -1;
+
+/** feedField in one template instance, in EvtxRecord.get's order: own fields, named slots, nested instances. */
+function feedFieldIn(values: InstanceValues, field: string, sink: KeywordSink): number {
+  const shape = values.shape;
+  const ref = shape.fields.get(field);
+  if (ref !== undefined) {
+    if (ref.slot < 0 || ref.more !== null || values.slotType(ref.slot) !== VALUE.STRING) return DECLINED;
+    const start = values.slotOffset(ref.slot);
+    const end = start + values.slotSize(ref.slot);
+    if (end > values.ctx.buf.length) return DECLINED;
+    sink.utf16(values.ctx.buf, start, end);
+    return FED;
+  }
+  if (shape.namedBySlot.length > 0) return DECLINED; // names held in values: left to get()
+  for (const slot of shape.dynamicSlots) {
+    const nested = values.nested(slot);
+    if (nested === null) continue;
+    const r = feedFieldIn(nested, field, sink);
+    if (r !== ABSENT) return r;
+  }
+  return ABSENT;
+}
+
 /**
  * Hands the sink one field's string value as UTF-16LE bytes where it lies and returns true, when the field is a
- * single string value of an EVTX record's own template (exactly the string EvtxRecord.get would decode, plus at
- * most trailing NULs); returns false otherwise (absent here, other types, nested, other sources, odd bytes).
+ * single string value of an EVTX record's template or of a nested one (exactly the string EvtxRecord.get would
+ * decode, plus at most trailing NULs); returns false otherwise (absent, other types, named slots, other
+ * sources, odd bytes), and the caller asks get().
  */
 export function feedField(record: EventRecord, field: string, sink: KeywordSink): boolean {
   if (!(record instanceof EvtxRecord)) return false;
-  const ref = record.shape.fields.get(field);
-  if (ref === undefined || ref.slot < 0 || ref.more !== null) return false;
   try {
-    if (record.slotType(ref.slot) !== VALUE.STRING) return false;
-    const start = record.slotOffset(ref.slot);
-    const end = start + record.slotSize(ref.slot);
-    if (end > record.ctx.buf.length) return false;
-    sink.utf16(record.ctx.buf, start, end);
-    return true;
+    return feedFieldIn(record, field, sink) === FED;
   } catch {
     return false;
   }

@@ -7,7 +7,10 @@ import { feedField, feedKeywords } from '../../src/engine/keyword-feed.js';
 import { AhoCorasick, NON_STRING_VALUE_CHARS, type KeywordSink } from '../../src/engine/prefilter/index.js';
 import { ObjectRecord } from '../../src/event/object-record.js';
 import { fieldText, type EventRecord } from '../../src/event/types.js';
-import { parseEvtxBuffer } from '../../src/evtx/index.js';
+import { parseEvtxBuffer, readEvtxFile, type EvtxRecord } from '../../src/evtx/index.js';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { corpusPath, corpusSkip } from '../helpers/corpus.js';
 import { writeEvtx } from '../../src/evtx/writer.js';
 import type { EventSpec } from '../../src/evtx/writer-types.js';
 
@@ -149,3 +152,50 @@ test('the engine finds the same candidates with field bytes as with decoded valu
   assert.deepEqual(fromBytes, [...automaton.found.subarray(0, n)].sort());
   assert.equal(fromBytes.length, 4);
 });
+
+test(
+  'feedField on corpus records: every span fed is the value get() decodes plus trailing white space',
+  { skip: corpusSkip },
+  () => {
+    const files: string[] = [];
+    const walk = (dir: string): void => {
+      for (const name of readdirSync(dir).sort()) {
+        const path = join(dir, name);
+        if (statSync(path).isDirectory()) walk(path);
+        else if (name.endsWith('.evtx')) files.push(path);
+      }
+    };
+    walk(corpusPath('evtx'));
+    let fedCount = 0;
+    let nestedCount = 0;
+    for (const file of files.slice(0, 120)) {
+      let records: EventRecord[];
+      try {
+        records = [...readEvtxFile(file)];
+      } catch {
+        continue; // unreadable files are the reader's tests' business
+      }
+      for (const r of records.slice(0, 200)) {
+        for (const [name, value] of r.fields()) {
+          if (typeof value !== 'string') continue;
+          const spans: string[] = [];
+          const ok = feedField(r, name, {
+            nonStringValues: true,
+            text: () => assert.fail('bytes only'),
+            utf16: (buf, start, end) => spans.push(buf.toString('utf16le', start, end - ((end - start) & 1))),
+          });
+          if (!ok) continue;
+          fedCount++;
+          if (!(r as EvtxRecord).shape.fields.has(name)) nestedCount++;
+          const got = r.get(name) as string;
+          assert.equal(spans.length, 1);
+          assert.ok(
+            spans[0]!.startsWith(got) && !/[^\s\u0000]/.test(spans[0]!.slice(got.length)),
+            `${file} ${name}: ${JSON.stringify(spans[0]!.slice(0, 80))} vs ${JSON.stringify(got.slice(0, 80))}`,
+          );
+        }
+      }
+    }
+    assert.ok(fedCount > 1000 && nestedCount > 100, `${fedCount} fed, ${nestedCount} nested`);
+  },
+);

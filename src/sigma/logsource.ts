@@ -1,6 +1,6 @@
 // Native logsource mapping: which channels, event ids and providers a Sigma logsource stands for in Windows
 // logs, and how field names differ there. Read from YAML (config/logsources.yaml plus user files).
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
@@ -33,11 +33,21 @@ export type LogsourceResolution =
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** Path of the shipped mapping (config/logsources.yaml at the package root, from src/ or dist/src/). */
+/**
+ * Path of the shipped mapping: config/logsources.yaml at the package root. Found by walking up from this module
+ * (src/sigma or any build folder such as dist/src/sigma), so a build placed anywhere inside the package finds
+ * it; without it no logsource would map and almost every rule would be left out.
+ */
 export function defaultMappingFile(): string {
-  const fromSrc = resolve(here, '..', '..', 'config', 'logsources.yaml');
-  const fromDist = resolve(here, '..', '..', '..', 'config', 'logsources.yaml');
-  return here.includes(`${join('dist', 'src')}`) ? fromDist : fromSrc;
+  let dir = here;
+  for (let i = 0; i < 6; i++) {
+    const candidate = join(dir, 'config', 'logsources.yaml');
+    if (existsSync(candidate)) return candidate;
+    const up = dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return resolve(here, '..', '..', 'config', 'logsources.yaml'); // absent: loading reports it as a problem
 }
 
 /** Path of the shipped expand placeholder folder (config/expand). */

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultMappingFile, loadLogsourceMapping, resolveLogsource } from '../../src/sigma/logsource.js';
 import type { RuleProblem } from '../../src/sigma/types.js';
+import { PROJECT_ROOT } from '../helpers/corpus.js';
 
 const problems: RuleProblem[] = [];
 const shipped = loadLogsourceMapping([defaultMappingFile()], problems);
@@ -69,4 +70,22 @@ test('user mapping files extend and override the shipped one', () => {
   writeFileSync(file, 'nope: 1\n');
   loadLogsourceMapping([file], bad);
   assert.match(bad[0]!.reason, /'logsources:'/);
+});
+
+test('the shipped mapping is found from a build folder of any name inside the package', async () => {
+  // A build placed elsewhere than dist/ once found no mapping, and the hunt then left almost every rule out.
+  const { cpSync, mkdirSync, rmSync } = await import('node:fs');
+  const { fileURLToPath, pathToFileURL } = await import('node:url');
+  const compiled = fileURLToPath(new URL('../../src/sigma/logsource.js', import.meta.url));
+  const build = join(PROJECT_ROOT, `.build-test-${process.pid}`);
+  try {
+    mkdirSync(join(build, 'lib', 'sigma'), { recursive: true });
+    cpSync(compiled, join(build, 'lib', 'sigma', 'logsource.js'));
+    const moved = (await import(pathToFileURL(join(build, 'lib', 'sigma', 'logsource.js')).href)) as {
+      defaultMappingFile: () => string;
+    };
+    assert.equal(moved.defaultMappingFile(), join(PROJECT_ROOT, 'config', 'logsources.yaml'));
+  } finally {
+    rmSync(build, { recursive: true, force: true });
+  }
 });

@@ -94,8 +94,23 @@ function isSystemPath(lowerPath: string): boolean {
   );
 }
 
-/** Every artifact a detection names (deduplicated). */
-export function artifactsOf(d: Detection): Artifact[] {
+/**
+ * Artifacts already extracted, per detection: the digest, clustering, corroboration and cross-tenant links all
+ * ask for the same sampled detections' artifacts. Weak, so a detection the digest drops takes its entry along.
+ */
+const extracted = new WeakMap<Detection, readonly Artifact[]>();
+
+/** Every artifact a detection names (deduplicated); computed once per detection object. */
+export function artifactsOf(d: Detection): readonly Artifact[] {
+  let found = extracted.get(d);
+  if (found === undefined) {
+    found = extractArtifacts(d);
+    extracted.set(d, found);
+  }
+  return found;
+}
+
+function extractArtifacts(d: Detection): Artifact[] {
   const out: Artifact[] = [];
   const seen = new Set<string>();
   const add = (kind: ArtifactKind, value: string): void => {

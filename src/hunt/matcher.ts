@@ -55,6 +55,8 @@ export interface Matcher {
   stats(): RuleStat[];
   /** Distinct rules loaded (correlations included) and selected. */
   readonly loaded: number;
+  /** Rules left out because their logsource maps to no Windows channel (Linux, macOS, cloud, …). */
+  readonly unmapped: number;
   readonly selected: number;
   readonly problems: RuleProblem[];
   readonly iocProblems: string[];
@@ -134,6 +136,11 @@ export async function createMatcher(cfg: MatcherConfig): Promise<Matcher> {
       return out;
     },
     loaded: ids.size + ruleSet.correlations.length,
+    unmapped: new Set(
+      ruleSet.outcomes
+        .filter((o) => o.status === 'unmapped' && !(o.ruleId !== undefined && ids.has(o.ruleId)))
+        .map((o) => `${o.file}\u0000${o.ruleId ?? o.title ?? ''}`),
+    ).size,
     selected: engine.ruleCount,
     problems: ruleSet.problems,
     iocProblems,

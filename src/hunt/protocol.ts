@@ -18,6 +18,8 @@ export type ToWorker = { type: 'job'; job: HuntJob } | { type: 'finish' };
 export interface LoadReport {
   readonly loaded: number;
   readonly selected: number;
+  /** Rules whose logsource maps to no Windows channel (not run). */
+  readonly unmapped: number;
   readonly problems: {
     file: string;
     line?: number;

@@ -203,6 +203,7 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
     onReady({
       loaded: matcher.loaded,
       selected: matcher.selected,
+      unmapped: matcher.unmapped,
       problems: matcher.problems,
       iocProblems: matcher.iocProblems,
       correlation: matcher.correlation,
@@ -266,6 +267,7 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
       rules: {
         loaded: report?.loaded ?? 0,
         selected: report?.selected ?? 0,
+        unmapped: report?.unmapped ?? 0,
         problems: (report?.problems ?? []).filter((p) => p.severity !== 'warning').length,
       },
       workers,

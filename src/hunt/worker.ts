@@ -23,6 +23,7 @@ async function start(): Promise<void> {
       type: 'ready',
       report: {
         loaded: matcher.loaded,
+        unmapped: matcher.unmapped,
         selected: matcher.selected,
         problems: init.reportProblems ? matcher.problems.map((p) => ({ ...p })) : [],
         iocProblems: init.reportProblems ? matcher.iocProblems : [],

@@ -29,7 +29,8 @@ export interface HuntSummary {
   tactics: { tactic: string; detections: number }[];
   tenants: { tenant: string; detections: number }[];
   damagedFiles: DamagedFile[];
-  rules: { loaded: number; selected: number; problems: number };
+  /** unmapped: rules not run because their logsource maps to no Windows channel (Linux, macOS, cloud…). */
+  rules: { loaded: number; selected: number; problems: number; unmapped?: number };
   workers: number;
   elapsedMs: number;
   recordsPerSecond: number;
@@ -43,7 +44,8 @@ export interface SummaryCounters {
   records: number;
   duplicatesDropped: number;
   damagedFiles: DamagedFile[];
-  rules: { loaded: number; selected: number; problems: number };
+  /** unmapped: rules not run because their logsource maps to no Windows channel (Linux, macOS, cloud…). */
+  rules: { loaded: number; selected: number; problems: number; unmapped?: number };
   workers: number;
   elapsedMs: number;
 }
@@ -137,7 +139,10 @@ export function formatSummary(s: HuntSummary, opts: { color?: boolean } = {}): s
       ` in ${(s.elapsedMs / 1000).toFixed(1)} s (${n(s.recordsPerSecond)} records/s, ${s.workers} worker${s.workers === 1 ? '' : 's'})`,
   );
   lines.push(
-    `  rules ${n(s.rules.selected)} selected of ${n(s.rules.loaded)} loaded, ${n(s.rules.problems)} rule problems`,
+    `  rules ${n(s.rules.selected)} selected of ${n(s.rules.loaded)} loaded, ${n(s.rules.problems)} rule problems` +
+      (s.rules.unmapped
+        ? ` (${n(s.rules.unmapped)} more not run: their logsource is not a Windows event log)`
+        : ''),
   );
   const levels = [...LEVELS]
     .reverse()

@@ -222,3 +222,34 @@ test('output files may name folders that do not exist yet: they are created befo
     c.cleanup();
   }
 });
+
+test('rules whose logsource is not a Windows log are counted as not run, not silently dropped', async () => {
+  const c = makeCase();
+  try {
+    c.put(
+      'rules/linux.yml',
+      [
+        'title: Linux Shell Test',
+        'id: 6f1d4a4e-3333-4333-8333-000000000003',
+        'status: test',
+        'logsource:',
+        '  product: linux',
+        '  category: process_creation',
+        'detection:',
+        '  selection:',
+        "    Image|endswith: '/bash'",
+        '  condition: selection',
+        'level: low',
+        '',
+      ].join('\n'),
+    );
+    const logs = c.put('logs/ws1/Sysmon.evtx', evtxOf(sysmonEvents('ws1', 5)));
+    for (const workers of [1, 2]) {
+      const r = await hunt([logs], join(c.dir, 'rules'), { workers });
+      assert.equal(r.summary.rules.unmapped, 1, `workers ${workers}`);
+      assert.equal(r.summary.rules.loaded, 2, `workers ${workers}: the two Windows rules run`);
+    }
+  } finally {
+    c.cleanup();
+  }
+});

@@ -45,3 +45,11 @@ test('summary counts levels, rules, hosts, tactics, tenants and rates', () => {
   assert.ok(!text.includes('\u001b['), 'no colour unless asked');
   assert.ok(formatSummary(s, { color: true }).length >= text.length);
 });
+
+test('summary names the rules left out because their logsource is not a Windows log', () => {
+  const without = formatSummary(buildSummary([], counters));
+  assert.ok(!without.includes('not run'), 'nothing said when no rule was left out');
+  const s = buildSummary([], { ...counters, rules: { loaded: 10, selected: 8, problems: 0, unmapped: 726 } });
+  assert.equal(s.rules.unmapped, 726);
+  assert.match(formatSummary(s), /726 more not run: their logsource is not a Windows event log/);
+});

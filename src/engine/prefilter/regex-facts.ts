@@ -7,6 +7,16 @@
 // not fully understand makes it give up (no needles, minimum 0) rather than guess. Only ASCII literals become
 // needles, and under case-insensitive matching the letter s is not used (RE2 folds U+017F 'ſ' to s, which
 // lower-casing does not), so a lower-cased value always contains every needle of some alternative of a match.
+import {
+  GiveUp,
+  flagAfter,
+  posixClassEnd,
+  readEscapedCode,
+  readGroupPrefix,
+  readQuantifier,
+  readQuoted,
+  skipUnicodeClassName,
+} from './regex-syntax.js';
 
 /** What the engine may assume about any text the regex matches. */
 export interface RegexFacts {
@@ -66,8 +76,6 @@ const MAX_PATTERN = 4_096;
 const MAX_DEPTH = 100;
 const MIN_NEEDLE = 2;
 const NO_FACTS: RegexFacts = { minLength: 0, needles: undefined, requiredChars: '' };
-
-class GiveUp extends Error {}
 
 const ANY_CHAR: Info = { min: 1, exact: undefined, alts: undefined };
 const EMPTY: Info = { min: 0, exact: [''], alts: undefined };
@@ -205,34 +213,22 @@ class Parser {
 
   private quantified(): Info {
     const atom = this.atom();
-    const c = this.src[this.pos];
-    let lo: number;
-    if (c === '*' || c === '?') {
-      this.pos++;
-      lo = 0;
-    } else if (c === '+') {
-      this.pos++;
-      lo = 1;
-    } else if (c === '{') {
-      const m = /^\{(\d{1,4})(,(\d{0,4}))?\}/.exec(this.src.slice(this.pos, this.pos + 12));
-      if (!m) return atom; // RE2 reads a '{' that starts no repetition as a literal; atom() handled it before
-      this.pos += m[0].length;
-      lo = Number(m[1]);
-      const hi = m[2] === undefined ? lo : m[3] === '' ? Infinity : Number(m[3]);
-      if (hi < lo) throw new GiveUp('bad repetition');
-      if (
-        lo === hi &&
-        lo > 0 &&
-        atom.exact &&
-        atom.exact.length === 1 &&
-        atom.exact[0]!.length * lo <= MAX_EXACT_LENGTH
-      ) {
-        this.lazySuffix();
-        const s = atom.exact[0]!.repeat(lo);
-        return { min: atom.min * lo, exact: [s], alts: atom.alts, req: atom.req };
-      }
-    } else {
-      return atom;
+    // No quantifier, or a '{' that starts no repetition: RE2 reads it as a literal, which atom() does next.
+    const q = readQuantifier(this.src, this.pos);
+    if (!q) return atom;
+    this.pos = q.pos;
+    const { min: lo, max: hi } = q.value;
+    // Only {n} can have lo === hi > 0: an exact piece repeated n times stays exact.
+    if (
+      lo === hi &&
+      lo > 0 &&
+      atom.exact &&
+      atom.exact.length === 1 &&
+      atom.exact[0]!.length * lo <= MAX_EXACT_LENGTH
+    ) {
+      this.lazySuffix();
+      const s = atom.exact[0]!.repeat(lo);
+      return { min: atom.min * lo, exact: [s], alts: atom.alts, req: atom.req };
     }
     this.lazySuffix();
     if (lo === 0) return { min: 0, exact: undefined, alts: undefined };
@@ -287,24 +283,15 @@ class Parser {
     this.pos++; // (
     if (++this.depth > MAX_DEPTH) throw new GiveUp('too deep');
     const savedCi = this.ci;
-    if (src[this.pos] === '?') {
-      this.pos++;
-      if (src[this.pos] === 'P' && src[this.pos + 1] === '<') this.skipName(this.pos + 2);
-      else if (src[this.pos] === '<') this.skipName(this.pos + 1);
-      else {
-        // Flags: (?flags) applies to the rest of the enclosing group; (?flags:re) to re only.
-        const m = /^([imsU]*)(-([imsU]*))?([:)])/.exec(src.slice(this.pos, this.pos + 16));
-        if (!m) throw new GiveUp('unknown group syntax');
-        this.pos += m[0].length;
-        let ci = this.ci;
-        if (m[1]!.includes('i')) ci = true;
-        if (m[3]?.includes('i')) ci = false;
-        if (m[4] === ')') {
-          this.ci = ci; // stays in force until the enclosing group ends
-          this.depth--;
-          return EMPTY;
-        }
-        this.ci = ci;
+    const prefix = readGroupPrefix(src, this.pos);
+    this.pos = prefix.pos;
+    const flags = prefix.value;
+    if (flags) {
+      // Flags: (?flags) applies to the rest of the enclosing group; (?flags:re) to re only.
+      this.ci = flagAfter(this.ci, flags, 'i');
+      if (flags.standalone) {
+        this.depth--;
+        return EMPTY; // the ci set above stays in force until the enclosing group ends
       }
     }
     const info = this.alternation();
@@ -315,12 +302,6 @@ class Parser {
     return info;
   }
 
-  private skipName(from: number): void {
-    const end = this.src.indexOf('>', from);
-    if (end < 0 || !/^\w+$/.test(this.src.slice(from, end))) throw new GiveUp('bad group name');
-    this.pos = end + 1;
-  }
-
   private escape(): Info {
     const src = this.src;
     const c = src[this.pos + 1];
@@ -328,48 +309,31 @@ class Parser {
     this.pos += 2;
     if ('dDwWsShHvV'.includes(c) || c === 'C') return ANY_CHAR;
     if (c === 'p' || c === 'P') {
-      if (src[this.pos] === '{') {
-        const end = src.indexOf('}', this.pos);
-        if (end < 0) throw new GiveUp('bad \\p');
-        this.pos = end + 1;
-      } else this.pos++;
+      this.pos = skipUnicodeClassName(src, this.pos);
       return ANY_CHAR;
     }
     if ('bBAz'.includes(c)) return EMPTY;
     if (c === 'Q') {
-      const end = src.indexOf('\\E', this.pos);
-      const text = src.slice(this.pos, end < 0 ? src.length : end);
-      this.pos = end < 0 ? src.length : end + 2;
+      const quoted = readQuoted(src, this.pos);
+      const text = quoted.value;
+      this.pos = quoted.pos;
       // A quantifier after \E binds to the last character only (`\Qab\E{2}` is abb): not followed here.
       if ([...text].length > 1 && /^[*+?{]/.test(src.slice(this.pos))) throw new GiveUp('quantified \\Q');
       let info: Info = EMPTY;
       for (const ch of text) info = concat(info, this.literal(ch));
       return info;
     }
-    if (c === 'x') {
-      let hex: string;
-      if (src[this.pos] === '{') {
-        const end = src.indexOf('}', this.pos);
-        if (end < 0) throw new GiveUp('bad \\x');
-        hex = src.slice(this.pos + 1, end);
-        this.pos = end + 1;
-      } else {
-        hex = src.slice(this.pos, this.pos + 2);
-        this.pos += 2;
-      }
-      if (!/^[0-9a-fA-F]{1,6}$/.test(hex)) throw new GiveUp('bad \\x');
-      const code = parseInt(hex, 16);
-      return code < 128 ? this.literalCode(code) : ANY_CHAR;
-    }
-    const simple: Record<string, number> = { n: 10, r: 13, t: 9, f: 12, a: 7, v: 11 };
-    if (c in simple) return this.literalCode(simple[c]!);
     if (/[0-7]/.test(c)) {
       // Octal escapes (\0, \012 …): one character, value not worth decoding.
       while (/[0-7]/.test(src[this.pos] ?? '')) this.pos++;
       return ANY_CHAR;
     }
-    if (/[A-Za-z0-9]/.test(c)) throw new GiveUp(`unknown escape \\${c}`);
-    return this.literalCode(c.charCodeAt(0)); // escaped punctuation stands for itself
+    // \x.., \n \t …, escaped punctuation; other letters and digits give up.
+    const code = readEscapedCode(src, this.pos, c);
+    this.pos = code.pos;
+    // A non-ASCII \x code point is not a needle; escaped punctuation keeps its old literal reading.
+    if (c === 'x' && code.value >= 128) return ANY_CHAR;
+    return this.literalCode(code.value);
   }
 
   private literalCode(code: number): Info {
@@ -411,9 +375,7 @@ class Parser {
           }
         }
       } else if (c === '[' && src[i + 1] === ':') {
-        const end = src.indexOf(':]', i + 2);
-        if (end < 0) throw new GiveUp('bad POSIX class');
-        i = end + 1;
+        i = posixClassEnd(src, i) + 1;
       } else if (c === ']') {
         this.pos = i + 1;
         return;

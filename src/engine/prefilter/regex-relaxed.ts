@@ -1,6 +1,19 @@
 // The relaxed reading of an RE2 pattern that the regex guard (regex-guard.ts) compiles: a tree of character
 // sets, concatenations, alternations and repetitions whose language contains every text the pattern matches
 // (see regex-guard.ts for the relaxations). Anything outside this reading throws GiveUp.
+import {
+  GiveUp,
+  flagAfter,
+  posixClassEnd,
+  readEscapedCode,
+  readGroupPrefix,
+  readQuantifier,
+  readQuoted,
+  skipUnicodeClassName,
+} from './regex-syntax.js';
+
+// The guard catches GiveUp from its own unrolling too; it imports the class from here.
+export { GiveUp };
 
 /** Symbols: ASCII codes 0..127, and 128 for every other code point. */
 export const NON_ASCII = 128;
@@ -18,9 +31,6 @@ export type RelaxedNode =
   | { readonly kind: 'rep'; readonly item: RelaxedNode; readonly min: number; readonly max: number }
   /** A zero-width assertion: start or end of the text, or another (line anchors, word boundaries). */
   | { readonly kind: 'assert'; readonly at: 'start' | 'end' | 'other' };
-
-/** Thrown when a pattern is outside the relaxed reading. */
-export class GiveUp extends Error {}
 
 const EMPTY: RelaxedNode = { kind: 'cat', items: [] };
 
@@ -132,8 +142,6 @@ function foldNonAscii(set: CharSet, lo: number, hi: number): void {
   for (const [code, letter] of ASCII_FOLDS) if (code >= lo && code <= hi) set[letter.charCodeAt(0)] = 1;
 }
 
-const SIMPLE_ESCAPES: Record<string, number> = { n: 10, r: 13, t: 9, f: 12, a: 7, v: 11 };
-
 /** Reads RE2 syntax into the relaxed tree; throws GiveUp outside it. */
 class Parser {
   private pos = 0;
@@ -180,27 +188,15 @@ class Parser {
   private quantified(): RelaxedNode {
     const item = this.atom();
     if (this.queued.length > 0) return item;
-    const c = this.src[this.pos];
-    let min: number;
-    let max: number;
-    if (c === '*') [min, max] = [0, Infinity];
-    else if (c === '+') [min, max] = [1, Infinity];
-    else if (c === '?') [min, max] = [0, 1];
-    else if (c === '{') {
-      const m = /^\{(\d{1,4})(,(\d{0,4}))?\}/.exec(this.src.slice(this.pos, this.pos + 12));
-      if (!m) return item; // not a repetition: the '{' is read as a literal next
-      min = Number(m[1]);
-      max = m[2] === undefined ? min : m[3] === '' ? Infinity : Number(m[3]);
-      if (max < min || min > MAX_REPEAT || (max !== Infinity && max > MAX_REPEAT))
-        throw new GiveUp('bad repetition');
-      this.pos += m[0].length - 1;
-    } else return item;
-    this.pos++;
+    // No quantifier, or a '{' that starts no repetition (read as a literal next).
+    const q = readQuantifier(this.src, this.pos);
+    if (!q) return item;
+    const { min, max } = q.value;
+    if (min > MAX_REPEAT || (max !== Infinity && max > MAX_REPEAT)) throw new GiveUp('bad repetition');
+    this.pos = q.pos;
     if (this.src[this.pos] === '?') this.pos++; // lazy: same language
-    const next = this.src[this.pos];
-    if (next === '*' || next === '+' || next === '?') throw new GiveUp('stacked repetition');
-    if (next === '{' && /^\{\d{1,4}(,\d{0,4})?\}/.test(this.src.slice(this.pos, this.pos + 12)))
-      throw new GiveUp('stacked repetition');
+    // A second quantifier (a '{' only when it reads as one) is not RE2 syntax we follow.
+    if (readQuantifier(this.src, this.pos)) throw new GiveUp('stacked repetition');
     return { kind: 'rep', item, min, max };
   }
 
@@ -253,27 +249,17 @@ class Parser {
     this.pos++; // (
     if (++this.depth > MAX_DEPTH) throw new GiveUp('too deep');
     const saved = [this.ci, this.multiLine, this.dotAll] as const;
-    if (src[this.pos] === '?') {
-      this.pos++;
-      if (src[this.pos] === 'P' && src[this.pos + 1] === '<') this.skipName(this.pos + 2);
-      else if (src[this.pos] === '<') this.skipName(this.pos + 1);
-      else {
-        // Flags: (?flags) holds to the end of the enclosing group; (?flags:re) for re only.
-        const m = /^([imsU]*)(-([imsU]*))?([:)])/.exec(src.slice(this.pos, this.pos + 16));
-        if (!m) throw new GiveUp('unknown group syntax');
-        this.pos += m[0].length;
-        const on = m[1]!;
-        const off = m[3] ?? '';
-        if (on.includes('i')) this.ci = true;
-        if (off.includes('i')) this.ci = false;
-        if (on.includes('m')) this.multiLine = true;
-        if (off.includes('m')) this.multiLine = false;
-        if (on.includes('s')) this.dotAll = true;
-        if (off.includes('s')) this.dotAll = false;
-        if (m[4] === ')') {
-          this.depth--;
-          return EMPTY; // the enclosing group restores the flags when it ends
-        }
+    const prefix = readGroupPrefix(src, this.pos);
+    this.pos = prefix.pos;
+    const flags = prefix.value;
+    if (flags) {
+      // Flags: (?flags) holds to the end of the enclosing group; (?flags:re) for re only.
+      this.ci = flagAfter(this.ci, flags, 'i');
+      this.multiLine = flagAfter(this.multiLine, flags, 'm');
+      this.dotAll = flagAfter(this.dotAll, flags, 's');
+      if (flags.standalone) {
+        this.depth--;
+        return EMPTY; // the enclosing group restores the flags when it ends
       }
     }
     const node = this.alternation();
@@ -282,12 +268,6 @@ class Parser {
     [this.ci, this.multiLine, this.dotAll] = saved;
     this.depth--;
     return node;
-  }
-
-  private skipName(from: number): void {
-    const end = this.src.indexOf('>', from);
-    if (end < 0 || !/^\w+$/.test(this.src.slice(from, end))) throw new GiveUp('bad group name');
-    this.pos = end + 1;
   }
 
   /** A Perl class (\d \w \s, negated when upper case) or undefined. */
@@ -310,39 +290,11 @@ class Parser {
     }
   }
 
-  /** After a backslash: \p{...} / \pL (any character here); moves past the class name. */
-  private skipUnicodeClass(): void {
-    if (this.src[this.pos] === '{') {
-      const end = this.src.indexOf('}', this.pos);
-      if (end < 0) throw new GiveUp('bad \\p');
-      this.pos = end + 1;
-    } else if (this.pos < this.src.length) this.pos++;
-    else throw new GiveUp('bad \\p');
-  }
-
-  /** After a backslash: \x41 or \x{263a}; the code point. */
-  private hexEscape(): number {
-    const src = this.src;
-    let hex: string;
-    if (src[this.pos] === '{') {
-      const end = src.indexOf('}', this.pos);
-      if (end < 0) throw new GiveUp('bad \\x');
-      hex = src.slice(this.pos + 1, end);
-      this.pos = end + 1;
-    } else {
-      hex = src.slice(this.pos, this.pos + 2);
-      this.pos += 2;
-    }
-    if (!/^[0-9a-fA-F]{1,6}$/.test(hex)) throw new GiveUp('bad \\x');
-    return parseInt(hex, 16);
-  }
-
   /** A single-character escape's code point (shared by atoms and classes), or GiveUp. */
   private escapedCode(c: string): number {
-    if (c === 'x') return this.hexEscape();
-    if (c in SIMPLE_ESCAPES) return SIMPLE_ESCAPES[c]!;
-    if (/[A-Za-z0-9]/.test(c)) throw new GiveUp(`escape \\${c}`);
-    return c.codePointAt(0)!; // escaped punctuation stands for itself
+    const code = readEscapedCode(this.src, this.pos, c);
+    this.pos = code.pos;
+    return code.value;
   }
 
   private escape(): RelaxedNode {
@@ -356,7 +308,7 @@ class Parser {
       return { kind: 'set', set: perl };
     }
     if (c === 'p' || c === 'P') {
-      this.skipUnicodeClass();
+      this.pos = skipUnicodeClassName(src, this.pos);
       this.approximate = true;
       return { kind: 'set', set: anySet() };
     }
@@ -365,10 +317,9 @@ class Parser {
     if (c === 'z') return { kind: 'assert', at: 'end' };
     if (c === 'b' || c === 'B') return { kind: 'assert', at: 'other' };
     if (c === 'Q') {
-      const end = src.indexOf('\\E', this.pos);
-      const text = src.slice(this.pos, end < 0 ? src.length : end);
-      this.pos = end < 0 ? src.length : end + 2;
-      for (const ch of text) this.queued.push(ch.codePointAt(0)!);
+      const quoted = readQuoted(src, this.pos);
+      this.pos = quoted.pos;
+      for (const ch of quoted.value) this.queued.push(ch.codePointAt(0)!);
       return this.queued.length > 0 ? this.literal(this.queued.shift()!) : EMPTY;
     }
     const code = this.escapedCode(c);
@@ -409,8 +360,7 @@ class Parser {
       }
       first = false;
       if (c === '[' && src[this.pos + 1] === ':') {
-        const end = src.indexOf(':]', this.pos + 2);
-        if (end < 0) throw new GiveUp('bad POSIX class');
+        const end = posixClassEnd(src, this.pos);
         let name = src.slice(this.pos + 2, end);
         const negated = name.startsWith('^');
         if (negated) name = name.slice(1);
@@ -429,8 +379,7 @@ class Parser {
           continue;
         }
         if (e === 'p' || e === 'P') {
-          this.pos += 2;
-          this.skipUnicodeClass();
+          this.pos = skipUnicodeClassName(src, this.pos + 2);
           this.approximate = true;
           addAll(set, anySet());
           continue;

@@ -1,8 +1,9 @@
-// Messages between the hunt's main thread and its workers (all plain, structured-cloneable data).
+// Messages between the hunt's main thread and its workers (all plain, structured-cloneable data), and the one
+// place a matcher's load report is turned into such a message.
 import type { RuleInfo } from '../engine/types.js';
 import type { RuleStat } from '../outputs/rule-stats.js';
 import type { HuntJob, JobResult, WireDetection } from './scan.js';
-import type { CorrelationSetup, MatcherConfig } from './matcher.js';
+import type { CorrelationSetup, Matcher, MatcherConfig } from './matcher.js';
 
 /** Worker setup: its matcher settings, whether to observe records for correlation, and whether to report rule problems. */
 export interface WorkerInit {
@@ -45,3 +46,18 @@ export type FromWorker =
       snapshot?: unknown;
     }
   | { type: 'error'; error: string };
+
+/**
+ * A matcher's load report, as plain data. Only one reporter (the first worker, or the single-thread hunt)
+ * sends problems and correlations; the others send their counts.
+ */
+export function loadReportOf(matcher: Matcher, withProblems: boolean): LoadReport {
+  return {
+    loaded: matcher.loaded,
+    selected: matcher.selected,
+    unmapped: matcher.unmapped,
+    problems: withProblems ? matcher.problems.map((p) => ({ ...p })) : [],
+    iocProblems: withProblems ? matcher.iocProblems : [],
+    ...(withProblems ? { correlation: matcher.correlation } : {}),
+  };
+}

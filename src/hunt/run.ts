@@ -17,7 +17,7 @@ import { HeapTrimmer } from './heap-trim.js';
 import { planHunt } from './plan.js';
 import { runOnWorkers } from './pool.js';
 import { loadSharedRuleSources } from './shared-sources.js';
-import type { LoadReport } from './protocol.js';
+import { loadReportOf, type LoadReport } from './protocol.js';
 import { JobScanner, type JobResult, type WireDetection } from './scan.js';
 import { dwellRulesDir } from './rules.js';
 import { DetectionSorter } from './sort.js';
@@ -200,14 +200,7 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
     const matcher = await createMatcher({ ...config, sharedSources: await loadRules() });
     const observer = needGraph ? await createObserver() : undefined;
     const scanner = new JobScanner(matcher, observer?.observe);
-    onReady({
-      loaded: matcher.loaded,
-      selected: matcher.selected,
-      unmapped: matcher.unmapped,
-      problems: matcher.problems,
-      iocProblems: matcher.iocProblems,
-      correlation: matcher.correlation,
-    });
+    onReady(loadReportOf(matcher, true));
     const trimmer = new HeapTrimmer();
     for (const job of plan.jobs) {
       onResult(await scanner.run(job));

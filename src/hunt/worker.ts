@@ -4,7 +4,7 @@ import { createMatcher } from './matcher.js';
 import { JobScanner } from './scan.js';
 import { createObserver } from './observe.js';
 import { HeapTrimmer } from './heap-trim.js';
-import type { FromWorker, ToWorker, WorkerInit } from './protocol.js';
+import { loadReportOf, type FromWorker, type ToWorker, type WorkerInit } from './protocol.js';
 
 async function start(): Promise<void> {
   const port = parentPort!;
@@ -19,17 +19,7 @@ async function start(): Promise<void> {
     const scanner = new JobScanner(matcher, observer?.observe);
     // A full collection after rule loading returns the compiler's garbage before matching starts.
     const trimmer = new HeapTrimmer();
-    send({
-      type: 'ready',
-      report: {
-        loaded: matcher.loaded,
-        unmapped: matcher.unmapped,
-        selected: matcher.selected,
-        problems: init.reportProblems ? matcher.problems.map((p) => ({ ...p })) : [],
-        iocProblems: init.reportProblems ? matcher.iocProblems : [],
-        ...(init.reportProblems ? { correlation: matcher.correlation } : {}),
-      },
-    });
+    send({ type: 'ready', report: loadReportOf(matcher, init.reportProblems) });
     // Jobs run one at a time, in the order they arrive.
     let chain = Promise.resolve();
     port.on('message', (msg: ToWorker) => {

@@ -83,18 +83,15 @@ function inRanges(ranges: number[], id: number): boolean {
   return false;
 }
 
+/** Statistics before anything was read. */
+function emptyStats(): EvtxFileStats {
+  return { fileSize: 0, header: null, chunks: 0, damagedChunks: 0, records: 0, recovered: 0, skipped: 0 };
+}
+
 /** An EVTX input being read: iterate it for records; `warnings` and `stats` fill in as it goes. */
 export class EvtxReader implements Iterable<EvtxRecord> {
   readonly warnings: EvtxWarning[] = [];
-  readonly stats: EvtxFileStats = {
-    fileSize: 0,
-    header: null,
-    chunks: 0,
-    damagedChunks: 0,
-    records: 0,
-    recovered: 0,
-    skipped: 0,
-  };
+  readonly stats: EvtxFileStats = emptyStats();
   /** True once a pass over the input ran to its end (stats and warnings are then complete). */
   private done = false;
 
@@ -138,15 +135,7 @@ export class EvtxReader implements Iterable<EvtxRecord> {
     this.done = false;
     this.warnings.length = 0;
     this.suppressed = 0;
-    Object.assign(this.stats, {
-      fileSize: 0,
-      header: null,
-      chunks: 0,
-      damagedChunks: 0,
-      records: 0,
-      recovered: 0,
-      skipped: 0,
-    });
+    Object.assign(this.stats, emptyStats()); // the same object: callers may hold it
     let src: ByteSource;
     try {
       src = this.open();

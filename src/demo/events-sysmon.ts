@@ -1,5 +1,5 @@
 // Sysmon event builders (process creation, network, DNS, file, image load) with Sysmon's own field sets.
-import type { EventSpec } from '../evtx/writer-types.js';
+import type { EventDataValue, EventSpec } from '../evtx/writer-types.js';
 import { basename, hashesOf, processGuid, stableGuid, utcTime } from './events-common.js';
 import type { DemoHost } from './tenants.js';
 
@@ -8,6 +8,48 @@ const SYSMON = {
   providerGuid: '{5770385F-C22A-43E0-BF4C-06F5698FFBD9}',
   channel: 'Microsoft-Windows-Sysmon/Operational',
 } as const;
+
+/** Envelope options besides the defaults: the data's ProcessId, System fields such as the writing thread. */
+interface SysmonEnvelope {
+  readonly processId?: number;
+  readonly system?: Pick<EventSpec, 'processId' | 'threadId'>;
+}
+
+/**
+ * The envelope every Sysmon event shares (provider, channel, task = event id, level, keywords, host, SYSTEM)
+ * and the head of its data (rule name, UTC time, process GUID and id), followed by the event's own fields.
+ */
+function sysmonEvent(
+  host: DemoHost,
+  time: number,
+  eventId: number,
+  version: number,
+  fields: Record<string, EventDataValue>,
+  opts: SysmonEnvelope = {},
+): EventSpec {
+  return {
+    provider: SYSMON.provider,
+    providerGuid: SYSMON.providerGuid,
+    channel: SYSMON.channel,
+    eventId,
+    version,
+    level: 4,
+    task: eventId,
+    keywords: 0x8000000000000000n,
+    time,
+    computer: host.fqdn,
+    userSid: 'S-1-5-18',
+    ...opts.system,
+    data: {
+      RuleName: '-',
+      UtcTime: utcTime(time),
+      ProcessGuid: processGuid(host),
+      ProcessId: opts.processId ?? 2000 + (time % 9000),
+      ...fields,
+    },
+  };
+}
+
 export interface ProcessArgs {
   image: string;
   commandLine: string;
@@ -24,25 +66,12 @@ export interface ProcessArgs {
 
 /** Sysmon 1: process creation. */
 export function sysmonProcess(host: DemoHost, time: number, a: ProcessArgs): EventSpec {
-  return {
-    provider: SYSMON.provider,
-    providerGuid: SYSMON.providerGuid,
-    channel: SYSMON.channel,
-    eventId: 1,
-    version: 5,
-    level: 4,
-    task: 1,
-    keywords: 0x8000000000000000n,
+  return sysmonEvent(
+    host,
     time,
-    computer: host.fqdn,
-    userSid: 'S-1-5-18',
-    processId: 3060,
-    threadId: 4120,
-    data: {
-      RuleName: '-',
-      UtcTime: utcTime(time),
-      ProcessGuid: processGuid(host),
-      ProcessId: 1000 + (time % 60000),
+    1,
+    5,
+    {
       Image: a.image,
       FileVersion: '-',
       Description: a.description ?? '-',
@@ -63,7 +92,8 @@ export function sysmonProcess(host: DemoHost, time: number, a: ProcessArgs): Eve
       ParentCommandLine: a.parentCommandLine,
       ParentUser: a.user,
     },
-  };
+    { processId: 1000 + (time % 60000), system: { processId: 3060, threadId: 4120 } },
+  );
 }
 
 /** Sysmon 3: network connection. */
@@ -78,40 +108,23 @@ export function sysmonNetwork(
     destinationHostname?: string;
   },
 ): EventSpec {
-  return {
-    provider: SYSMON.provider,
-    providerGuid: SYSMON.providerGuid,
-    channel: SYSMON.channel,
-    eventId: 3,
-    version: 5,
-    level: 4,
-    task: 3,
-    keywords: 0x8000000000000000n,
-    time,
-    computer: host.fqdn,
-    userSid: 'S-1-5-18',
-    data: {
-      RuleName: '-',
-      UtcTime: utcTime(time),
-      ProcessGuid: processGuid(host),
-      ProcessId: 2000 + (time % 9000),
-      Image: a.image,
-      User: a.user,
-      Protocol: 'tcp',
-      Initiated: true,
-      SourceIsIpv6: false,
-      SourceIp: host.ip,
-      SourceHostname: host.fqdn,
-      SourcePort: 49152 + (time % 16000),
-      SourcePortName: '-',
-      DestinationIsIpv6: false,
-      DestinationIp: a.destinationIp,
-      DestinationHostname: a.destinationHostname ?? '-',
-      DestinationPort: a.destinationPort,
-      DestinationPortName:
-        a.destinationPort === 443 ? 'https' : a.destinationPort === 445 ? 'microsoft-ds' : '-',
-    },
-  };
+  return sysmonEvent(host, time, 3, 5, {
+    Image: a.image,
+    User: a.user,
+    Protocol: 'tcp',
+    Initiated: true,
+    SourceIsIpv6: false,
+    SourceIp: host.ip,
+    SourceHostname: host.fqdn,
+    SourcePort: 49152 + (time % 16000),
+    SourcePortName: '-',
+    DestinationIsIpv6: false,
+    DestinationIp: a.destinationIp,
+    DestinationHostname: a.destinationHostname ?? '-',
+    DestinationPort: a.destinationPort,
+    DestinationPortName:
+      a.destinationPort === 443 ? 'https' : a.destinationPort === 445 ? 'microsoft-ds' : '-',
+  });
 }
 
 /** Sysmon 22: DNS query. */
@@ -120,30 +133,13 @@ export function sysmonDns(
   time: number,
   a: { image: string; query: string; result: string },
 ): EventSpec {
-  return {
-    provider: SYSMON.provider,
-    providerGuid: SYSMON.providerGuid,
-    channel: SYSMON.channel,
-    eventId: 22,
-    version: 5,
-    level: 4,
-    task: 22,
-    keywords: 0x8000000000000000n,
-    time,
-    computer: host.fqdn,
-    userSid: 'S-1-5-18',
-    data: {
-      RuleName: '-',
-      UtcTime: utcTime(time),
-      ProcessGuid: processGuid(host),
-      ProcessId: 2000 + (time % 9000),
-      QueryName: a.query,
-      QueryStatus: '0',
-      QueryResults: `::ffff:${a.result};`,
-      Image: a.image,
-      User: 'NT AUTHORITY\\SYSTEM',
-    },
-  };
+  return sysmonEvent(host, time, 22, 5, {
+    QueryName: a.query,
+    QueryStatus: '0',
+    QueryResults: `::ffff:${a.result};`,
+    Image: a.image,
+    User: 'NT AUTHORITY\\SYSTEM',
+  });
 }
 
 /** Sysmon 11: file created. */
@@ -152,29 +148,12 @@ export function sysmonFile(
   time: number,
   a: { image: string; target: string; user: string },
 ): EventSpec {
-  return {
-    provider: SYSMON.provider,
-    providerGuid: SYSMON.providerGuid,
-    channel: SYSMON.channel,
-    eventId: 11,
-    version: 2,
-    level: 4,
-    task: 11,
-    keywords: 0x8000000000000000n,
-    time,
-    computer: host.fqdn,
-    userSid: 'S-1-5-18',
-    data: {
-      RuleName: '-',
-      UtcTime: utcTime(time),
-      ProcessGuid: processGuid(host),
-      ProcessId: 2000 + (time % 9000),
-      Image: a.image,
-      TargetFilename: a.target,
-      CreationUtcTime: utcTime(time),
-      User: a.user,
-    },
-  };
+  return sysmonEvent(host, time, 11, 2, {
+    Image: a.image,
+    TargetFilename: a.target,
+    CreationUtcTime: utcTime(time),
+    User: a.user,
+  });
 }
 
 /** Sysmon 7: image loaded. */
@@ -183,35 +162,18 @@ export function sysmonImageLoad(
   time: number,
   a: { image: string; loaded: string; user: string; hashes?: string; signed?: boolean; signature?: string },
 ): EventSpec {
-  return {
-    provider: SYSMON.provider,
-    providerGuid: SYSMON.providerGuid,
-    channel: SYSMON.channel,
-    eventId: 7,
-    version: 3,
-    level: 4,
-    task: 7,
-    keywords: 0x8000000000000000n,
-    time,
-    computer: host.fqdn,
-    userSid: 'S-1-5-18',
-    data: {
-      RuleName: '-',
-      UtcTime: utcTime(time),
-      ProcessGuid: processGuid(host),
-      ProcessId: 2000 + (time % 9000),
-      Image: a.image,
-      ImageLoaded: a.loaded,
-      FileVersion: '-',
-      Description: '-',
-      Product: '-',
-      Company: '-',
-      OriginalFileName: basename(a.loaded),
-      Hashes: a.hashes ?? hashesOf(a.loaded),
-      Signed: a.signed ?? true,
-      Signature: a.signature ?? 'Microsoft Windows',
-      SignatureStatus: 'Valid',
-      User: a.user,
-    },
-  };
+  return sysmonEvent(host, time, 7, 3, {
+    Image: a.image,
+    ImageLoaded: a.loaded,
+    FileVersion: '-',
+    Description: '-',
+    Product: '-',
+    Company: '-',
+    OriginalFileName: basename(a.loaded),
+    Hashes: a.hashes ?? hashesOf(a.loaded),
+    Signed: a.signed ?? true,
+    Signature: a.signature ?? 'Microsoft Windows',
+    SignatureStatus: 'Valid',
+    User: a.user,
+  });
 }

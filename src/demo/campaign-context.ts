@@ -71,7 +71,6 @@ export interface CampaignContext {
     tenant: DemoTenant,
   ) => StageEvent[];
   readonly who: (a: DemoAccount) => string;
-  readonly cmdExe: string;
   readonly loaderDir: string;
   readonly policytool: string;
   readonly mspTech: DemoAccount;
@@ -125,7 +124,6 @@ export function buildCampaignContext(world: DemoWorld, rng: Prng): CampaignConte
     return events;
   };
   const who = (a: DemoAccount) => `${a.domain}\\${a.user}`;
-  const cmdExe = 'C:\\Windows\\System32\\cmd.exe';
   const loaderDir = 'C:\\ProgramData\\Oracle\\Java';
   const policytool = `${loaderDir}\\policytool.exe`;
   const mspTech = techAt(msp);
@@ -159,7 +157,6 @@ export function buildCampaignContext(world: DemoWorld, rng: Prng): CampaignConte
     stages,
     stage,
     who,
-    cmdExe,
     loaderDir,
     policytool,
     mspTech,

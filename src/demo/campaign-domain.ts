@@ -9,29 +9,15 @@ import {
   secShareAccess,
   secTaskCreated,
   sysmonFile,
-  sysmonProcess,
+  sysmonFromCmd,
 } from './events.js';
 
 const HOUR = 3_600_000;
 
 /** Owning the parent's domain: recon, credential dumping, staging, Zerologon, NTDS, persistence (rows 10, 9, 12, 8, 7). */
 export function domainStages(ctx: CampaignContext): void {
-  const {
-    jp,
-    jump,
-    jpDc,
-    jpFs,
-    stolenAdmin,
-    dayAt,
-    stage,
-    who,
-    cmdExe,
-    policytool,
-    jpTech,
-    reconDay,
-    rar,
-    zlDay,
-  } = ctx;
+  const { jp, jump, jpDc, jpFs, stolenAdmin, dayAt, stage, who, policytool, jpTech, reconDay, rar, zlDay } =
+    ctx;
   // Row 10 + 9 + 12 on the staging host within one day: recon, credential dumping, a first encrypted archive.
   {
     const ev = stage(
@@ -46,55 +32,45 @@ export function domainStages(ctx: CampaignContext): void {
     const adfind = 'C:\\Windows\\Temp\\adfind.exe';
     ev.push({
       host: jpFs,
-      spec: sysmonProcess(jpFs, t, {
+      spec: sysmonFromCmd(jpFs, t, {
         image: adfind,
         commandLine: `${adfind} -f (objectcategory=computer) -csv name operatingSystem dNSHostName`,
-        parentImage: cmdExe,
-        parentCommandLine: `"${cmdExe}"`,
         user,
         originalFileName: 'AdFind.exe',
       }),
     });
     ev.push({
       host: jpFs,
-      spec: sysmonProcess(jpFs, t + 60_000, {
+      spec: sysmonFromCmd(jpFs, t + 60_000, {
         image: adfind,
         commandLine: `${adfind} -gcb -sc trustdmp`,
-        parentImage: cmdExe,
-        parentCommandLine: `"${cmdExe}"`,
         user,
         originalFileName: 'AdFind.exe',
       }),
     });
     ev.push({
       host: jpFs,
-      spec: sysmonProcess(jpFs, t + 180_000, {
+      spec: sysmonFromCmd(jpFs, t + 180_000, {
         image: 'C:\\Windows\\System32\\csvde.exe',
         commandLine: 'csvde -f C:\\windows\\web\\ss.log -r (objectClass=user)',
-        parentImage: cmdExe,
-        parentCommandLine: `"${cmdExe}"`,
         user,
         originalFileName: 'csvde.exe',
       }),
     });
     ev.push({
       host: jpFs,
-      spec: sysmonProcess(jpFs, t + 240_000, {
+      spec: sysmonFromCmd(jpFs, t + 240_000, {
         image: 'C:\\Windows\\System32\\net.exe',
         commandLine: 'net view /domain',
-        parentImage: cmdExe,
-        parentCommandLine: `"${cmdExe}"`,
         user,
         originalFileName: 'net.exe',
       }),
     });
     ev.push({
       host: jpFs,
-      spec: sysmonProcess(jpFs, t + 300_000, {
+      spec: sysmonFromCmd(jpFs, t + 300_000, {
         image: 'C:\\Windows\\Temp\\nbt.exe',
         commandLine: `C:\\Windows\\Temp\\nbt.exe ${jp.subnet}.0/24`,
-        parentImage: cmdExe,
-        parentCommandLine: `"${cmdExe}"`,
         user,
         originalFileName: 'nbtscan.exe',
       }),
@@ -111,11 +87,9 @@ export function domainStages(ctx: CampaignContext): void {
     const t = dayAt(reconDay, 13);
     ev.push({
       host: jpFs,
-      spec: sysmonProcess(jpFs, t, {
+      spec: sysmonFromCmd(jpFs, t, {
         image: 'C:\\Windows\\Temp\\Pd.exe',
         commandLine: 'C:\\Windows\\Temp\\Pd.exe "privilege::debug" "sekurlsa::logonpasswords" exit',
-        parentImage: cmdExe,
-        parentCommandLine: `"${cmdExe}"`,
         user: who(jpTech),
         originalFileName: 'mimikatz.exe',
       }),
@@ -133,11 +107,9 @@ export function domainStages(ctx: CampaignContext): void {
     const user = who(jpTech);
     ev.push({
       host: jpFs,
-      spec: sysmonProcess(jpFs, t, {
+      spec: sysmonFromCmd(jpFs, t, {
         image: rar,
         commandLine: `${rar} a -hpQx7!mR2v -m5 C:\\$Recycle.Bin\\dds.rar \\\\${jpFs.name}\\Engineering\\*.dwg`,
-        parentImage: cmdExe,
-        parentCommandLine: `"${cmdExe}"`,
         user,
         originalFileName: 'Rar.exe',
       }),
@@ -149,11 +121,9 @@ export function domainStages(ctx: CampaignContext): void {
     const t2 = dayAt(0.7, 20);
     ev.push({
       host: jpFs,
-      spec: sysmonProcess(jpFs, t2, {
+      spec: sysmonFromCmd(jpFs, t2, {
         image: rar,
         commandLine: `${rar} a -hpQx7!mR2v -m5 -v200m C:\\$Recycle.Bin\\ss.rar \\\\${jpFs.name}\\HR\\* \\\\${jpFs.name}\\Finance\\Audit\\*`,
-        parentImage: cmdExe,
-        parentCommandLine: `"${cmdExe}"`,
         user,
         originalFileName: 'Rar.exe',
       }),
@@ -199,11 +169,9 @@ export function domainStages(ctx: CampaignContext): void {
     const ntdsutil = 'C:\\Windows\\System32\\ntdsutil.exe';
     ev.push({
       host: jpDc,
-      spec: sysmonProcess(jpDc, t, {
+      spec: sysmonFromCmd(jpDc, t, {
         image: ntdsutil,
         commandLine: 'ntdsutil.exe "ac i ntds" "ifm" "create full C:\\Windows\\Temp\\ifm" q q',
-        parentImage: cmdExe,
-        parentCommandLine: `"${cmdExe}"`,
         user: who(stolenAdmin),
         originalFileName: 'ntdsutil.exe',
       }),
@@ -246,11 +214,9 @@ export function domainStages(ctx: CampaignContext): void {
     const t = dayAt(zlDay, 6);
     ev.push({
       host: jpFs,
-      spec: sysmonProcess(jpFs, t, {
+      spec: sysmonFromCmd(jpFs, t, {
         image: 'C:\\Windows\\System32\\schtasks.exe',
         commandLine: `schtasks /create /s ${jpDc.name} /tn "Microsoft\\Windows\\Maintenance\\SyncCheck" /tr "${policytool}" /sc onstart /ru SYSTEM /f`,
-        parentImage: cmdExe,
-        parentCommandLine: `"${cmdExe}"`,
         user: who(stolenAdmin),
         originalFileName: 'schtasks.exe',
       }),

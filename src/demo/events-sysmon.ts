@@ -96,6 +96,18 @@ export function sysmonProcess(host: DemoHost, time: number, a: ProcessArgs): Eve
   );
 }
 
+/** The interactive shell most hands-on-keyboard commands are typed into. */
+export const CMD_EXE = 'C:\\Windows\\System32\\cmd.exe';
+
+/** Sysmon 1 for a command typed into an interactive cmd.exe (its parent). */
+export function sysmonFromCmd(
+  host: DemoHost,
+  time: number,
+  a: Omit<ProcessArgs, 'parentImage' | 'parentCommandLine'>,
+): EventSpec {
+  return sysmonProcess(host, time, { ...a, parentImage: CMD_EXE, parentCommandLine: `"${CMD_EXE}"` });
+}
+
 /** Sysmon 3: network connection. */
 export function sysmonNetwork(
   host: DemoHost,

@@ -160,3 +160,58 @@ test('a collection over several texts and byte spans reports each needle once', 
   ac.addUtf16(Buffer.from('PRINTER', 'utf16le'), 0, 1000); // an end past the buffer is clamped
   assert.deepEqual([...ac.found.subarray(0, ac.collected())].sort(), [0, 1]);
 });
+
+test('an automaton of more than 65,536 states (32-bit tables) finds exactly what brute force finds', () => {
+  const rand = rng(11);
+  const hex = '0123456789abcdef';
+  const needles = Array.from({ length: 2200 }, () =>
+    Array.from({ length: 32 }, () => hex[Math.floor(rand() * 16)]).join(''),
+  );
+  const ac = new AhoCorasick(needles, { denseCellBudget: 1 << 12 });
+  assert.ok(ac.stateCount > 65_536, `${ac.stateCount} states`);
+  for (let t = 0; t < 30; t++) {
+    const planted = needles.filter(() => rand() < 0.002);
+    const text = `md5=${planted.join(',').toUpperCase()},x${needles[t]!.slice(0, 31)}`;
+    const n = ac.collect(text);
+    assert.deepEqual(
+      [...ac.found.subarray(0, n)].sort((a, b) => a - b),
+      bruteForce(needles, text),
+    );
+    assert.equal(ac.containsAny(text), planted.length > 0);
+  }
+});
+
+test('16-bit tables: a few thousand needles cost well under 16 bytes per state beyond the dense rows', () => {
+  const needles = Array.from(
+    { length: 3000 },
+    (_, i) => `c:\\windows\\tool-${i}-${(i * 7919).toString(36)}.exe`,
+  );
+  const ac = new AhoCorasick(needles, { denseCellBudget: 1 << 10 });
+  assert.ok(ac.stateCount < 65_536);
+  // childStart, childClass (8-bit), fail, matchAt, outStart: 9 bytes a state, plus outputs and the dense rows.
+  assert.ok(ac.memoryBytes() < 2 * (1 << 10) + 12 * ac.stateCount + 8 * needles.length + 1024);
+  assert.deepEqual(
+    ac.findAll('run C:\\Windows\\TOOL-2999-' + (2999 * 7919).toString(36) + '.exe now'),
+    [2999],
+  );
+});
+
+test('automata scanned in turn (one shared stamp array) each report their own needles', () => {
+  const small = new AhoCorasick(['ab', 'b']);
+  const large = new AhoCorasick(Array.from({ length: 400 }, (_, i) => `k${i}x`).concat(['ab']));
+  for (let round = 0; round < 3; round++) {
+    assert.deepEqual([...small.found.subarray(0, small.collect('xxabab'))].sort(), [0, 1]);
+    assert.deepEqual(
+      [...large.found.subarray(0, large.collect('k7x ab k7x k399x'))].sort((a, b) => a - b),
+      [7, 399, 400],
+    );
+    large.beginCollect();
+    large.addText('k1x');
+    assert.deepEqual([...small.found.subarray(0, small.collect('b'))], [1]);
+    large.addText('ab k1x');
+    assert.deepEqual(
+      [...large.found.subarray(0, large.collected())].sort((a, b) => a - b),
+      [1, 400],
+    );
+  }
+});

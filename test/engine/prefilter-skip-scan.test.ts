@@ -113,3 +113,32 @@ test('hostile text exhausts the verification budget and is handed back, never sl
   const n = ac.collectAll(['zzzz', text + 'c', 'zzzz']);
   assert.deepEqual([...ac.found.subarray(0, n)].sort(), [0, 2]);
 });
+
+test('blocks that share a hash slot neither hide a needle nor invent one', () => {
+  // ('a','b') and ('c','"') fall in one slot: (0x61 << 5) ^ 0x62 === (0x63 << 5) ^ 0x22.
+  assert.equal((0x61 << 5) ^ 0x62, (0x63 << 5) ^ 0x22);
+  const scanner = new SkipScanner(['x1ab', 'q2c"']);
+  assert.deepEqual(collected(scanner, 'zz X1AB zz', 2), [0]);
+  assert.deepEqual(collected(scanner, 'zz x1c" q2ab zz', 2), []);
+  assert.deepEqual(collected(scanner, 'q2c"x1ab', 2), [0, 1]);
+  const rand = rng(9);
+  const alphabet = 'abc"!`ABx1';
+  const word = (min: number, max: number) => {
+    let s = '';
+    const len = min + Math.floor(rand() * (max - min + 1));
+    for (let i = 0; i < len; i++) s += alphabet[Math.floor(rand() * alphabet.length)];
+    return s;
+  };
+  for (let round = 0; round < 60; round++) {
+    const needles = Array.from({ length: 1 + Math.floor(rand() * 20) }, () => word(4, 7));
+    const s = new SkipScanner(needles);
+    for (let t = 0; t < 40; t++) {
+      const text = word(0, 50);
+      assert.deepEqual(
+        collected(s, text, needles.length),
+        bruteForce(needles, text),
+        JSON.stringify({ needles, text }),
+      );
+    }
+  }
+});

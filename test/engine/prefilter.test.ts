@@ -6,6 +6,8 @@ import {
   KEYWORD_FIELD,
   KEYWORD_SEPARATOR,
   Prefilter,
+  PREFIX_MIN_LENGTH,
+  shortenNeedles,
   type PrefilterEntry,
   type PrefilterNeedle,
 } from '../../src/engine/prefilter/index.js';
@@ -207,10 +209,82 @@ test('a field no record has never gets its automaton built', () => {
   const rec: Record<string, string> = { CommandLine: 'mimikatz.exe' };
   assert.deepEqual([...p.candidates((f) => rec[f]).rules], [0]);
   assert.deepEqual(
-    [...automata.keys()].map((k) => (JSON.parse(k) as string[])[0]),
-    ['CommandLine'],
+    [...automata.keys()].map((k) => JSON.parse(k) as string[]),
+    [['mimikatz']],
   );
   rec.ServiceFileName = 'C:\\Windows\\PSEXESVC.exe';
   assert.deepEqual([...p.candidates((f) => rec[f]).rules], [0, 1]);
   assert.equal(automata.size, 2);
+});
+
+test('shortenNeedles: long needles become their shortest prefix (>= the minimum) that no other needle shares', () => {
+  const m = shortenNeedles(
+    ['md5=0123456789abcdef', 'md5=0123fff', 'short', 'c:\\windows\\system32\\a.exe'],
+    6,
+  );
+  assert.equal(m.get('md5=0123456789abcdef'), 'md5=01234');
+  assert.equal(m.get('md5=0123fff'), 'md5=0123f');
+  assert.equal(m.get('short'), 'short');
+  assert.equal(m.get('c:\\windows\\system32\\a.exe'), 'c:\\win');
+  // A needle that is a prefix of another stays whole; the longer one keeps one more character.
+  const n = shortenNeedles(['abcdefgh', 'abcdefghij'], 4);
+  assert.equal(n.get('abcdefgh'), 'abcdefgh');
+  assert.equal(n.get('abcdefghij'), 'abcdefghi');
+  const defaults = shortenNeedles(['x'.repeat(40)]);
+  assert.equal(defaults.get('x'.repeat(40))!.length, PREFIX_MIN_LENGTH);
+});
+
+test('property: with shortened needles the prefilter never drops a rule that whole needles (or brute force) keep', () => {
+  const rand = rng(1234);
+  const fields = ['Hashes', 'CommandLine', KEYWORD_FIELD];
+  const alphabet = 'abcAB01\\.';
+  const word = (min: number, max: number) => {
+    let s = '';
+    const len = min + Math.floor(rand() * (max - min + 1));
+    for (let i = 0; i < len; i++) s += alphabet[Math.floor(rand() * alphabet.length)];
+    return s;
+  };
+  let dropped = 0; // rules the exact set keeps minus rules the shortened one keeps
+  for (let round = 0; round < 40; round++) {
+    const pool = Array.from({ length: 1 + Math.floor(rand() * 30) }, () => word(1, 12));
+    const entries: PrefilterEntry[] = [];
+    const ruleCount = 1 + Math.floor(rand() * 40);
+    for (let rule = 0; rule < ruleCount; rule++) {
+      const alternatives: PrefilterNeedle[][] = Array.from({ length: 1 + Math.floor(rand() * 3) }, () =>
+        Array.from({ length: 1 + Math.floor(rand() * 2) }, () => ({
+          field: fields[Math.floor(rand() * fields.length)]!,
+          needle: pool[Math.floor(rand() * pool.length)]!,
+        })),
+      );
+      entries.push({ rule, alternatives });
+    }
+    const whole = new Prefilter(entries, { prefixLength: Infinity });
+    const short = new Prefilter(entries, { prefixLength: 1 + Math.floor(rand() * 4) });
+    for (let rec = 0; rec < 50; rec++) {
+      const values: Record<string, string> = {};
+      for (const f of fields.slice(0, 2)) {
+        if (rand() < 0.9) {
+          // Often plant a pool needle (or a cut-off piece of one) so both outcomes occur.
+          const planted = pool[Math.floor(rand() * pool.length)]!;
+          const piece = rand() < 0.5 ? planted : planted.slice(0, 1 + Math.floor(rand() * planted.length));
+          values[f] = word(0, 8) + (rand() < 0.7 ? piece.toUpperCase() : '') + word(0, 8);
+        }
+      }
+      const lower = (f: string): string | undefined => lookup(values)(f) as string | undefined;
+      const brute = entries
+        .filter((e) =>
+          e.alternatives!.some((alt) =>
+            alt.every(({ field, needle }) => lower(field)?.includes(needle.toLowerCase())),
+          ),
+        )
+        .map((e) => e.rule);
+      const exact = [...whole.candidates(lookup(values, 'raw')).rules];
+      assert.deepEqual(exact, brute);
+      const kept = new Set(short.candidates(lookup(values, 'array')).rules);
+      for (const r of brute) assert.ok(kept.has(r), JSON.stringify({ round, rec, values, rule: entries[r] }));
+      dropped += brute.length - kept.size;
+    }
+  }
+  // Shortening only ever adds candidates (a found prefix whose whole needle is absent): the sample has some.
+  assert.ok(dropped < 0, `${dropped}`);
 });

@@ -14,6 +14,11 @@
 // follows failure links — within a fixed cell budget (16-bit cells while the automaton has < 65,536 states).
 // Non-ASCII characters of needles (rare in event text) and states beyond the budget use their own children
 // plus failure links. Memory is bounded by the needles' total length plus the budget.
+//
+// Memory (a rule set builds a few hundred automata per worker): per-state tables are 16-bit while states,
+// needles and classes fit (nearly always), the per-state scan stamps are one scratch array shared by every
+// automaton of the thread (scans never interleave), and the skip scanner is built on the first collect (the
+// rule items' automata only ever ask containsAny/scan).
 
 import { SkipScanner, skipScanEligible } from './skip-scan.js';
 
@@ -32,6 +37,34 @@ function foldSigma(c: number): number {
   return c === 0x3c2 ? 0x3c3 : c;
 }
 const NONE = -1;
+/** matchAt value for "no needle ends here": the root never ends one (empty needles are kept apart). */
+const NO_MATCH = 0;
+
+/** A table of state numbers, needle ids or classes: 16-bit (classes: 8-bit) when every value fits. */
+type Cells = Uint16Array | Int32Array;
+type ClassCells = Uint8Array | Uint16Array | Int32Array;
+
+/**
+ * Per-state "already reported in this scan" stamps, shared by every automaton of the thread: a scan runs to its
+ * end before the next one starts, so one array sized for the largest automaton serves all of them.
+ */
+let stateStamp = new Uint32Array(0);
+let stateEpoch = 0;
+
+/** Advances the shared stamp epoch (growing the array to `states`) and returns the new epoch. */
+function nextStateEpoch(states: number): number {
+  if (stateStamp.length < states) {
+    stateStamp = new Uint32Array(Math.max(states, stateStamp.length * 2));
+    stateEpoch = 0;
+  }
+  let epoch = (stateEpoch + 1) >>> 0;
+  if (epoch === 0) {
+    stateStamp.fill(0);
+    epoch = 1;
+  }
+  stateEpoch = epoch;
+  return epoch;
+}
 
 /** An immutable Aho-Corasick automaton over lower-cased needles; needle ids are their indexes in the input. */
 export class AhoCorasick {
@@ -46,23 +79,23 @@ export class AhoCorasick {
   private readonly otherClass: Map<number, number>;
   /** Width of a dense row: class 0 plus the ASCII classes. */
   private readonly denseWidth: number;
-  private readonly dense: Int32Array | Uint16Array;
-  private readonly childStart: Int32Array;
-  private readonly childClass: Int32Array;
-  private readonly childTarget: Int32Array;
-  private readonly fail: Int32Array;
-  /** First state on the failure chain (itself included) that ends a needle, or NONE. */
-  private readonly matchAt: Int32Array;
-  /** Next state after this one on the failure chain that ends a needle, or NONE. */
-  private readonly dictLink: Int32Array;
-  private readonly outStart: Int32Array;
-  private readonly outNeedle: Int32Array;
+  private readonly dense: Cells;
+  private readonly childStart: Cells;
+  /** Class of each child edge; the edge k leads to state k + 1 (see step 4 of the constructor). */
+  private readonly childClass: ClassCells;
+  private readonly fail: Cells;
+  /**
+   * First state on the failure chain (itself included) that ends a needle, or NO_MATCH; the next one after a
+   * state t that ends a needle (its dictionary link) is matchAt[fail[t]].
+   */
+  private readonly matchAt: Cells;
+  private readonly outStart: Cells;
+  private readonly outNeedle: Cells;
   /** Needles of length 0: present in every scanned text. */
   private readonly emptyNeedles: readonly number[];
   /** Buffer of `collect`: the distinct needles found by the last call. */
   readonly found: Int32Array;
-  /** Per state: the `collect` call that last reported it (so repeated occurrences cost one comparison). */
-  private stamp: Uint32Array | undefined;
+  /** The shared stamp epoch of the current collect (see stateStamp). */
   private epoch = 0;
   /** Per needle: the collect/collectAll call that last reported it. */
   private needleSeen: Uint32Array | undefined;
@@ -70,8 +103,9 @@ export class AhoCorasick {
   /** State of a collection begun by beginCollect. */
   private pendingEpoch = 0;
   private pendingCount = 0;
-  /** Skipping search used by collect() for small sets of longer ASCII needles. */
-  private readonly skip: SkipScanner | undefined;
+  /** Skipping search used by collect() for small sets of longer ASCII needles (built on first use). */
+  private skip: SkipScanner | undefined;
+  private readonly skipEligible: boolean;
 
   /** Builds the automaton; cost is linear in the needles' total length (times the class count for dense rows). */
   constructor(needles: readonly string[], options: AhoCorasickOptions = {}) {
@@ -148,9 +182,11 @@ export class AhoCorasick {
     }
     this.emptyNeedles = empty;
     this.found = new Int32Array(needles.length);
-    this.skip = skipScanEligible(lowered) ? new SkipScanner(lowered) : undefined;
+    this.skipEligible = skipScanEligible(lowered);
     const n = parentOf.length;
     this.stateCount = n;
+    const narrow = n < 65_536 && needles.length < 65_536 && classCount < 65_536;
+    const cells = (length: number): Cells => (narrow ? new Uint16Array(length) : new Int32Array(length));
 
     // 3. Breadth-first renumbering (by depth, a counting sort), so that shallow (hot) states get the dense rows.
     let maxDepth = 0;
@@ -161,39 +197,43 @@ export class AhoCorasick {
     const rank = new Int32Array(n);
     for (let s = 0; s < n; s++) rank[s] = atDepth[depthOf[s]!]++;
 
-    // 4. Sparse children (by new number, in CSR layout) and outputs.
-    this.childStart = new Int32Array(n + 1);
+    // 4. Sparse children (by new number, in CSR layout) and outputs. States were created in depth-first
+    //    (pre)order and are ranked by depth, ties in creation order: so the children of a state are
+    //    consecutive, in the order of their parents' ranks, and edge k (in CSR order) leads to state k + 1 —
+    //    no target table is stored.
+    this.childStart = cells(n + 1);
     for (let s = 1; s < n; s++) this.childStart[rank[parentOf[s]!] + 1]++;
     for (let i = 0; i < n; i++) this.childStart[i + 1] += this.childStart[i];
-    this.childClass = new Int32Array(this.childStart[n]);
-    this.childTarget = new Int32Array(this.childStart[n]);
+    const edges = this.childStart[n];
+    this.childClass =
+      classCount < 256
+        ? new Uint8Array(edges)
+        : classCount < 65_536
+          ? new Uint16Array(edges)
+          : new Int32Array(edges);
     const childFill = this.childStart.slice(0, n);
     for (let s = 1; s < n; s++) {
       const k = childFill[rank[parentOf[s]!]]++;
+      if (rank[s] !== k + 1) throw new Error('aho-corasick: states not in breadth-first child order');
       this.childClass[k] = classAt[s]!;
-      this.childTarget[k] = rank[s];
     }
-    this.outStart = new Int32Array(n + 1);
+    this.outStart = cells(n + 1);
     for (const s of endState) this.outStart[rank[s] + 1]++;
     for (let i = 0; i < n; i++) this.outStart[i + 1] += this.outStart[i];
-    this.outNeedle = new Int32Array(this.outStart[n]);
+    this.outNeedle = cells(this.outStart[n]);
     const outFill = this.outStart.slice(0, n);
     for (let e = 0; e < endState.length; e++) this.outNeedle[outFill[rank[endState[e]!]]++] = endNeedle[e]!;
 
-    // 5. Failure and dictionary links, in breadth-first order (a state's fail target is always shallower).
-    this.fail = new Int32Array(n);
-    this.matchAt = new Int32Array(n).fill(NONE);
-    this.dictLink = new Int32Array(n).fill(NONE);
+    // 5. Failure links and first matches, in breadth-first order (a state's fail target is always shallower).
+    this.fail = cells(n);
+    this.matchAt = cells(n);
     for (let s = 0; s < n; s++) {
       for (let k = this.childStart[s]; k < this.childStart[s + 1]; k++) {
-        const child = this.childTarget[k];
-        this.fail[child] = s === 0 ? 0 : this.gotoSparse(this.fail[s], this.childClass[k]);
+        this.fail[k + 1] = s === 0 ? 0 : this.gotoSparse(this.fail[s], this.childClass[k]);
       }
       if (s !== 0) {
-        const f = this.fail[s];
-        this.dictLink[s] = this.matchAt[f];
+        this.matchAt[s] = this.outStart[s + 1] > this.outStart[s] ? s : this.matchAt[this.fail[s]];
       }
-      this.matchAt[s] = this.outStart[s + 1] > this.outStart[s] ? s : this.dictLink[s];
     }
 
     // 6. Dense rows (ASCII classes) for the shallowest states within the budget.
@@ -201,14 +241,14 @@ export class AhoCorasick {
     const budget = Math.max(width, options.denseCellBudget ?? DEFAULT_DENSE_CELLS);
     const denseStates = Math.min(n, Math.floor(budget / width));
     this.denseStates = denseStates;
-    this.dense = n < 65_536 ? new Uint16Array(denseStates * width) : new Int32Array(denseStates * width);
+    this.dense = cells(denseStates * width);
     for (let s = 0; s < denseStates; s++) {
       const row = s * width;
       // A state's failure target is shallower, hence numbered lower and already dense.
       if (s !== 0) this.dense.copyWithin(row, this.fail[s] * width, this.fail[s] * width + width);
       for (let k = this.childStart[s]; k < this.childStart[s + 1]; k++) {
         const cls = this.childClass[k];
-        if (cls < width) this.dense[row + cls] = this.childTarget[k];
+        if (cls < width) this.dense[row + cls] = k + 1;
       }
     }
   }
@@ -221,7 +261,7 @@ export class AhoCorasick {
   /** Calls onMatch(needleId) for every occurrence of every needle in text (a needle may be reported repeatedly). */
   scan(text: string, onMatch: (needle: number) => void): void {
     for (const id of this.emptyNeedles) onMatch(id);
-    const { asciiClass, dense, denseWidth, denseStates, matchAt, dictLink, outStart, outNeedle } = this;
+    const { asciiClass, dense, denseWidth, denseStates, matchAt, fail, outStart, outNeedle } = this;
     let state = 0;
     let s = text;
     let lowered = false;
@@ -236,9 +276,9 @@ export class AhoCorasick {
       if (c < 128 && state < denseStates) state = dense[state * denseWidth + asciiClass[c]];
       else state = this.step(state, c);
       let t = matchAt[state];
-      while (t !== NONE) {
+      while (t !== NO_MATCH) {
         for (let k = outStart[t]; k < outStart[t + 1]; k++) onMatch(outNeedle[k]);
-        t = dictLink[t];
+        t = matchAt[fail[t]];
       }
     }
   }
@@ -315,8 +355,9 @@ export class AhoCorasick {
   /** Appends the needles of text not yet reported in this epoch to `found` from index n; returns the new n. */
   private collectInto(text: string, n: number, needleEpoch: number): number {
     n = this.collectEmpty(n, needleEpoch);
-    if (this.skip) {
-      const r = this.skip.scanInto(text, this.found, n, this.needleSeen!, needleEpoch);
+    const skip = this.skipScanner();
+    if (skip) {
+      const r = skip.scanInto(text, this.found, n, this.needleSeen!, needleEpoch);
       if (r >= 0) return r;
       n = -r - 1; // over its budget: keep what it verified, let the automaton finish
     }
@@ -330,8 +371,9 @@ export class AhoCorasick {
     if (end < start) end = start;
     end -= (end - start) & 1;
     n = this.collectEmpty(n, needleEpoch);
-    if (this.skip) {
-      const r = this.skip.scanUtf16Into(buf, start, end, this.found, n, this.needleSeen!, needleEpoch);
+    const skip = this.skipScanner();
+    if (skip) {
+      const r = skip.scanUtf16Into(buf, start, end, this.found, n, this.needleSeen!, needleEpoch);
       if (r >= 0) return r;
       n = -r - 1;
     }
@@ -345,31 +387,31 @@ export class AhoCorasick {
         return this.run(buf.toString('utf16le', p, end).toLowerCase(), state, n, needleEpoch, true);
       }
       state = state < denseStates ? dense[state * denseWidth + asciiClass[c]] : this.step(state, c);
-      if (this.matchAt[state] !== NONE) n = this.report(state, n, needleEpoch);
+      if (this.matchAt[state] !== NO_MATCH) n = this.report(state, n, needleEpoch);
     }
     return n;
   }
 
   private nextStateEpoch(): void {
-    if (!this.stamp) this.stamp = new Uint32Array(this.stateCount);
-    let epoch = (this.epoch + 1) >>> 0;
-    if (epoch === 0) {
-      this.stamp.fill(0);
-      epoch = 1;
-    }
-    this.epoch = epoch;
+    this.epoch = nextStateEpoch(this.stateCount);
+  }
+
+  /** The skip scanner, built the first time a collect needs it (undefined when the needles do not qualify). */
+  private skipScanner(): SkipScanner | undefined {
+    if (this.skip === undefined && this.skipEligible) this.skip = new SkipScanner(this.needles);
+    return this.skip;
   }
 
   /** Reports the needles ending at state (its dictionary chain) not yet reported; returns the new n. */
   private report(state: number, n: number, needleEpoch: number): number {
-    const stamp = this.stamp!;
+    const stamp = stateStamp;
     const epoch = this.epoch;
     const seen = this.needleSeen!;
     const found = this.found;
-    const { matchAt, dictLink, outStart, outNeedle } = this;
+    const { matchAt, fail, outStart, outNeedle } = this;
     // A state's dictionary chain is reported whole the first time, so a stamped state ends the walk.
     let t = matchAt[state];
-    while (t !== NONE && stamp[t] !== epoch) {
+    while (t !== NO_MATCH && stamp[t] !== epoch) {
       stamp[t] = epoch;
       for (let k = outStart[t]; k < outStart[t + 1]; k++) {
         const id = outNeedle[k];
@@ -378,7 +420,7 @@ export class AhoCorasick {
           found[n++] = id;
         }
       }
-      t = dictLink[t];
+      t = matchAt[fail[t]];
     }
     return n;
   }
@@ -398,7 +440,7 @@ export class AhoCorasick {
       }
       if (c < 128 && state < denseStates) state = dense[state * denseWidth + asciiClass[c]];
       else state = this.step(state, c);
-      if (matchAt[state] !== NONE) n = this.report(state, n, needleEpoch);
+      if (matchAt[state] !== NO_MATCH) n = this.report(state, n, needleEpoch);
     }
     return n;
   }
@@ -420,7 +462,7 @@ export class AhoCorasick {
       }
       if (c < 128 && state < denseStates) state = dense[state * denseWidth + asciiClass[c]];
       else state = this.step(state, c);
-      if (matchAt[state] !== NONE) return true;
+      if (matchAt[state] !== NO_MATCH) return true;
     }
     return false;
   }
@@ -435,11 +477,12 @@ export class AhoCorasick {
   /** Bytes held by the automaton's tables (for memory reports). */
   memoryBytes(): number {
     return (
+      (this.skip?.memoryBytes() ?? 0) +
       this.dense.byteLength +
       this.childStart.byteLength +
       this.childClass.byteLength +
-      this.childTarget.byteLength +
-      this.fail.byteLength * 3 +
+      this.fail.byteLength +
+      this.matchAt.byteLength +
       this.outStart.byteLength +
       this.outNeedle.byteLength +
       this.asciiClass.byteLength +
@@ -478,7 +521,7 @@ export class AhoCorasick {
 
   private childOf(state: number, cls: number): number {
     for (let k = this.childStart[state]; k < this.childStart[state + 1]; k++) {
-      if (this.childClass[k] === cls) return this.childTarget[k];
+      if (this.childClass[k] === cls) return k + 1;
     }
     return NONE;
   }

@@ -2,6 +2,8 @@
 export { AhoCorasick, type AhoCorasickOptions } from './aho-corasick.js';
 export {
   Prefilter,
+  PREFIX_MIN_LENGTH,
+  shortenNeedles,
   KEYWORD_FIELD,
   KEYWORD_SEPARATOR,
   NON_STRING_VALUE_CHARS,

@@ -16,6 +16,16 @@ export const SKIP_MAX_NEEDLES = 256;
 const MAX_NEEDLE_LENGTH = 128;
 /** Verification steps allowed per character of text before giving up. */
 const VERIFY_BUDGET_PER_CHAR = 8;
+/**
+ * 2-character blocks are hashed into this many slots (12 KB of tables per scanner instead of 80 KB for all
+ * 128 × 128 blocks): colliding blocks share the smaller shift and their candidates, which verification sorts out.
+ */
+const BLOCKS = 1 << 12;
+
+/** The slot of the block of (lower-cased ASCII) characters a then b: (a << 5) ^ b < 4096 for a, b < 128. */
+function blockOf(a: number, b: number): number {
+  return (a << 5) ^ b;
+}
 
 /** ASCII lower-casing; Kelvin sign → k, İ → i, every other non-ASCII character → 0 (it is in no needle). */
 function lowerCode(c: number): number {
@@ -46,8 +56,8 @@ export class SkipScanner {
   /** Per 2-character block: how far the window may move when the block ends it. */
   private readonly shift: Uint8Array;
   /** Per block with shift 0: the needles whose first m characters end with it (CSR layout). */
-  private readonly candStart: Int32Array;
-  private readonly candNeedle: Int32Array;
+  private readonly candStart: Uint16Array;
+  private readonly candNeedle: Uint16Array;
   private readonly stamp: Uint32Array;
   private epoch = 0;
 
@@ -56,25 +66,32 @@ export class SkipScanner {
     this.needles = needles.map((n) => n.toLowerCase());
     const m = Math.min(...this.needles.map((n) => n.length), 255);
     this.m = m;
-    this.shift = new Uint8Array(1 << 14).fill(m - 1);
+    this.shift = new Uint8Array(BLOCKS).fill(m - 1);
     const ends = new Map<number, number[]>();
     this.needles.forEach((needle, id) => {
       for (let j = 0; j <= m - 2; j++) {
-        const block = (needle.charCodeAt(j) << 7) | needle.charCodeAt(j + 1);
+        const block = blockOf(needle.charCodeAt(j), needle.charCodeAt(j + 1));
         const s = m - 2 - j;
         if (s < this.shift[block]!) this.shift[block] = s;
       }
-      const last = (needle.charCodeAt(m - 2) << 7) | needle.charCodeAt(m - 1);
+      const last = blockOf(needle.charCodeAt(m - 2), needle.charCodeAt(m - 1));
       let list = ends.get(last);
       if (!list) ends.set(last, (list = []));
       list.push(id);
     });
-    this.candStart = new Int32Array((1 << 14) + 1);
+    this.candStart = new Uint16Array(BLOCKS + 1);
     for (const [block, list] of ends) this.candStart[block + 1] = list.length;
-    for (let b = 0; b < 1 << 14; b++) this.candStart[b + 1]! += this.candStart[b]!;
-    this.candNeedle = new Int32Array(this.candStart[1 << 14]!);
+    for (let b = 0; b < BLOCKS; b++) this.candStart[b + 1]! += this.candStart[b]!;
+    this.candNeedle = new Uint16Array(this.candStart[BLOCKS]!);
     for (const [block, list] of ends) this.candNeedle.set(list, this.candStart[block]!);
     this.stamp = new Uint32Array(needles.length);
+  }
+
+  /** Bytes held by the tables (for memory reports). */
+  memoryBytes(): number {
+    return (
+      this.shift.byteLength + this.candStart.byteLength + this.candNeedle.byteLength + this.stamp.byteLength
+    );
   }
 
   /**
@@ -105,7 +122,7 @@ export class SkipScanner {
     let budget = VERIFY_BUDGET_PER_CHAR * length + 256;
     let i = m - 1;
     while (i < length) {
-      const block = (lowerCode(text.charCodeAt(i - 1)) << 7) | lowerCode(text.charCodeAt(i));
+      const block = blockOf(lowerCode(text.charCodeAt(i - 1)), lowerCode(text.charCodeAt(i)));
       const s = shift[block]!;
       if (s !== 0) {
         i += s;
@@ -146,8 +163,10 @@ export class SkipScanner {
     let i = m - 1;
     while (i < length) {
       const p = start + 2 * i;
-      const block =
-        (lowerCode(buf[p - 2]! | (buf[p - 1]! << 8)) << 7) | lowerCode(buf[p]! | (buf[p + 1]! << 8));
+      const block = blockOf(
+        lowerCode(buf[p - 2]! | (buf[p - 1]! << 8)),
+        lowerCode(buf[p]! | (buf[p + 1]! << 8)),
+      );
       const s = shift[block]!;
       if (s !== 0) {
         i += s;

@@ -1,46 +1,58 @@
 // Compiles one detection item (`field|modifiers: values`) into a test on a RecordView, plus the literal needles
 // the prefilter can use and the event ids it pins down. Values are expanded, encoded and lower-cased here,
-// once, so that matching is plain string work.
+// once, so that matching is plain string work. The closures themselves come from value-tests.ts factories, so
+// that a compiled item keeps only what it tests (not the patterns, specs and plans it was built from).
 import {
   anchorGlob,
   base64Of,
   base64OffsetVariants,
-  cidrContains,
-  compareNumber,
   compileRegex,
   encodeText,
   expandValue,
-  fieldrefMatches,
-  globMatches,
   mapGlob,
   parseCidr,
   parseGlob,
-  parseIp,
   parseNumber,
   planModifiers,
   requiredLiterals,
-  timePart,
   windashVariants,
   type CidrNetwork,
   type ExpandConfig,
-  type GlobPattern,
   type ModifierPlan,
 } from '../sigma/modifiers/index.js';
 import type { DetectionItem, SigmaScalar, SourcePosition } from '../sigma/types.js';
-import {
-  AhoCorasick,
-  GUARD_MATCH,
-  GUARD_MAYBE,
-  KEYWORD_FIELD,
-  regexFacts,
-  regexGuard,
-  type PrefilterNeedle,
-} from './prefilter/index.js';
+import { KEYWORD_FIELD, regexFacts, regexGuard, type PrefilterNeedle } from './prefilter/index.js';
 import type { Needles } from './needles.js';
-import type { RecordView } from './record-view.js';
+import {
+  NEVER_VIEW_TEST,
+  allViewTest,
+  anyLiteralTest,
+  anyStringTest,
+  anyViewTest,
+  automatonStringTest,
+  cidrStringTest,
+  existsTest,
+  fieldrefTest,
+  globStringTest,
+  keywordTest,
+  keywordTextTest,
+  literalStringTest,
+  literalTestOf,
+  lowerFieldTest,
+  notStringTest,
+  nullFieldTest,
+  numberEqualsTest,
+  numericStringTest,
+  rawFieldTest,
+  regexStringTest,
+  timePartStringTest,
+  type LiteralShape,
+  type LiteralTest,
+  type StringTest,
+  type ViewTest,
+} from './value-tests.js';
 
-/** A test of one record. */
-export type ViewTest = (view: RecordView) => boolean;
+export type { ViewTest } from './value-tests.js';
 
 /** A compiled detection item. */
 export interface CompiledItem {
@@ -62,34 +74,9 @@ export interface ItemProblem {
   readonly position?: SourcePosition;
 }
 
-type StringTest = (s: string) => boolean;
-
 const NEEDLE_PARTS = 2;
 /** From this many plain `contains` values on, one automaton scan replaces one substring search per value. */
 const AUTOMATON_MIN_VALUES = 4;
-
-/** Builds the fastest string test for a (lower-cased or cased) glob pattern. */
-function globTest(pattern: GlobPattern): StringTest {
-  const pieces = pattern.pieces;
-  const simple = pieces.every((p) => p.parts.length === 1);
-  if (simple) {
-    if (pieces.length === 1) {
-      const lit = pieces[0]!.parts[0]!;
-      return (s) => s === lit;
-    }
-    if (pieces.length === 2) {
-      const a = pieces[0]!.parts[0]!;
-      const b = pieces[1]!.parts[0]!;
-      if (a === '') return b === '' ? () => true : (s) => s.endsWith(b);
-      if (b === '') return (s) => s.startsWith(a);
-    }
-    if (pieces.length === 3 && pieces[0]!.parts[0] === '' && pieces[2]!.parts[0] === '') {
-      const mid = pieces[1]!.parts[0]!;
-      return (s) => s.includes(mid);
-    }
-  }
-  return (s) => globMatches(s, pattern);
-}
 
 function scalarText(v: SigmaScalar): string {
   return v === null ? '' : String(v);
@@ -132,6 +119,23 @@ function valueForms(
   return { forms, encoded: false };
 }
 
+/** One value's test before the item combines them. */
+type ValueSpec =
+  | {
+      readonly kind: 'string';
+      /** The test, positive (before `neq` negates it). */
+      readonly test: StringTest;
+      readonly onRaw: boolean;
+      /** `neq`: the value must NOT match. */
+      readonly negated: boolean;
+      /** Set when the value is one string operation on one literal (values of one shape share a closure). */
+      readonly literal?: LiteralTest;
+      /** Set when the test is "lower-cased value contains this literal". */
+      readonly containsLiteral?: string;
+    }
+  | { readonly kind: 'null' }
+  | { readonly kind: 'ref'; readonly refField: string; readonly onRaw: boolean };
+
 /** Compiles one detection item with the target log's field-name mapping. */
 export function compileItem(
   item: DetectionItem,
@@ -146,15 +150,43 @@ export function compileItem(
   const describe = `${label}: ${JSON.stringify(item.values.length === 1 ? item.values[0] : item.values)}`;
 
   if (plan.kind === 'exists') {
-    const want = item.values[0] === true;
     const f = field!;
-    return { test: (v) => v.has(f) === want, needles: undefined, fields: [f], describe };
+    return { test: existsTest(f, item.values[0] === true), needles: undefined, fields: [f], describe };
   }
+  const specs = valueSpecs(item, plan, field, fieldMap, expand);
+  if ('severity' in specs) return specs;
+  const { tests, alternatives, constrained, eventIds } = specs;
+  const needles: Needles =
+    constrained && alternatives.length > 0 ? (plan.all ? [alternatives.flat()] : alternatives) : undefined;
+  return {
+    test: buildItemTest(field, plan, tests),
+    needles,
+    fields:
+      field === undefined ? [] : [field, ...tests.flatMap((t) => (t.kind === 'ref' ? [t.refField] : []))],
+    eventIds,
+    describe,
+  };
+}
 
-  // Per-value string tests (each on raw or lower-cased text), combined by OR or by AND (`all`).
-  const tests: ValueTestSpec[] = [];
+interface ValueSpecs {
+  readonly tests: ValueSpec[];
+  /** Needle alternatives (one per value, or per regex alternative). */
+  readonly alternatives: PrefilterNeedle[][];
+  /** False when some value has no needle: then the item gives the prefilter no constraint. */
+  readonly constrained: boolean;
+  readonly eventIds?: readonly number[];
+}
+
+/** The per-value tests of an item, its needles and the event ids it pins down. */
+function valueSpecs(
+  item: DetectionItem,
+  plan: ModifierPlan,
+  field: string | undefined,
+  fieldMap: Readonly<Record<string, string>> | undefined,
+  expand: ExpandConfig,
+): ValueSpecs | ItemProblem {
+  const tests: ValueSpec[] = [];
   const alternatives: PrefilterNeedle[][] = [];
-  let reUnconstrained = false;
   let constrained =
     plan.kind === 're' ||
     plan.kind === 'equals' ||
@@ -164,26 +196,19 @@ export function compileItem(
   const needleField = field ?? KEYWORD_FIELD;
   const eventIds: number[] = [];
   let pinsEventIds = field === 'EventID' && plan.kind === 'equals' && item.modifiers.length === 0;
-
   const networks: CidrNetwork[] = [];
-  const unconstrainedNeq = (): void => {
-    constrained = false;
-    pinsEventIds = false;
-  };
   for (const value of item.values) {
     if (plan.fieldref) {
       if (typeof value !== 'string' || value === '')
         return { severity: 'invalid', reason: `'fieldref' needs a field name as value` };
-      const ref = fieldMap?.[value] ?? value;
-      // The comparison itself happens in buildItemTest, which reads both fields.
-      tests.push({ test: () => false, onRaw: plan.cased, refField: ref });
+      tests.push({ kind: 'ref', refField: fieldMap?.[value] ?? value, onRaw: plan.cased });
       constrained = false;
       continue;
     }
     if (value === null) {
       if (plan.kind !== 'equals')
         return { severity: 'invalid', reason: `null only works as a plain value (no modifiers)` };
-      tests.push({ test: (s) => s === '', onRaw: true, nullTest: true });
+      tests.push({ kind: 'null' });
       constrained = false;
       pinsEventIds = false;
       continue;
@@ -195,25 +220,14 @@ export function compileItem(
         if (!re.ok) return { severity: 'unsupported', reason: re.reason };
         // Regex facts (H4): values shorter than any match skip the regex; required literals feed the prefilter.
         const facts = regexFacts(value, { caseInsensitive: plan.reFlags.i });
-        const minLength = facts.minLength;
-        const required = facts.requiredChars;
         // The DFA guard (regex-guard.ts) settles most texts in one linear scan; RE2 decides the rest.
         const guard = regexGuard(value, plan.reFlags);
-        const guarded = (s: string): boolean => {
-          if (s.length < minLength) return false;
-          for (let i = 0; i < required.length; i++) if (s.indexOf(required[i]!) < 0) return false;
-          if (guard === undefined) return re.test(s);
-          const verdict = guard(s);
-          return verdict === GUARD_MAYBE ? re.test(s) : verdict === GUARD_MATCH;
-        };
-        tests.push({
-          test: minLength > 1 || required !== '' || guard !== undefined ? guarded : re.test,
-          onRaw: true,
-        });
+        const test = regexStringTest(re.test, facts.minLength, facts.requiredChars, guard);
+        tests.push({ kind: 'string', test, onRaw: true, negated: false });
         if (facts.needles && !plan.all) {
           for (const alt of facts.needles)
             alternatives.push(alt.map((needle) => ({ field: needleField, needle })));
-        } else reUnconstrained = true;
+        } else constrained = false;
         continue;
       }
       case 'cidr': {
@@ -233,15 +247,8 @@ export function compileItem(
             severity: 'invalid',
             reason: `'${item.modifiers.join('|')}' needs a number, got '${scalarText(value)}'`,
           };
-        const op = plan.numericOp!;
-        const part = plan.timePart;
-        tests.push({
-          test: (s) => {
-            const n = part ? timePart(s, part) : parseNumber(s);
-            return n !== undefined && compareNumber(n, op, bound);
-          },
-          onRaw: true,
-        });
+        const test = numericStringTest(plan.numericOp!, bound, plan.timePart);
+        tests.push({ kind: 'string', test, onRaw: true, negated: false });
         continue;
       }
       default:
@@ -250,28 +257,30 @@ export function compileItem(
     if (plan.timePart) {
       const want = typeof value === 'number' ? value : parseNumber(scalarText(value));
       if (want === undefined) return { severity: 'invalid', reason: `'${plan.timePart}' needs a number` };
-      const part = plan.timePart;
-      tests.push({ test: (s) => timePart(s, part) === want, onRaw: true });
+      tests.push({
+        kind: 'string',
+        test: timePartStringTest(plan.timePart, want),
+        onRaw: true,
+        negated: false,
+      });
       constrained = false;
       continue;
     }
     if (typeof value === 'number' && plan.kind === 'neq') {
-      const text = String(value);
-      tests.push({ test: (s) => !(s === text || parseNumber(s) === value), onRaw: true });
-      unconstrainedNeq();
+      tests.push({ kind: 'string', test: numberEqualsTest(value), onRaw: true, negated: true });
+      constrained = false;
+      pinsEventIds = false;
       continue;
     }
     if (typeof value === 'number' && plan.kind === 'equals' && !plan.base64) {
       // YAML reads 0x10 and 16 alike: compare as numbers when the field is numeric, else as text.
-      const text = String(value);
-      tests.push({ test: (s) => s === text || parseNumber(s) === value, onRaw: true });
+      tests.push({ kind: 'string', test: numberEqualsTest(value), onRaw: true, negated: false });
       if (pinsEventIds && Number.isInteger(value)) eventIds.push(value);
       constrained = false;
       continue;
     }
     if (pinsEventIds) {
-      const n = Number(value);
-      if (typeof value === 'string' && /^\d+$/.test(value)) eventIds.push(n);
+      if (typeof value === 'string' && /^\d+$/.test(value)) eventIds.push(Number(value));
       else pinsEventIds = false;
     }
     const forms = valueForms(scalarText(value), plan, expand);
@@ -286,146 +295,99 @@ export function compileItem(
       if (keywordShape !== 'equals')
         pattern = anchorGlob(pattern, keywordShape as 'contains' | 'startswith' | 'endswith');
       const lowered = plan.cased ? pattern : mapGlob(pattern, (s) => s.toLowerCase());
-      const t = globTest(lowered);
-      const containsLiteral =
-        keywordShape === 'contains' && !plan.cased && plan.kind !== 'neq' && isContainsLiteral(lowered)
-          ? lowered.pieces[1]!.parts[0]
-          : undefined;
-      tests.push({ test: plan.kind === 'neq' ? (s) => !t(s) : t, onRaw: plan.cased, containsLiteral });
-      const literals = requiredLiterals(mapGlob(pattern, (s) => s.toLowerCase()))
+      const literal = literalTestOf(lowered);
+      const negated = plan.kind === 'neq';
+      tests.push({
+        kind: 'string',
+        test: literal ? literalStringTest(literal) : globStringTest(lowered),
+        onRaw: plan.cased,
+        negated,
+        literal,
+        containsLiteral:
+          !plan.cased && !negated && literal?.shape === 'contains' && literal.text.length > 0
+            ? literal.text
+            : undefined,
+      });
+      const literals = requiredLiterals(plan.cased ? mapGlob(pattern, (s) => s.toLowerCase()) : lowered)
         .sort((a, b) => b.length - a.length)
         .slice(0, NEEDLE_PARTS);
-      if (literals.length === 0 || plan.kind === 'neq') constrained = false;
+      if (literals.length === 0 || negated) constrained = false;
       else alternatives.push(literals.map((needle) => ({ field: needleField, needle })));
     }
   }
-
   if (networks.length > 0) {
     // The address is parsed once for all networks of the item.
-    const all = plan.all;
-    tests.push({
-      test: (s) => {
-        const ip = parseIp(s);
-        if (ip === undefined) return false;
-        return all ? networks.every((n) => cidrContains(n, ip)) : networks.some((n) => cidrContains(n, ip));
-      },
-      onRaw: true,
-    });
-  }
-  const test = buildItemTest(field, plan, tests);
-  let needles: Needles = undefined;
-  if (constrained && !reUnconstrained && alternatives.length > 0) {
-    needles = plan.all ? [alternatives.flat()] : alternatives;
+    tests.push({ kind: 'string', test: cidrStringTest(networks, plan.all), onRaw: true, negated: false });
   }
   return {
-    test,
-    needles,
-    fields: field === undefined ? [] : [field, ...tests.flatMap((t) => (t.refField ? [t.refField] : []))],
+    tests,
+    alternatives,
+    constrained,
     eventIds: pinsEventIds && eventIds.length > 0 ? eventIds : undefined,
-    describe,
   };
 }
 
-interface ValueTestSpec {
-  readonly test: StringTest;
-  readonly onRaw: boolean;
-  readonly nullTest?: boolean;
-  readonly refField?: string;
-  /** Set when the test is "lower-cased value contains this literal". */
-  readonly containsLiteral?: string;
+/** One string test for an OR over string values: values of one literal shape share a closure and an array. */
+function anyOfStrings(specs: readonly Extract<ValueSpec, { kind: 'string' }>[]): StringTest {
+  const byShape = new Map<LiteralShape, string[]>();
+  const others: StringTest[] = [];
+  for (const s of specs) {
+    const lit = s.literal;
+    if (lit && lit.shape !== 'any') {
+      const list = byShape.get(lit.shape);
+      if (list) list.push(lit.text);
+      else byShape.set(lit.shape, [lit.text]);
+    } else others.push(s.test);
+  }
+  const tests: StringTest[] = [];
+  for (const [shape, texts] of byShape) tests.push(anyLiteralTest(shape, texts));
+  return anyStringTest([...tests, ...others]);
 }
 
-function isContainsLiteral(p: GlobPattern): boolean {
-  const ps = p.pieces;
-  return (
-    ps.length === 3 &&
-    ps[0]!.length === 0 &&
-    ps[2]!.length === 0 &&
-    ps[1]!.parts.length === 1 &&
-    ps[1]!.parts[0]!.length > 0
-  );
-}
-
-/**
- * One automaton over many `contains` literals: true when any (or, for `all`, every) literal occurs. Built on
- * first use, so rules whose logsource never appears in the input cost nothing.
- */
-function automatonTest(literals: string[], all: boolean): StringTest {
-  const unique = [...new Set(literals)];
-  let automaton: AhoCorasick | undefined;
-  const build = (): AhoCorasick => (automaton = new AhoCorasick(unique, { denseCellBudget: 1 << 14 }));
-  if (!all) return (s) => (automaton ?? build()).containsAny(s);
-  const seen = new Uint8Array(unique.length);
-  let distinct = 0;
-  const onMatch = (id: number): void => {
-    if (seen[id] === 0) {
-      seen[id] = 1;
-      distinct++;
-    }
-  };
-  return (s) => {
-    seen.fill(0);
-    distinct = 0;
-    (automaton ?? build()).scan(s, onMatch);
-    return distinct === unique.length;
-  };
-}
-
-function buildItemTest(field: string | undefined, plan: ModifierPlan, tests: ValueTestSpec[]): ViewTest {
+function buildItemTest(field: string | undefined, plan: ModifierPlan, specs: ValueSpec[]): ViewTest {
   // `neq` with several values: the field differs from every one of them.
   const all = plan.all || plan.kind === 'neq';
-  if (tests.length >= AUTOMATON_MIN_VALUES && tests.every((t) => t.containsLiteral !== undefined)) {
-    const scan = automatonTest(
-      tests.map((t) => t.containsLiteral!),
+  const strings = specs.filter((s): s is Extract<ValueSpec, { kind: 'string' }> => s.kind === 'string');
+  const onlyStrings = strings.length === specs.length;
+  if (
+    onlyStrings &&
+    specs.length >= AUTOMATON_MIN_VALUES &&
+    strings.every((t) => t.containsLiteral !== undefined)
+  ) {
+    const scan = automatonStringTest(
+      strings.map((t) => t.containsLiteral!),
       all,
     );
-    if (field === undefined) return (v) => scan(v.keywordText());
-    return (v) => {
-      const s = v.lower(field);
-      return s !== undefined && scan(s);
-    };
+    return field === undefined ? keywordTextTest(scan) : lowerFieldTest(field, scan);
   }
+  const sameCase = onlyStrings && strings.every((s) => s.onRaw === strings[0]!.onRaw);
+  const onRaw = strings[0]?.onRaw ?? true;
   if (field === undefined) {
     // Keyword search: a value matches when it matches any field value of the record.
-    const one = (t: (typeof tests)[number], v: RecordView): boolean => {
-      const values = t.onRaw ? v.keywordRaw() : v.keywordLower();
-      for (const s of values) if (t.test(s)) return true;
-      return false;
-    };
-    return all ? (v) => tests.every((t) => one(t, v)) : (v) => tests.some((t) => one(t, v));
+    if (!all && sameCase && strings.every((s) => !s.negated))
+      return keywordTest(onRaw, anyOfStrings(strings));
+    const each = specs.map((s): ViewTest => {
+      if (s.kind === 'ref') return NEVER_VIEW_TEST;
+      if (s.kind === 'null') return keywordTest(true, isEmpty);
+      return keywordTest(s.onRaw, s.negated ? notStringTest(s.test) : s.test);
+    });
+    return all ? allViewTest(each) : anyViewTest(each);
+  }
+  const fieldTest = (raw: boolean, t: StringTest): ViewTest =>
+    raw ? rawFieldTest(field, t) : lowerFieldTest(field, t);
+  if (sameCase && strings.every((s) => s.negated === strings[0]!.negated) && (strings[0]!.negated || !all)) {
+    // OR of positive values: one pass over the value; AND of `neq` values: it equals none of them.
+    const any = anyOfStrings(strings);
+    return fieldTest(onRaw, strings[0]!.negated ? notStringTest(any) : any);
   }
   const mode =
     plan.kind === 'contains' || plan.kind === 'startswith' || plan.kind === 'endswith' ? plan.kind : 'equals';
-  const negate = plan.kind === 'neq';
-  const one = (t: (typeof tests)[number], v: RecordView): boolean => {
-    const s = t.onRaw ? v.raw(field) : v.lower(field);
-    if (t.refField !== undefined) {
-      const other = t.onRaw ? v.raw(t.refField) : v.lower(t.refField);
-      if (s === undefined || other === undefined) return false;
-      return negate ? !fieldrefMatches(s, other, 'equals') : fieldrefMatches(s, other, mode);
-    }
-    if (s === undefined) return t.nullTest === true;
-    return t.test(s);
-  };
-  if (tests.length === 1) {
-    const t = tests[0]!;
-    if (!t.refField && !t.nullTest) {
-      const f = t.test;
-      return t.onRaw
-        ? (v) => {
-            const s = v.raw(field);
-            return s !== undefined && f(s);
-          }
-        : (v) => {
-            const s = v.lower(field);
-            return s !== undefined && f(s);
-          };
-    }
-    return (v) => one(t, v);
-  }
-  if (all) return (v) => tests.every((t) => one(t, v));
-  return (v) => {
-    for (const t of tests) if (one(t, v)) return true;
-    return false;
-  };
+  const each = specs.map((s): ViewTest => {
+    if (s.kind === 'ref') return fieldrefTest(field, s.refField, s.onRaw, mode, plan.kind === 'neq');
+    if (s.kind === 'null') return nullFieldTest(field);
+    return fieldTest(s.onRaw, s.negated ? notStringTest(s.test) : s.test);
+  });
+  return all ? allViewTest(each) : anyViewTest(each);
 }
+
+const isEmpty: StringTest = (s) => s === '';

@@ -3,16 +3,26 @@
 import { namePatternMatches } from '../sigma/condition.js';
 import type { ExpandConfig } from '../sigma/modifiers/index.js';
 import type { LogsourceTarget } from '../sigma/logsource.js';
-import type { ConditionNode, ParsedFilter, ParsedRule, Selection } from '../sigma/types.js';
+import type { ConditionNode, Logsource, ParsedFilter, ParsedRule, Selection } from '../sigma/types.js';
 import type { Level, RuleInfo } from './types.js';
-import { compileItem, type ItemProblem, type ViewTest } from './compile-item.js';
+import { compileItem, type ItemProblem } from './compile-item.js';
 import { andNeedles, orNeedles, type Needles } from './needles.js';
-import type { RecordView } from './record-view.js';
+import {
+  NEVER_VIEW_TEST,
+  allViewTest,
+  anyViewTest,
+  notViewTest,
+  providerTest,
+  type ViewTest,
+} from './value-tests.js';
 
 /** A rule compiled for one place its events live (a rule mapped to Sysmon and Security has two). */
 export interface CompiledRule {
   readonly info: RuleInfo;
-  readonly parsed: ParsedRule;
+  /** The rule's `name` (correlations may reference it instead of the id). */
+  readonly name?: string;
+  /** The logsource as written (for `rules explain`); the parsed rule itself is not kept. */
+  readonly logsource: Logsource;
   /** Lower-cased channels this variant is indexed under (empty: any channel). */
   readonly channels: readonly string[];
   /** Event ids it is indexed under (undefined: every event of its channels). */
@@ -68,19 +78,7 @@ export function compileSelections(
         compiled.push(c);
         c.fields.forEach((f) => fields.add(f));
       }
-      const tests = compiled.map((c) => c.test);
-      const test: ViewTest =
-        tests.length === 1
-          ? tests[0]!
-          : tests.length === 2
-            ? (
-                (a, b) => (v: RecordView) =>
-                  a(v) && b(v)
-              )(tests[0]!, tests[1]!)
-            : (v) => {
-                for (const t of tests) if (!t(v)) return false;
-                return true;
-              };
+      const test = allViewTest(compiled.map((c) => c.test));
       const ids = compiled.find((c) => c.eventIds)?.eventIds;
       alternatives.push({
         test,
@@ -89,14 +87,7 @@ export function compileSelections(
         describe: compiled.map((c) => c.describe),
       });
     }
-    const tests = alternatives.map((a) => a.test);
-    const test: ViewTest =
-      tests.length === 1
-        ? tests[0]!
-        : (v) => {
-            for (const t of tests) if (t(v)) return true;
-            return false;
-          };
+    const test = anyViewTest(alternatives.map((a) => a.test));
     const allIds = alternatives.every((a) => a.eventIds)
       ? [...new Set(alternatives.flatMap((a) => a.eventIds!))]
       : undefined;
@@ -131,30 +122,6 @@ function intersect(sets: (readonly number[] | undefined)[]): readonly number[] |
   return defined.reduce((acc, s) => acc.filter((x) => s.includes(x)));
 }
 
-function andTest(tests: ViewTest[]): ViewTest {
-  if (tests.length === 1) return tests[0]!;
-  if (tests.length === 2) {
-    const [a, b] = tests as [ViewTest, ViewTest];
-    return (v) => a(v) && b(v);
-  }
-  return (v) => {
-    for (const t of tests) if (!t(v)) return false;
-    return true;
-  };
-}
-
-function orTest(tests: ViewTest[]): ViewTest {
-  if (tests.length === 1) return tests[0]!;
-  if (tests.length === 2) {
-    const [a, b] = tests as [ViewTest, ViewTest];
-    return (v) => a(v) || b(v);
-  }
-  return (v) => {
-    for (const t of tests) if (t(v)) return true;
-    return false;
-  };
-}
-
 /** Compiles a condition tree over compiled selections. */
 export function compileCondition(
   node: ConditionNode,
@@ -167,13 +134,12 @@ export function compileCondition(
     }
     case 'not': {
       const c = compileCondition(node.child, sels);
-      const t = c.test;
-      return { test: (v) => !t(v), needles: undefined, eventIds: undefined };
+      return { test: notViewTest(c.test), needles: undefined, eventIds: undefined };
     }
     case 'and': {
       const cs = node.children.map((c) => compileCondition(c, sels));
       return {
-        test: andTest(cs.map((c) => c.test)),
+        test: allViewTest(cs.map((c) => c.test)),
         needles: andNeedles(cs.map((c) => c.needles)),
         eventIds: intersect(cs.map((c) => c.eventIds)),
       };
@@ -181,7 +147,7 @@ export function compileCondition(
     case 'or': {
       const cs = node.children.map((c) => compileCondition(c, sels));
       return {
-        test: orTest(cs.map((c) => c.test)),
+        test: anyViewTest(cs.map((c) => c.test)),
         needles: orNeedles(cs.map((c) => c.needles)),
         eventIds: union(cs.map((c) => c.eventIds)),
       };
@@ -189,15 +155,15 @@ export function compileCondition(
     case 'quantified': {
       const names = [...sels.keys()].filter((n) => namePatternMatches(node.pattern, n));
       const cs = names.map((n) => compileCondition({ type: 'ref', name: n }, sels));
-      if (cs.length === 0) return { test: () => false, needles: [], eventIds: [] };
+      if (cs.length === 0) return { test: NEVER_VIEW_TEST, needles: [], eventIds: [] };
       return node.quantifier === 'all'
         ? {
-            test: andTest(cs.map((c) => c.test)),
+            test: allViewTest(cs.map((c) => c.test)),
             needles: andNeedles(cs.map((c) => c.needles)),
             eventIds: intersect(cs.map((c) => c.eventIds)),
           }
         : {
-            test: orTest(cs.map((c) => c.test)),
+            test: anyViewTest(cs.map((c) => c.test)),
             needles: orNeedles(cs.map((c) => c.needles)),
             eventIds: union(cs.map((c) => c.eventIds)),
           };
@@ -253,7 +219,7 @@ export function compileRuleVariant(
     conds.length === 1
       ? conds[0]!
       : {
-          test: orTest(conds.map((c) => c.test)),
+          test: anyViewTest(conds.map((c) => c.test)),
           needles: orNeedles(conds.map((c) => c.needles)),
           eventIds: union(conds.map((c) => c.eventIds)),
         };
@@ -269,23 +235,14 @@ export function compileRuleVariant(
     if ('severity' in fsels)
       return { severity: fsels.severity, reason: `filter '${f.title}' (${f.file}): ${fsels.reason}` };
     const fconds = f.conditions.map((c) => compileCondition(c, fsels));
-    filterTests.push(orTest(fconds.map((c) => c.test)));
+    filterTests.push(anyViewTest(fconds.map((c) => c.test)));
     // The filter's condition is ANDed with the rule's (filters write `not <selection>` themselves).
     explain.push(`filter '${f.title}': and (${f.conditions.map(conditionText).join(' or ')})`);
   }
   const providers = target?.providers;
-  const base = cond.test;
-  const filtered: ViewTest =
-    filterTests.length === 0
-      ? base
-      : (v) => {
-          if (!base(v)) return false;
-          for (const t of filterTests) if (!t(v)) return false;
-          return true;
-        };
-  const match: ViewTest = providers
-    ? (v) => providers.includes(v.record.provider.toLowerCase()) && filtered(v)
-    : filtered;
+  // The filters' conditions are ANDed after the rule's own.
+  const filtered = filterTests.length === 0 ? cond.test : allViewTest([cond.test, ...filterTests]);
+  const match = providers ? providerTest(providers, filtered) : filtered;
   const fields = new Set<string>();
   for (const s of sels.values()) s.fields.forEach((x) => fields.add(x));
   // Condition first, then the selections in the order written, then the filters.
@@ -295,7 +252,8 @@ export function compileRuleVariant(
   );
   return {
     info,
-    parsed: rule,
+    ...(rule.name !== undefined ? { name: rule.name } : {}),
+    logsource: rule.logsource,
     channels: target?.channels ?? [],
     eventIds,
     providers,

@@ -109,7 +109,7 @@ export class Engine {
         stat = { ruleId: rule.info.id, title: rule.info.title, hits: 0, timeMs: 0 };
         this.stats_.set(rule.info.id, stat);
       }
-      const name = rule.parsed.name;
+      const name = rule.name;
       const corr = this.correlation;
       const referenced = corr?.references(rule.info.id, name) ?? false;
       const correlationFields = referenced
@@ -193,7 +193,7 @@ export class Engine {
       }
       const hit: CorrelationHit = {
         ruleId: info.id,
-        ...(state.rule.parsed.name ? { ruleName: state.rule.parsed.name } : {}),
+        ...(state.rule.name ? { ruleName: state.rule.name } : {}),
         timestamp: record.timestamp,
         values,
         host: record.computer,

@@ -123,7 +123,7 @@ export function formatCheckReport(report: RuleCheckReport): string {
 /** The compiled variants of a rule found by id, name or title (exact), across compiled and unmapped rules. */
 export function findRule(ruleSet: RuleSet, ref: string): CompiledRule[] {
   const all = [...ruleSet.rules, ...ruleSet.unmapped];
-  const byId = all.filter((r) => r.info.id === ref || r.parsed.name === ref);
+  const byId = all.filter((r) => r.info.id === ref || r.name === ref);
   if (byId.length > 0) return byId;
   const lower = ref.toLowerCase();
   return all.filter((r) => r.info.title.toLowerCase() === lower);
@@ -137,7 +137,7 @@ export function explainRule(variants: readonly CompiledRule[], unmappedReason?: 
     `${first.info.title}`,
     `  id: ${first.info.id}   level: ${first.info.level}   status: ${first.info.status ?? '-'}`,
     `  file: ${first.info.path ?? '-'}`,
-    `  logsource: ${JSON.stringify(first.parsed.logsource)}`,
+    `  logsource: ${JSON.stringify(first.logsource)}`,
   ];
   if (unmappedReason) out.push(`  not indexed: ${unmappedReason}`);
   variants.forEach((v, i) => {

@@ -90,7 +90,12 @@ export class DetectionDeduper {
 
   /** True the first time a (rule id, record key) pair is offered, false for repeats. */
   firstTime(ruleId: string, key: string): boolean {
-    if (this.seen.add(hash53(ruleId + '\u0002' + key))) return true;
+    return this.firstHash(hash53(ruleId + '\u0002' + key));
+  }
+
+  /** The same for a pair already hashed (hash53 of rule id, U+0002, record key; see detection-batch.ts). */
+  firstHash(hash: number): boolean {
+    if (this.seen.add(hash)) return true;
     this.dropped++;
     return false;
   }

@@ -5,4 +5,5 @@ export { ruleSelector, dwellRulesDir, packageRoot, loadMuteList } from './rules.
 export { DetectionDeduper, recordKey, hash53 } from './dedup.js';
 export { DetectionSorter, compareDetections } from './sort.js';
 export { planHunt, type HuntPlan, type PlanProblem } from './plan.js';
-export type { HuntJob, WireDetection, JobResult } from './scan.js';
+export type { HuntJob, JobResult } from './scan.js';
+export type { DetectionBatch } from './detection-batch.js';

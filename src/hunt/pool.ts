@@ -4,11 +4,12 @@ import { Worker } from 'node:worker_threads';
 import type { RuleInfo } from '../engine/types.js';
 import type { RuleStat } from '../outputs/rule-stats.js';
 import type { FromWorker, LoadReport, ToWorker, WorkerInit } from './protocol.js';
-import type { HuntJob, JobResult, WireDetection } from './scan.js';
+import type { HuntJob, JobResult } from './scan.js';
+import type { DetectionBatch } from './detection-batch.js';
 
 /** What the pool reports when all jobs are done. */
 export interface PoolFinish {
-  readonly detections: WireDetection[];
+  readonly detections: DetectionBatch;
   readonly newRules: RuleInfo[];
   readonly stats: RuleStat[];
   readonly snapshot?: unknown;

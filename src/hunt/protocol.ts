@@ -2,7 +2,8 @@
 // place a matcher's load report is turned into such a message.
 import type { RuleInfo } from '../engine/types.js';
 import type { RuleStat } from '../outputs/rule-stats.js';
-import type { HuntJob, JobResult, WireDetection } from './scan.js';
+import type { HuntJob, JobResult } from './scan.js';
+import type { DetectionBatch } from './detection-batch.js';
 import type { CorrelationSetup, Matcher, MatcherConfig } from './matcher.js';
 
 /** Worker setup: its matcher settings, whether to observe records for correlation, and whether to report rule problems. */
@@ -40,7 +41,7 @@ export type FromWorker =
   | { type: 'result'; result: JobResult }
   | {
       type: 'finished';
-      detections: WireDetection[];
+      detections: DetectionBatch;
       newRules: RuleInfo[];
       stats: RuleStat[];
       snapshot?: unknown;

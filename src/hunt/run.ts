@@ -18,7 +18,8 @@ import { planHunt } from './plan.js';
 import { runOnWorkers } from './pool.js';
 import { loadSharedRuleSources } from './shared-sources.js';
 import { loadReportOf, type LoadReport } from './protocol.js';
-import { JobScanner, type JobResult, type WireDetection } from './scan.js';
+import { JobScanner, type JobResult } from './scan.js';
+import type { DetectionBatch } from './detection-batch.js';
 import { dwellRulesDir } from './rules.js';
 import { DetectionSorter } from './sort.js';
 import { writeHuntOutputs } from './outputs.js';
@@ -28,8 +29,10 @@ const MAX_REASONS = 3;
 const MAX_WARNINGS = 10_000;
 /** Correlation hits buffered before they are sorted and fed to the central engine. */
 const HIT_BUFFER = 200_000;
-/** Detections held in memory before a sorted run goes to disk (when they are not all kept anyway). */
-const SORT_RUN_BYTES = 8 * 1024 * 1024;
+/** Detection JSON held in memory before a sorted run goes to disk (when they are not all kept anyway). */
+const SORT_RUN_BYTES = 4 * 1024 * 1024;
+/** Detections held in memory before a sorted run goes to disk, whatever their size. */
+const SORT_RUN_COUNT = 100_000;
 const RECOVERY_NOTE = /^chunk \d+: recovered \d+ records? from slack space$/;
 
 /** The rule files a hunt loads: Dwell's own rules (unless disabled) and the user's Sigma paths. */
@@ -101,8 +104,9 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
   const rules = new Map<string, RuleInfo>();
   const dedup = new DetectionDeduper();
   const dedupOn = opts.dedup !== false;
-  // Detections carry up to a few KB of field text: keep runs small when they are not all kept anyway.
-  const sorter = keep ? new DetectionSorter(Infinity) : new DetectionSorter(25_000, SORT_RUN_BYTES);
+  // Detections carry up to a few KB of field text: when they are not all kept anyway, they are held as JSON
+  // bytes (not objects) and go to disk in small sorted runs.
+  const sorter = keep ? new DetectionSorter(Infinity) : new DetectionSorter(SORT_RUN_COUNT, SORT_RUN_BYTES);
   // Correlation base hits of every worker, de-duplicated, fed to one central engine in time order: buffered
   // up to HIT_BUFFER (so memory stays bounded on any input), sorted, then fed.
   let hits: CorrelationHit[] = [];
@@ -134,10 +138,11 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
   let bytesDone = 0;
   let jobsDone = 0;
   const progress = createProgress(opts.progressStream ?? process.stderr, opts.quiet !== true);
-  const unwire = (w: WireDetection): Detection => {
-    const { ruleId, key, ...rest } = w;
-    void key;
-    return { ...rest, rule: rules.get(ruleId)! };
+  // Detections arrive encoded (detection-batch.ts): de-duplicated by their hash, stored by their bytes.
+  const collect = (batch: DetectionBatch, dedupe: boolean) => {
+    for (let i = 0; i < batch.count; i++)
+      if (!dedupe || dedup.firstHash(batch.hashes[i]!))
+        sorter.addFromBatch(batch, i, rules.get(batch.names[batch.ruleOf[i]!]!)!);
   };
   const onResult = (r: JobResult) => {
     for (const rule of r.newRules) if (!rules.has(rule.id)) rules.set(rule.id, rule);
@@ -155,7 +160,7 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
       const d = damaged.get(job.path);
       if (d) d.unreadable = true;
     }
-    for (const d of r.detections) if (!dedupOn || dedup.firstTime(d.ruleId, d.key)) sorter.add(unwire(d));
+    collect(r.detections, dedupOn);
     for (const h of r.hits)
       if (!dedupOn || dedup.firstTime(`hit\u0002${h.hit.ruleId}`, h.key)) hits.push(h.hit);
     if (hits.length >= HIT_BUFFER) drainHits(false);
@@ -171,13 +176,13 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
     });
   };
   const onFinish = (f: {
-    detections: WireDetection[];
+    detections: DetectionBatch;
     newRules: RuleInfo[];
     stats: RuleStat[];
     snapshot?: unknown;
   }) => {
     for (const rule of f.newRules) if (!rules.has(rule.id)) rules.set(rule.id, rule);
-    for (const d of f.detections) sorter.add(unwire(d));
+    collect(f.detections, false);
     mergeRuleStats(ruleStats, f.stats);
     if (graph && f.snapshot) graph.merge(f.snapshot as EntityGraphSnapshot);
   };

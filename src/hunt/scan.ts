@@ -5,6 +5,7 @@ import type { CorrelationHit } from '../engine/correlation/index.js';
 import type { EventRecord } from '../event/types.js';
 import { readSource, type SourceFormat, type SourceWarning } from '../sources/index.js';
 import { recordKey } from './dedup.js';
+import { DetectionBatchBuilder, type DetectionBatch } from './detection-batch.js';
 import type { Matcher } from './matcher.js';
 
 /** A unit of work; plain data, sent to workers. */
@@ -22,9 +23,6 @@ export interface HuntJob {
   readonly bytes: number;
 }
 
-/** A detection as it crosses threads: the rule by id (its info travels once per worker) and the record key. */
-export type WireDetection = Omit<Detection, 'rule'> & { readonly ruleId: string; readonly key: string };
-
 /** A correlation base hit with the key of the record it came from (for de-duplication). */
 export interface KeyedHit {
   readonly hit: CorrelationHit;
@@ -35,7 +33,8 @@ export interface KeyedHit {
 export interface JobResult {
   readonly index: number;
   readonly records: number;
-  readonly detections: WireDetection[];
+  /** Detections, encoded (their rules travel once per worker, in `newRules`). */
+  readonly detections: DetectionBatch;
   readonly hits: KeyedHit[];
   /** Rule infos this worker has not sent before. */
   readonly newRules: RuleInfo[];
@@ -65,7 +64,7 @@ export class JobScanner {
 
   /** Reads and matches one job. Never throws for bad input. */
   async run(job: HuntJob): Promise<JobResult> {
-    const detections: WireDetection[] = [];
+    const detections = new DetectionBatchBuilder();
     const newRules: RuleInfo[] = [];
     const warnings: SourceWarning[] = [];
     const hits: KeyedHit[] = [];
@@ -75,8 +74,10 @@ export class JobScanner {
         this.sentRules.add(d.rule.id);
         newRules.push(d.rule);
       }
-      const { rule, ...rest } = d;
-      detections.push({ ...rest, tenant: d.tenant ?? job.tenant, ruleId: rule.id, key });
+      detections.add(
+        d.tenant === undefined && job.tenant !== undefined ? { ...d, tenant: job.tenant } : d,
+        key,
+      );
     };
     const stats = await readSource(
       {
@@ -112,7 +113,7 @@ export class JobScanner {
     return {
       index: job.index,
       records: stats.records,
-      detections,
+      detections: detections.take(),
       hits,
       newRules,
       warnings,
@@ -122,21 +123,19 @@ export class JobScanner {
   }
 
   /** End of input for this matcher: pending detections (correlations evaluated locally), with a key each. */
-  flush(): { detections: WireDetection[]; newRules: RuleInfo[] } {
-    const detections: WireDetection[] = [];
+  flush(): { detections: DetectionBatch; newRules: RuleInfo[] } {
+    const detections = new DetectionBatchBuilder();
     const newRules: RuleInfo[] = [];
     this.matcher.flush((d) => {
       if (!this.sentRules.has(d.rule.id)) {
         this.sentRules.add(d.rule.id);
         newRules.push(d.rule);
       }
-      const { rule, ...rest } = d;
-      detections.push({
-        ...rest,
-        ruleId: rule.id,
-        key: `flush\u0001${d.host}\u0001${d.timestamp}\u0001${JSON.stringify(d.correlation?.groupBy ?? {})}`,
-      });
+      detections.add(
+        d,
+        `flush\u0001${d.host}\u0001${d.timestamp}\u0001${JSON.stringify(d.correlation?.groupBy ?? {})}`,
+      );
     });
-    return { detections, newRules };
+    return { detections: detections.take(), newRules };
   }
 }

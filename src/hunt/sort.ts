@@ -5,6 +5,8 @@ import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Detection, RuleInfo } from '../engine/types.js';
+import { batchLineStart, type DetectionBatch } from './detection-batch.js';
+import { decodeDetection, encodeDetection, LineRun } from './line-run.js';
 
 /** The order of every output: time (records without time last), file, record id, rule id. */
 export function compareDetections(a: Detection, b: Detection): number {
@@ -18,17 +20,6 @@ export function compareDetections(a: Detection, b: Detection): number {
   if (a.rule.id !== b.rule.id) return a.rule.id < b.rule.id ? -1 : 1;
   return 0;
 }
-
-/** A detection as stored in a run file: the rule by id (rules are kept once, in memory). */
-type StoredDetection = Omit<Detection, 'rule' | 'timestamp' | 'eventId' | 'recordId'> & {
-  r: string;
-  t: number | null;
-  e: number | null;
-  n: number | null;
-};
-
-const numOrNull = (x: number) => (Number.isFinite(x) ? x : null);
-const nullToNaN = (x: number | null) => (x === null ? NaN : x);
 
 /**
  * Read buffer of one run (grown when a line does not fit): small, because a long hunt merges one run per
@@ -59,15 +50,7 @@ class RunReader {
       if (nl >= 0 && nl < this.end) {
         const line = this.buf.toString('utf8', this.start, nl);
         this.start = nl + 1;
-        const s = JSON.parse(line) as StoredDetection;
-        const { r, t, e, n, ...rest } = s;
-        this.head = {
-          ...rest,
-          rule: this.rules.get(r)!,
-          timestamp: nullToNaN(t),
-          eventId: nullToNaN(e),
-          recordId: nullToNaN(n),
-        };
+        this.head = decodeDetection(line, this.rules);
         return;
       }
       if (this.done) {
@@ -91,24 +74,15 @@ class RunReader {
   }
 }
 
-/** Heap bytes a detection takes besides its field text (object, strings of the record, array slot). */
-const DETECTION_OVERHEAD_BYTES = 400;
-
-/** Rough heap bytes of a detection: its field text (two bytes a character at worst) plus a fixed part. */
-function detectionBytes(d: Detection): number {
-  let n = DETECTION_OVERHEAD_BYTES + 2 * (d.host.length + d.file.length + d.channel.length);
-  for (const k in d.fields) n += 2 * (k.length + d.fields[k]!.length) + 32;
-  return n;
-}
-
 /**
  * Collects detections and hands them back sorted; spills to disk beyond `runSize` detections or `runBytes`
- * (estimated) held in memory, whichever comes first — detections with long field text (PowerShell script
- * blocks) make a count alone a poor bound.
+ * held in memory, whichever comes first — detections with long field text (PowerShell script blocks) make a
+ * count alone a poor bound. With a byte bound the detections are held as JSON lines (line-run.ts), so memory
+ * is their text, not object graphs; without one (every detection kept anyway) they are held as objects.
  */
 export class DetectionSorter {
   private buffer: Detection[] = [];
-  private bufferBytes = 0;
+  private readonly lines: LineRun | undefined;
   private runs: string[] = [];
   private dir: string | undefined;
   private readonly rules = new Map<string, RuleInfo>();
@@ -117,14 +91,44 @@ export class DetectionSorter {
   constructor(
     private readonly runSize = 100_000,
     private readonly runBytes = Infinity,
-  ) {}
+  ) {
+    // The buffer may pass the bound by one line before the run is spilled.
+    if (runBytes !== Infinity) this.lines = new LineRun(runBytes + (runBytes >> 2));
+  }
 
   /** Adds one detection. */
   add(d: Detection): void {
     this.count++;
+    if (!this.rules.has(d.rule.id)) this.rules.set(d.rule.id, d.rule);
+    if (this.lines) {
+      this.lines.add(d);
+      if (this.lines.count >= this.runSize || this.lines.bytes >= this.runBytes) this.spill();
+      return;
+    }
     this.buffer.push(d);
-    if (this.runBytes !== Infinity) this.bufferBytes += detectionBytes(d);
-    if (this.buffer.length >= this.runSize || this.bufferBytes >= this.runBytes) this.spill();
+    if (this.buffer.length >= this.runSize) this.spill();
+  }
+
+  /** Adds detection `i` of a batch (the batch's rule ids name rules in `rule`). */
+  addFromBatch(batch: DetectionBatch, i: number, rule: RuleInfo): void {
+    if (!this.lines) {
+      const start = batchLineStart(batch, i);
+      const text = Buffer.from(batch.lines.buffer, batch.lines.byteOffset + start, batch.ends[i]! - start);
+      this.add(decodeDetection(text.toString('utf8'), new Map([[rule.id, rule]])));
+      return;
+    }
+    this.count++;
+    if (!this.rules.has(rule.id)) this.rules.set(rule.id, rule);
+    this.lines.addLine(
+      batch.lines,
+      batchLineStart(batch, i),
+      batch.ends[i]!,
+      batch.timestamps[i]!,
+      batch.recordIds[i]!,
+      batch.names[batch.fileOf[i]!]!,
+      rule.id,
+    );
+    if (this.lines.count >= this.runSize || this.lines.bytes >= this.runBytes) this.spill();
   }
 
   /** True when detections went to disk (so they are not all held in memory). */
@@ -133,55 +137,59 @@ export class DetectionSorter {
   }
 
   private spill(): void {
-    this.buffer.sort(compareDetections);
     this.dir ??= mkdtempSync(join(tmpdir(), 'dwell-sort-'));
     const path = join(this.dir, `run-${this.runs.length}.jsonl`);
     const fd = openSync(path, 'w');
-    let chunk: string[] = [];
-    let size = 0;
-    for (const d of this.buffer) {
-      if (!this.rules.has(d.rule.id)) this.rules.set(d.rule.id, d.rule);
-      const { rule, timestamp, eventId, recordId, ...rest } = d;
-      const line =
-        JSON.stringify({
-          ...rest,
-          r: rule.id,
-          t: numOrNull(timestamp),
-          e: numOrNull(eventId),
-          n: numOrNull(recordId),
-        }) + '\n';
-      chunk.push(line);
-      size += line.length;
-      if (size > 1 << 20) {
-        writeSync(fd, chunk.join(''));
-        chunk = [];
-        size = 0;
+    try {
+      if (this.lines) this.lines.drainTo((bytes) => writeAll(fd, bytes));
+      else {
+        this.buffer.sort(compareDetections);
+        let chunk: string[] = [];
+        let size = 0;
+        for (const d of this.buffer) {
+          const line = encodeDetection(d);
+          chunk.push(line);
+          size += line.length;
+          if (size > 1 << 20) {
+            writeSync(fd, chunk.join(''));
+            chunk = [];
+            size = 0;
+          }
+        }
+        if (chunk.length) writeSync(fd, chunk.join(''));
+        this.buffer = [];
       }
+    } finally {
+      closeSync(fd);
     }
-    if (chunk.length) writeSync(fd, chunk.join(''));
-    closeSync(fd);
     this.runs.push(path);
-    this.buffer = [];
-    this.bufferBytes = 0;
+  }
+
+  /** The detections still in memory, in order. */
+  private *inMemory(): Generator<Detection> {
+    if (this.lines) yield* this.lines.drain(this.rules);
+    else {
+      this.buffer.sort(compareDetections);
+      yield* this.buffer;
+    }
   }
 
   /** Every detection in order; call once, at the end. Removes the temporary files when done. */
   *sorted(): Generator<Detection> {
-    this.buffer.sort(compareDetections);
+    const memory = this.inMemory();
     if (this.runs.length === 0) {
-      yield* this.buffer;
+      yield* memory;
       return;
     }
     try {
       const readers = this.runs.map((p) => new RunReader(p, this.rules));
-      let memIndex = 0;
+      let mem = memory.next();
       for (;;) {
         let best: RunReader | undefined;
         for (const r of readers) if (r.head && (!best || compareDetections(r.head, best.head!) < 0)) best = r;
-        const mem = this.buffer[memIndex];
-        if (mem && (!best || compareDetections(mem, best.head!) <= 0)) {
-          memIndex++;
-          yield mem;
+        if (!mem.done && (!best || compareDetections(mem.value, best.head!) <= 0)) {
+          yield mem.value;
+          mem = memory.next();
           continue;
         }
         if (!best) break;
@@ -193,4 +201,10 @@ export class DetectionSorter {
       if (this.dir) rmSync(this.dir, { recursive: true, force: true });
     }
   }
+}
+
+/** Writes all of `bytes` at the file's current position. */
+function writeAll(fd: number, bytes: Buffer): void {
+  let done = 0;
+  while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
 }

@@ -4,6 +4,7 @@ import { createMatcher } from './matcher.js';
 import { JobScanner } from './scan.js';
 import { createObserver } from './observe.js';
 import { HeapTrimmer } from './heap-trim.js';
+import { batchTransferables } from './detection-batch.js';
 import { loadReportOf, type FromWorker, type ToWorker, type WorkerInit } from './protocol.js';
 
 async function start(): Promise<void> {
@@ -27,11 +28,23 @@ async function start(): Promise<void> {
         .then(async () => {
           if (msg.type === 'job') {
             const result = await scanner.run(msg.job);
-            send({ type: 'result', result });
+            // The detections' buffers move to the main thread instead of being copied.
+            port.postMessage(
+              { type: 'result', result } satisfies FromWorker,
+              batchTransferables(result.detections),
+            );
             trimmer.betweenJobs();
           } else {
             const flushed = scanner.flush();
-            send({ type: 'finished', ...flushed, stats: matcher.stats(), snapshot: observer?.snapshot() });
+            port.postMessage(
+              {
+                type: 'finished',
+                ...flushed,
+                stats: matcher.stats(),
+                snapshot: observer?.snapshot(),
+              } satisfies FromWorker,
+              batchTransferables(flushed.detections),
+            );
           }
         })
         .catch((err: unknown) =>

@@ -11,7 +11,8 @@
 // Layout: the alphabet is compressed into classes (one per character that appears in some needle, plus class
 // 0 for every other character, which always leads back to the root). ASCII classes come first: the shallowest
 // states (numbered in breadth-first order) get a full transition row over them — a DFA where the scan never
-// follows failure links — within a fixed cell budget (16-bit cells while the automaton has < 65,536 states).
+// follows failure links — within a fixed cell budget (16-bit cells while the automaton has < 32,768 states:
+// a cell holds the target state and a "some needle ends there" bit).
 // Non-ASCII characters of needles (rare in event text) and states beyond the budget use their own children
 // plus failure links. Memory is bounded by the needles' total length plus the budget.
 //
@@ -28,9 +29,10 @@ export interface AhoCorasickOptions {
   readonly denseCellBudget?: number;
 }
 
-// 256 Ki cells (≤ 1 MB): measured on the SigmaHQ tree, larger rows (4 Mi cells: 46 MB of automata per worker)
-// bought no speed — the deep states they cover are rarely visited and the big tables miss the CPU cache.
-const DEFAULT_DENSE_CELLS = 1 << 18;
+// 64 Ki cells (128 KB of 16-bit cells): measured on the SigmaHQ tree, larger rows bought no speed (4 Mi cells:
+// 46 MB of automata per worker; 256 Ki cells: 3 MB more per worker than 64 Ki, same CPU within noise on the
+// bench:rules corpus and dense-32) — the deep states they cover are rarely visited and big tables miss the cache.
+const DEFAULT_DENSE_CELLS = 1 << 16;
 
 /** Final sigma (ς) and sigma (σ) are one character for matching: lower-casing picks between them by context. */
 function foldSigma(c: number): number {
@@ -241,14 +243,17 @@ export class AhoCorasick {
     const budget = Math.max(width, options.denseCellBudget ?? DEFAULT_DENSE_CELLS);
     const denseStates = Math.min(n, Math.floor(budget / width));
     this.denseStates = denseStates;
-    this.dense = cells(denseStates * width);
+    // A cell holds (target << 1) | 1 when a needle ends at the target (or on its failure chain), so the scan
+    // loop tests one bit of the value it loaded instead of loading matchAt for every character.
+    this.dense =
+      n < 32_768 && narrow ? new Uint16Array(denseStates * width) : new Int32Array(denseStates * width);
     for (let s = 0; s < denseStates; s++) {
       const row = s * width;
       // A state's failure target is shallower, hence numbered lower and already dense.
       if (s !== 0) this.dense.copyWithin(row, this.fail[s] * width, this.fail[s] * width + width);
       for (let k = this.childStart[s]; k < this.childStart[s + 1]; k++) {
         const cls = this.childClass[k];
-        if (cls < width) this.dense[row + cls] = k + 1;
+        if (cls < width) this.dense[row + cls] = ((k + 1) << 1) | (this.matchAt[k + 1] !== NO_MATCH ? 1 : 0);
       }
     }
   }
@@ -273,7 +278,7 @@ export class AhoCorasick {
         i = -1;
         continue;
       }
-      if (c < 128 && state < denseStates) state = dense[state * denseWidth + asciiClass[c]];
+      if (c < 128 && state < denseStates) state = dense[state * denseWidth + asciiClass[c]] >>> 1;
       else state = this.step(state, c);
       let t = matchAt[state];
       while (t !== NO_MATCH) {
@@ -386,8 +391,14 @@ export class AhoCorasick {
         // The rest as a lower-cased string, continuing from the current state (as collectInto does).
         return this.run(buf.toString('utf16le', p, end).toLowerCase(), state, n, needleEpoch, true);
       }
-      state = state < denseStates ? dense[state * denseWidth + asciiClass[c]] : this.step(state, c);
-      if (this.matchAt[state] !== NO_MATCH) n = this.report(state, n, needleEpoch);
+      if (state < denseStates) {
+        const cell = dense[state * denseWidth + asciiClass[c]];
+        state = cell >>> 1;
+        if ((cell & 1) !== 0) n = this.report(state, n, needleEpoch);
+      } else {
+        state = this.step(state, c);
+        if (this.matchAt[state] !== NO_MATCH) n = this.report(state, n, needleEpoch);
+      }
     }
     return n;
   }
@@ -438,9 +449,14 @@ export class AhoCorasick {
         i = -1;
         continue;
       }
-      if (c < 128 && state < denseStates) state = dense[state * denseWidth + asciiClass[c]];
-      else state = this.step(state, c);
-      if (matchAt[state] !== NO_MATCH) n = this.report(state, n, needleEpoch);
+      if (c < 128 && state < denseStates) {
+        const cell = dense[state * denseWidth + asciiClass[c]];
+        state = cell >>> 1;
+        if ((cell & 1) !== 0) n = this.report(state, n, needleEpoch);
+      } else {
+        state = this.step(state, c);
+        if (matchAt[state] !== NO_MATCH) n = this.report(state, n, needleEpoch);
+      }
     }
     return n;
   }
@@ -460,9 +476,14 @@ export class AhoCorasick {
         i = -1;
         continue;
       }
-      if (c < 128 && state < denseStates) state = dense[state * denseWidth + asciiClass[c]];
-      else state = this.step(state, c);
-      if (matchAt[state] !== NO_MATCH) return true;
+      if (c < 128 && state < denseStates) {
+        const cell = dense[state * denseWidth + asciiClass[c]];
+        if ((cell & 1) !== 0) return true;
+        state = cell >>> 1;
+      } else {
+        state = this.step(state, c);
+        if (matchAt[state] !== NO_MATCH) return true;
+      }
     }
     return false;
   }
@@ -500,7 +521,7 @@ export class AhoCorasick {
     if (cls === 0) return 0; // a character of no needle: back to the root
     let s = state;
     for (;;) {
-      if (cls < this.denseWidth && s < this.denseStates) return this.dense[s * this.denseWidth + cls];
+      if (cls < this.denseWidth && s < this.denseStates) return this.dense[s * this.denseWidth + cls] >>> 1;
       const child = this.childOf(s, cls);
       if (child !== NONE) return child;
       if (s === 0) return 0;

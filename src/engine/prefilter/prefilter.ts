@@ -116,6 +116,23 @@ interface FieldScanner {
   sink: KeywordSink | undefined;
 }
 
+/** Sorts a[0, n) ascending in place: insertion sort for the few hits of a record, the built-in sort beyond. */
+function sortPrefix(a: Int32Array, n: number): void {
+  if (n > 16) {
+    a.subarray(0, n).sort();
+    return;
+  }
+  for (let i = 1; i < n; i++) {
+    const v = a[i]!;
+    let j = i - 1;
+    while (j >= 0 && a[j]! > v) {
+      a[j + 1] = a[j]!;
+      j--;
+    }
+    a[j + 1] = v;
+  }
+}
+
 /** True when some needle consists only of characters a non-string value's text can hold. */
 function needsNonStringValues(needles: readonly string[]): boolean {
   return needles.some((n) => [...n].every((c) => NON_STRING_VALUE_CHARS.includes(c)));
@@ -166,6 +183,8 @@ export class Prefilter {
   private readonly hitRules: Int32Array;
   private hitCount = 0;
   private readonly out: Int32Array;
+  /** views[n] = out.subarray(0, n), made on first use. */
+  private readonly views: Int32Array[] = [];
   private readonly result: { count: number; rules: Int32Array; has: (rule: number) => boolean };
 
   /** Compiles the entries; rule numbers are small non-negative integers (indexes into the caller's rules). */
@@ -323,21 +342,26 @@ export class Prefilter {
         for (let i = 0; i < n; i++) this.markNeedle(globalId[found[i]]);
       }
     }
-    // Merge the always-candidates (sorted) with the rules hit by needles (sorted here).
-    const hits = this.hitRules.subarray(0, this.hitCount).sort();
+    // Merge the always-candidates (sorted) with the rules hit by needles (sorted here; usually a handful).
+    const hits = this.hitRules;
+    const hitCount = this.hitCount;
+    if (hitCount > 1) sortPrefix(hits, hitCount);
     const always = this.alwaysRules;
     let i = 0;
     let j = 0;
     let n = 0;
-    while (i < always.length || j < hits.length) {
-      if (j >= hits.length || (i < always.length && always[i] < hits[j])) this.out[n++] = always[i++];
+    while (i < always.length || j < hitCount) {
+      if (j >= hitCount || (i < always.length && always[i] < hits[j])) this.out[n++] = always[i++];
       else if (i < always.length && always[i] === hits[j]) {
         this.out[n++] = always[i++];
         j++;
       } else this.out[n++] = hits[j++];
     }
     this.result.count = n;
-    this.result.rules = this.out.subarray(0, n);
+    // One view per count, made once: a record's call allocates nothing.
+    let view = this.views[n];
+    if (view === undefined) view = this.views[n] = this.out.subarray(0, n);
+    this.result.rules = view;
     return this.result;
   }
 

@@ -4,6 +4,7 @@ import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node } from 'yaml';
 import type { RuleProblem, SourcePosition } from './types.js';
+import { fastNodesAt, fastParseYaml, type FastDocument } from './fast-yaml.js';
 
 /** One YAML document of a rule file, as plain data, with a way to locate any key path inside it. */
 export interface YamlDocument {
@@ -89,6 +90,50 @@ function nodesAt(
 
 /** Splits YAML text into documents; YAML syntax errors become problems with their position. */
 export function parseYamlDocuments(text: string, file: string, problems: RuleProblem[]): YamlDocument[] {
+  // Most rule files are plain block YAML: read fast; anything else (and every problem) goes to the library.
+  const fast = fastParseYaml(text);
+  if (fast) return fastDocuments(fast, text, file);
+  return parseYamlWithLibrary(text, file, problems);
+}
+
+/** YamlDocuments from the fast reader's documents (empty ones are skipped but keep their index). */
+function fastDocuments(docs: FastDocument[], text: string, file: string): YamlDocument[] {
+  let lineStarts: number[] | undefined;
+  const pos = (offset: number): SourcePosition => {
+    lineStarts ??= [0, ...[...text.matchAll(/\n/g)].map((m) => m.index + 1)];
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lineStarts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - lineStarts[lo]! + 1 };
+  };
+  const out: YamlDocument[] = [];
+  docs.forEach(({ data, root }, index) => {
+    if (data === null || data === undefined || !root) return;
+    out.push({
+      file,
+      index,
+      data,
+      locate(path) {
+        const at = fastNodesAt(root, path).foundAt;
+        return pos(at ?? root.at);
+      },
+      locateInValue(path, offset) {
+        const { foundAt, value } = fastNodesAt(root, path);
+        if (value?.kind === 'scalar' && value.style !== 'block')
+          return pos(value.at + (value.style === 'quoted' ? 1 : 0) + offset);
+        return pos(foundAt ?? root.at);
+      },
+    });
+  });
+  return out;
+}
+
+/** Splits YAML text into documents with the `yaml` library; syntax errors become problems with their position. */
+export function parseYamlWithLibrary(text: string, file: string, problems: RuleProblem[]): YamlDocument[] {
   const lineCounter = new LineCounter();
   const out: YamlDocument[] = [];
   let docs;

@@ -136,8 +136,30 @@ type ValueSpec =
   | { readonly kind: 'null' }
   | { readonly kind: 'ref'; readonly refField: string; readonly onRaw: boolean };
 
-/** Compiles one detection item with the target log's field-name mapping. */
+/**
+ * Items already compiled in one rule-set compile (by field as written and as mapped, modifiers and values):
+ * identical items, in other rules or in another logsource variant of the same rule, share one compiled item.
+ * One cache serves one expand configuration; drop it with the compile run.
+ */
+export type ItemCache = Map<string, CompiledItem | ItemProblem>;
+
+/** Compiles one detection item with the target log's field-name mapping (from the cache when given and seen). */
 export function compileItem(
+  item: DetectionItem,
+  fieldMap: Readonly<Record<string, string>> | undefined,
+  expand: ExpandConfig,
+  cache?: ItemCache,
+): CompiledItem | ItemProblem {
+  // fieldref values are field names the mapping renames too: such items are compiled each time.
+  if (!cache || item.modifiers.includes('fieldref')) return compileItemOnce(item, fieldMap, expand);
+  const field = item.field === undefined ? undefined : (fieldMap?.[item.field] ?? item.field);
+  const key = `${item.field ?? ''}\u0000${field ?? ''}\u0000${item.modifiers.join('|')}\u0000${JSON.stringify(item.values)}`;
+  let compiled = cache.get(key);
+  if (!compiled) cache.set(key, (compiled = compileItemOnce(item, fieldMap, expand)));
+  return compiled;
+}
+
+function compileItemOnce(
   item: DetectionItem,
   fieldMap: Readonly<Record<string, string>> | undefined,
   expand: ExpandConfig,

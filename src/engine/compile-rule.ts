@@ -3,9 +3,10 @@
 import { namePatternMatches } from '../sigma/condition.js';
 import type { ExpandConfig } from '../sigma/modifiers/index.js';
 import type { LogsourceTarget } from '../sigma/logsource.js';
-import type { ConditionNode, Logsource, ParsedFilter, ParsedRule, Selection } from '../sigma/types.js';
+import type { ConditionNode, ParsedFilter, ParsedRule, Selection } from '../sigma/types.js';
 import type { Level, RuleInfo } from './types.js';
-import { compileItem, type ItemProblem } from './compile-item.js';
+import { compileItem, type ItemCache, type ItemProblem } from './compile-item.js';
+import { flatCopy } from './needle-pool.js';
 import { andNeedles, orNeedles, type Needles } from './needles.js';
 import {
   NEVER_VIEW_TEST,
@@ -21,8 +22,8 @@ export interface CompiledRule {
   readonly info: RuleInfo;
   /** The rule's `name` (correlations may reference it instead of the id). */
   readonly name?: string;
-  /** The logsource as written (for `rules explain`); the parsed rule itself is not kept. */
-  readonly logsource: Logsource;
+  /** The logsource as written, as JSON (for `rules explain`); the parsed rule itself is not kept. */
+  readonly logsource: string;
   /** Lower-cased channels this variant is indexed under (empty: any channel). */
   readonly channels: readonly string[];
   /** Event ids it is indexed under (undefined: every event of its channels). */
@@ -54,6 +55,7 @@ export function compileSelections(
   selections: ReadonlyMap<string, Selection>,
   fieldMap: Readonly<Record<string, string>> | undefined,
   expand: ExpandConfig,
+  cache?: ItemCache,
 ): Map<string, CompiledSelection> | ItemProblem {
   const out = new Map<string, CompiledSelection>();
   for (const [name, sel] of selections) {
@@ -67,7 +69,7 @@ export function compileSelections(
     for (const items of sel.alternatives) {
       const compiled = [];
       for (const item of items) {
-        const c = compileItem(item, fieldMap, expand);
+        const c = compileItem(item, fieldMap, expand, cache);
         if ('severity' in c) {
           return {
             severity: c.severity,
@@ -186,33 +188,46 @@ export function conditionText(node: ConditionNode): string {
   }
 }
 
-/** The RuleInfo that travels with detections. */
+/** The text as a string of its own (or undefined): parsed values are slices of whole rule files. */
+function own<T extends string | undefined>(s: T): T {
+  return (s === undefined ? s : flatCopy(s)) as T;
+}
+
+/**
+ * The RuleInfo that travels with detections. Its strings are copied: values read from YAML are slices of the
+ * rule file's text, and one kept id would keep the whole file alive (3.5 MB of SigmaHQ files per matcher).
+ */
 export function ruleInfoOf(rule: ParsedRule): RuleInfo {
+  const list = (l: readonly string[] | undefined): readonly string[] | undefined => l?.map(own);
   return {
-    id: rule.id,
-    title: rule.title,
-    level: rule.level as Level,
-    status: rule.status,
-    tags: rule.tags,
-    path: rule.file,
-    description: rule.description,
-    author: rule.author,
-    references: rule.references,
-    falsepositives: rule.falsepositives,
+    id: own(rule.id),
+    title: own(rule.title),
+    level: own(rule.level) as Level,
+    status: own(rule.status),
+    tags: rule.tags.map(own),
+    path: own(rule.file),
+    description: own(rule.description),
+    author: own(rule.author),
+    references: list(rule.references),
+    falsepositives: list(rule.falsepositives),
     kind: 'rule',
   };
 }
 
-/** Compiles a rule for one target (with the filters that name it); a problem when it cannot run there. */
+/**
+ * Compiles a rule for one target (with the filters that name it); a problem when it cannot run there. Pass
+ * one item cache to every rule of a rule set so identical items are compiled once.
+ */
 export function compileRuleVariant(
   rule: ParsedRule,
   info: RuleInfo,
   target: LogsourceTarget | undefined,
   filters: readonly ParsedFilter[],
   expand: ExpandConfig,
+  cache?: ItemCache,
 ): CompiledRule | ItemProblem | 'never' {
   const fieldMap = target?.fields;
-  const sels = compileSelections(rule.selections, fieldMap, expand);
+  const sels = compileSelections(rule.selections, fieldMap, expand, cache);
   if ('severity' in sels) return sels as ItemProblem;
   const conds = rule.conditions.map((c) => compileCondition(c, sels));
   const cond: CompiledCondition =
@@ -231,7 +246,7 @@ export function compileRuleVariant(
   const filterTests: ViewTest[] = [];
   const explain: string[] = [];
   for (const f of filters) {
-    const fsels = compileSelections(f.selections, fieldMap, expand);
+    const fsels = compileSelections(f.selections, fieldMap, expand, cache);
     if ('severity' in fsels)
       return { severity: fsels.severity, reason: `filter '${f.title}' (${f.file}): ${fsels.reason}` };
     const fconds = f.conditions.map((c) => compileCondition(c, fsels));
@@ -253,7 +268,7 @@ export function compileRuleVariant(
   return {
     info,
     ...(rule.name !== undefined ? { name: rule.name } : {}),
-    logsource: rule.logsource,
+    logsource: JSON.stringify(rule.logsource),
     channels: target?.channels ?? [],
     eventIds,
     providers,
@@ -262,6 +277,6 @@ export function compileRuleVariant(
     fields: [...fields],
     match,
     explain,
-    filters: filters.map((f) => f.title),
+    filters: filters.map((f) => own(f.title)),
   };
 }

@@ -17,7 +17,7 @@ import { linkCorrelations } from '../sigma/correlation-links.js';
 import type { CorrelationRule } from '../sigma/correlation-types.js';
 import type { ParsedFilter, ParsedRule, RuleProblem } from '../sigma/types.js';
 import { compileRuleVariant, ruleInfoOf, type CompiledRule } from './compile-rule.js';
-import type { ItemProblem } from './compile-item.js';
+import type { ItemCache, ItemProblem } from './compile-item.js';
 import { NeedlePool } from './needle-pool.js';
 
 /** What happened to one rule document (for `rules check`). */
@@ -213,6 +213,7 @@ export function compileRuleSources(sources: RuleSources, opts: CompileOptions = 
   const rules: CompiledRule[] = [];
   const unmapped: CompiledRule[] = [];
   const needlePool = new NeedlePool();
+  const itemCache: ItemCache = new Map();
   for (const rule of parsed) {
     const info = ruleInfoOf(rule);
     const ruleFilters = [
@@ -237,7 +238,7 @@ export function compileRuleSources(sources: RuleSources, opts: CompileOptions = 
     let failure: ItemProblem | undefined;
     let never = 0;
     for (const target of targets) {
-      const c = compileRuleVariant(rule, info, target, ruleFilters, expand);
+      const c = compileRuleVariant(rule, info, target, ruleFilters, expand, itemCache);
       if (c === 'never') never++;
       else if ('severity' in c) {
         failure = c;

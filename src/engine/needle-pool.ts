@@ -12,7 +12,7 @@ const NEVER: Needles = [];
 const V8_MIN_SHARED_LENGTH = 13;
 
 /** A string with storage of its own: needles are cut from bigger strings, and a V8 slice keeps its parent alive. */
-function flatCopy(s: string): string {
+export function flatCopy(s: string): string {
   return s.length < V8_MIN_SHARED_LENGTH ? s : Buffer.from(s, 'utf16le').toString('utf16le');
 }
 

@@ -137,7 +137,7 @@ export function explainRule(variants: readonly CompiledRule[], unmappedReason?: 
     `${first.info.title}`,
     `  id: ${first.info.id}   level: ${first.info.level}   status: ${first.info.status ?? '-'}`,
     `  file: ${first.info.path ?? '-'}`,
-    `  logsource: ${JSON.stringify(first.logsource)}`,
+    `  logsource: ${first.logsource}`,
   ];
   if (unmappedReason) out.push(`  not indexed: ${unmappedReason}`);
   variants.forEach((v, i) => {

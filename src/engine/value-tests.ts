@@ -250,11 +250,7 @@ export function keywordTextTest(t: StringTest): ViewTest {
 /** True when every test is. */
 export function allViewTest(tests: readonly ViewTest[]): ViewTest {
   if (tests.length === 1) return tests[0]!;
-  if (tests.length === 2) {
-    const a = tests[0]!;
-    const b = tests[1]!;
-    return (v) => a(v) && b(v);
-  }
+  if (tests.length === 2) return bothViewTest(tests[0]!, tests[1]!);
   return (v) => {
     for (let i = 0; i < tests.length; i++) if (!tests[i]!(v)) return false;
     return true;
@@ -265,15 +261,20 @@ export function allViewTest(tests: readonly ViewTest[]): ViewTest {
 export function anyViewTest(tests: readonly ViewTest[]): ViewTest {
   if (tests.length === 0) return alwaysFalse;
   if (tests.length === 1) return tests[0]!;
-  if (tests.length === 2) {
-    const a = tests[0]!;
-    const b = tests[1]!;
-    return (v) => a(v) || b(v);
-  }
+  if (tests.length === 2) return eitherViewTest(tests[0]!, tests[1]!);
   return (v) => {
     for (let i = 0; i < tests.length; i++) if (tests[i]!(v)) return true;
     return false;
   };
+}
+
+// Two-test forms in factories of their own (a closure in allViewTest's scope would share the list's Context).
+function bothViewTest(a: ViewTest, b: ViewTest): ViewTest {
+  return (v) => a(v) && b(v);
+}
+
+function eitherViewTest(a: ViewTest, b: ViewTest): ViewTest {
+  return (v) => a(v) || b(v);
 }
 
 /** Negation of a record test. */

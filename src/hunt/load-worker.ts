@@ -20,7 +20,10 @@ async function load(): Promise<void> {
   let reply: RuleLoadReply;
   try {
     const opts: LoadOptions | undefined = req.mappingFiles ? { mappingFiles: req.mappingFiles } : undefined;
-    const bytes = serialize(await readRuleSources(req.rulePaths, opts));
+    const sources = await readRuleSources(req.rulePaths, opts);
+    // Matchers never read a rule's raw YAML document: on SigmaHQ it is half of the serialised bytes, which every
+    // worker would deserialise (and hold until its rules are compiled).
+    const bytes = serialize({ ...sources, parsed: sources.parsed.map((r) => ({ ...r, raw: {} })) });
     const shared = new SharedArrayBuffer(bytes.length);
     new Uint8Array(shared).set(bytes);
     reply = { ok: true, sources: shared };

@@ -6,11 +6,18 @@ import type { RuleSources } from '../engine/index.js';
 import type { RuleLoadReply, RuleLoadRequest } from './load-worker.js';
 
 const LOADER_URL = new URL('./load-worker.js', import.meta.url);
+/** The loader's young generation (MB): 48 halves its collection time against 8 (~250 -> ~135 ms). */
+const LOADER_YOUNG_GENERATION_MB = 48;
 
 /** Reads and parses rule files on a short-lived thread; resolves to the serialised RuleSources. */
 export function loadSharedRuleSources(req: RuleLoadRequest): Promise<SharedArrayBuffer> {
   return new Promise((resolve, reject) => {
-    const w = new Worker(LOADER_URL, { workerData: req });
+    // Everything the loader parses stays alive until it is serialised: with a young generation as small as a
+    // matcher's, it would be copied and promoted collection after collection.
+    const w = new Worker(LOADER_URL, {
+      workerData: req,
+      resourceLimits: { maxYoungGenerationSizeMb: LOADER_YOUNG_GENERATION_MB },
+    });
     let settled = false;
     w.once('message', (m: RuleLoadReply) => {
       settled = true;

@@ -31,6 +31,8 @@ test('rules parsed on the loading thread come back through shared memory and mat
     const sources = openSharedRuleSources(shared);
     assert.equal(sources.parsed.length, 1);
     assert.equal(sources.parsed[0]!.title, 'Whoami');
+    assert.deepEqual(sources.parsed[0]!.raw, {}, 'the raw document stays behind');
+    assert.equal(sources.parsed[0]!.selections.size, 1);
     assert.ok(
       sources.problems.some((p) => p.file.endsWith('broken.yml')),
       'the broken file is a problem',

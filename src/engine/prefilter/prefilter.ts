@@ -167,18 +167,25 @@ export class Prefilter {
 
   private readonly scanners: FieldScanner[];
   private readonly shared: Map<string, AhoCorasick> | undefined;
-  /** For each global needle: the alternatives it belongs to (CSR layout). */
+  /**
+   * For each global needle: the alternatives it triggers (CSR layout). Each alternative is triggered by its
+   * needle that the fewest alternatives share (a common needle such as `\cmd.exe`, in hundreds of them, then
+   * triggers few): a found needle visits only the alternatives it triggers, whose other needles are checked
+   * once the record's fields are all scanned.
+   */
   private readonly needleAltStart: Int32Array;
   private readonly needleAlt: Int32Array;
-  /** For each alternative: how many distinct needles it needs, and its rule. */
-  private readonly altRequired: Int32Array;
+  /** For each alternative: its needles other than the trigger (CSR layout), and its rule. */
+  private readonly altRestStart: Int32Array;
+  private readonly altRest: Int32Array;
   private readonly altRule: Int32Array;
   private readonly always: Uint8Array;
   // Per-call scratch, stamped with an epoch so nothing is cleared between records.
   private epoch = 0;
   private readonly needleStamp: Uint32Array;
-  private readonly altStamp: Uint32Array;
-  private readonly altCount: Int32Array;
+  /** Triggered alternatives with other needles to check after the scans. */
+  private readonly pending: Int32Array;
+  private pendingCount = 0;
   private readonly ruleStamp: Uint32Array;
   private readonly hitRules: Int32Array;
   private hitCount = 0;
@@ -216,6 +223,7 @@ export class Prefilter {
     // Intern (field, prefix) pairs into global ids, grouped per field.
     const perField = new Map<string, Map<string, number>>();
     const altNeedles: number[][] = [];
+    const seenAlternatives = new Set<string>();
     const altRule: number[] = [];
     let needleCount = 0;
     for (const entry of entries) {
@@ -240,7 +248,12 @@ export class Prefilter {
           if (id === undefined) needles.set(lowered, (id = needleCount++));
           ids.add(id);
         }
-        altNeedles.push([...ids]);
+        // A rule's alternatives often repeat once their needles are cut to prefixes: keep one of each.
+        const sorted = [...ids].sort((x, y) => x - y);
+        const signature = `${entry.rule}:${sorted.join(',')}`;
+        if (seenAlternatives.has(signature)) continue;
+        seenAlternatives.add(signature);
+        altNeedles.push(sorted);
         altRule.push(entry.rule);
       }
     }
@@ -260,21 +273,34 @@ export class Prefilter {
     this.fields = this.scanners.map((s) => s.field);
 
     const altTotal = altNeedles.length;
-    this.altRequired = Int32Array.from(altNeedles, (ids) => ids.length);
     this.altRule = Int32Array.from(altRule);
+    // Each alternative's trigger: its needle in the fewest alternatives (ties: the lower id).
+    const uses = new Int32Array(needleCount);
+    for (const ids of altNeedles) for (const id of ids) uses[id]++;
+    const trigger = altNeedles.map((ids) =>
+      ids.reduce((best, id) => (uses[id] < uses[best] || (uses[id] === uses[best] && id < best) ? id : best)),
+    );
     const counts = new Int32Array(needleCount + 1);
-    for (const ids of altNeedles) for (const id of ids) counts[id + 1]++;
+    for (const id of trigger) counts[id + 1]++;
     for (let i = 0; i < needleCount; i++) counts[i + 1] += counts[i];
     this.needleAltStart = counts.slice();
-    this.needleAlt = new Int32Array(counts[needleCount]);
+    this.needleAlt = new Int32Array(altTotal);
     const fill = counts.slice();
+    trigger.forEach((id, alt) => {
+      this.needleAlt[fill[id]++] = alt;
+    });
+    this.altRestStart = new Int32Array(altTotal + 1);
     altNeedles.forEach((ids, alt) => {
-      for (const id of ids) this.needleAlt[fill[id]++] = alt;
+      this.altRestStart[alt + 1] = this.altRestStart[alt] + ids.length - 1;
+    });
+    this.altRest = new Int32Array(this.altRestStart[altTotal]);
+    altNeedles.forEach((ids, alt) => {
+      let k = this.altRestStart[alt];
+      for (const id of ids) if (id !== trigger[alt]) this.altRest[k++] = id;
     });
 
     this.needleStamp = new Uint32Array(needleCount);
-    this.altStamp = new Uint32Array(altTotal);
-    this.altCount = new Int32Array(altTotal);
+    this.pending = new Int32Array(altTotal);
     this.ruleStamp = new Uint32Array(maxRule + 1);
     this.hitRules = new Int32Array(maxRule + 1);
     this.out = new Int32Array(maxRule + 1);
@@ -307,6 +333,7 @@ export class Prefilter {
   ): CandidateSet {
     this.nextEpoch();
     this.hitCount = 0;
+    this.pendingCount = 0;
     for (const scanner of this.scanners) {
       if (scanner.field === KEYWORD_FIELD && keywords) {
         const automaton = scanner.automaton ?? this.build(scanner);
@@ -342,6 +369,7 @@ export class Prefilter {
         for (let i = 0; i < n; i++) this.markNeedle(globalId[found[i]]);
       }
     }
+    this.resolvePending();
     // Merge the always-candidates (sorted) with the rules hit by needles (sorted here; usually a handful).
     const hits = this.hitRules;
     const hitCount = this.hitCount;
@@ -367,9 +395,14 @@ export class Prefilter {
 
   /** Bytes held by the automata and tables (for memory reports). */
   memoryBytes(): number {
-    let total = this.needleAlt.byteLength + this.needleAltStart.byteLength + this.altRequired.byteLength * 4;
+    let total =
+      this.needleAlt.byteLength +
+      this.needleAltStart.byteLength +
+      this.altRestStart.byteLength +
+      this.altRest.byteLength +
+      this.altRule.byteLength * 2;
     for (const s of this.scanners) total += (s.automaton?.memoryBytes() ?? 0) + s.globalId.byteLength;
-    return total + this.needleStamp.byteLength + this.ruleStamp.byteLength * 4;
+    return total + this.needleStamp.byteLength + this.ruleStamp.byteLength * 3;
   }
 
   /** Builds (or takes from the shared cache) a scanner's automaton. */
@@ -394,17 +427,33 @@ export class Prefilter {
     this.needleStamp[id] = epoch;
     for (let k = this.needleAltStart[id]; k < this.needleAltStart[id + 1]; k++) {
       const alt = this.needleAlt[k];
-      if (this.altStamp[alt] !== epoch) {
-        this.altStamp[alt] = epoch;
-        this.altCount[alt] = 0;
-      }
-      if (++this.altCount[alt] === this.altRequired[alt]) {
-        const rule = this.altRule[alt];
-        if (this.ruleStamp[rule] !== epoch && this.always[rule] === 0) {
-          this.ruleStamp[rule] = epoch;
-          this.hitRules[this.hitCount++] = rule;
+      if (this.altRestStart[alt] === this.altRestStart[alt + 1]) this.hit(this.altRule[alt]);
+      else if (this.ruleStamp[this.altRule[alt]] !== epoch) this.pending[this.pendingCount++] = alt; // once a record
+    }
+  }
+
+  /** Keeps the triggered alternatives whose other needles were all found too. */
+  private resolvePending(): void {
+    const epoch = this.epoch;
+    for (let i = 0; i < this.pendingCount; i++) {
+      const alt = this.pending[i];
+      const rule = this.altRule[alt];
+      if (this.ruleStamp[rule] === epoch) continue;
+      let all = true;
+      for (let k = this.altRestStart[alt]; k < this.altRestStart[alt + 1]; k++) {
+        if (this.needleStamp[this.altRest[k]] !== epoch) {
+          all = false;
+          break;
         }
       }
+      if (all) this.hit(rule);
+    }
+  }
+
+  private hit(rule: number): void {
+    if (this.ruleStamp[rule] !== this.epoch && this.always[rule] === 0) {
+      this.ruleStamp[rule] = this.epoch;
+      this.hitRules[this.hitCount++] = rule;
     }
   }
 
@@ -413,7 +462,6 @@ export class Prefilter {
     if (this.epoch === 0) {
       // Wrapped after 2^32 records: clear the stamps once so no stale mark survives.
       this.needleStamp.fill(0);
-      this.altStamp.fill(0);
       this.ruleStamp.fill(0);
       this.epoch = 1;
     }

@@ -21,7 +21,7 @@ import {
   type ModifierPlan,
 } from '../sigma/modifiers/index.js';
 import type { DetectionItem, SigmaScalar, SourcePosition } from '../sigma/types.js';
-import { KEYWORD_FIELD, regexFacts, regexGuard, type PrefilterNeedle } from './prefilter/index.js';
+import { KEYWORD_FIELD, regexFacts, type PrefilterNeedle } from './prefilter/index.js';
 import type { Needles } from './needles.js';
 import {
   NEVER_VIEW_TEST,
@@ -238,13 +238,13 @@ function valueSpecs(
     switch (plan.kind) {
       case 're': {
         if (typeof value !== 'string') return { severity: 'invalid', reason: `'re' needs a string pattern` };
+        // Compiled here to report a pattern RE2 cannot run; the test compiles its own copy on first need.
         const re = compileRegex(value, plan.reFlags);
         if (!re.ok) return { severity: 'unsupported', reason: re.reason };
         // Regex facts (H4): values shorter than any match skip the regex; required literals feed the prefilter.
         const facts = regexFacts(value, { caseInsensitive: plan.reFlags.i });
         // The DFA guard (regex-guard.ts) settles most texts in one linear scan; RE2 decides the rest.
-        const guard = regexGuard(value, plan.reFlags);
-        const test = regexStringTest(re.test, facts.minLength, facts.requiredChars, guard);
+        const test = regexStringTest(value, plan.reFlags, facts.minLength, facts.requiredChars);
         tests.push({ kind: 'string', test, onRaw: true, negated: false });
         if (facts.needles && !plan.all) {
           for (const alt of facts.needles)

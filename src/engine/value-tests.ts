@@ -6,6 +6,7 @@
 import {
   cidrContains,
   compareNumber,
+  compileRegex,
   fieldrefMatches,
   globMatches,
   parseIp,
@@ -17,7 +18,7 @@ import {
   type NumericOperator,
   type TimePart,
 } from '../sigma/modifiers/index.js';
-import { AhoCorasick, GUARD_MATCH, GUARD_MAYBE } from './prefilter/index.js';
+import { AhoCorasick, GUARD_MATCH, GUARD_MAYBE, regexGuard } from './prefilter/index.js';
 import type { RecordView } from './record-view.js';
 
 /** A test of one record. */
@@ -114,20 +115,39 @@ export function anyStringTest(tests: readonly StringTest[]): StringTest {
   };
 }
 
-/** A regex on the raw value, behind its cheap facts (minimum length, required characters) and DFA guard. */
+/** Flags of a Sigma `re` value. */
+export interface RegexFlags {
+  readonly i: boolean;
+  readonly m: boolean;
+  readonly s: boolean;
+}
+
+/**
+ * A regex on the raw value, behind its cheap facts (minimum length, required characters) and DFA guard. The
+ * guard and the RE2 program are built on first need (the pattern was compiled once at load to report errors):
+ * most rules never see a text that gets this far, and an RE2 program is ~10 KB of heap.
+ */
 export function regexStringTest(
-  re: StringTest,
+  pattern: string,
+  flags: RegexFlags,
   minLength: number,
   required: string,
-  guard: ((s: string) => number) | undefined,
 ): StringTest {
-  if (minLength <= 1 && required === '' && guard === undefined) return re;
+  let guard: ((s: string) => number) | undefined | null = null;
+  let re: StringTest | undefined;
   return (s) => {
     if (s.length < minLength) return false;
     for (let i = 0; i < required.length; i++) if (s.indexOf(required[i]!) < 0) return false;
-    if (guard === undefined) return re(s);
-    const verdict = guard(s);
-    return verdict === GUARD_MAYBE ? re(s) : verdict === GUARD_MATCH;
+    if (guard === null) guard = regexGuard(pattern, flags);
+    if (guard !== undefined) {
+      const verdict = guard(s);
+      if (verdict !== GUARD_MAYBE) return verdict === GUARD_MATCH;
+    }
+    if (re === undefined) {
+      const compiled = compileRegex(pattern, flags);
+      re = compiled.ok ? compiled.test : alwaysFalse;
+    }
+    return re(s);
   };
 }
 

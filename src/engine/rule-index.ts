@@ -1,6 +1,6 @@
 // The rule index: compiled rules keyed by (channel, event id). A record is only shown the rules of its own
 // bucket; each bucket with enough rules gets its own needle prefilter over just the fields its rules read.
-import { Prefilter, type AhoCorasick } from './prefilter/index.js';
+import { needlePrefixes, Prefilter, type AhoCorasick, type NeedlePrefixes } from './prefilter/index.js';
 import type { CompiledRule } from './compile-rule.js';
 
 /** The rules a record of one (channel, event id) can match, with their prefilter. */
@@ -29,6 +29,8 @@ export class RuleIndex {
   private readonly empty: Bucket = { rules: new Int32Array(0) };
   /** Per-field automata shared by every bucket's prefilter (identical needle lists are built once). */
   private readonly automata = new Map<string, AhoCorasick>();
+  /** The needles' prefixes over all rules, computed when the first prefilter is built. */
+  private prefixes: NeedlePrefixes | undefined;
 
   constructor(private readonly rules: readonly CompiledRule[]) {
     rules.forEach((rule, n) => {
@@ -76,7 +78,10 @@ export class RuleIndex {
       if (rules.length >= PREFILTER_MIN_RULES || rules.some((r) => this.rules[r]!.needles !== undefined)) {
         prefilter = new Prefilter(
           Array.from(rules, (r, local) => ({ rule: local, alternatives: this.rules[r]!.needles })),
-          { automata: this.automata },
+          {
+            automata: this.automata,
+            prefixes: (this.prefixes ??= needlePrefixes(this.rules.map((r) => r.needles))),
+          },
         );
       }
       bucket = { rules, prefilter };

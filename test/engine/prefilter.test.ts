@@ -8,6 +8,7 @@ import {
   Prefilter,
   PREFIX_MIN_LENGTH,
   shortenNeedles,
+  needlePrefixes,
   type PrefilterEntry,
   type PrefilterNeedle,
 } from '../../src/engine/prefilter/index.js';
@@ -287,4 +288,28 @@ test('property: with shortened needles the prefilter never drops a rule that who
   }
   // Shortening only ever adds candidates (a found prefix whose whole needle is absent): the sample has some.
   assert.ok(dropped < 0, `${dropped}`);
+});
+
+test('prefixes computed once over many rules serve every prefilter; a needle they lack is looked for whole', () => {
+  const hashA = 'md5=' + 'a'.repeat(32);
+  const hashB = 'md5=' + 'a'.repeat(20) + 'b'.repeat(12);
+  const rules = [[[{ field: 'Hashes', needle: hashA }]], [[{ field: 'Hashes', needle: hashB }]]];
+  const prefixes = needlePrefixes(rules, 8);
+  // The two share 24 characters: each is cut just past them, and they stay apart.
+  assert.equal(prefixes.get('Hashes')!.get(hashA), hashA.slice(0, 25));
+  assert.equal(prefixes.get('Hashes')!.get(hashB), hashB.slice(0, 25));
+  const pf = new Prefilter(
+    [
+      { rule: 0, alternatives: rules[0] },
+      { rule: 1, alternatives: [[{ field: 'Hashes', needle: 'sha1=' + 'c'.repeat(40) }]] },
+    ],
+    { prefixes },
+  );
+  assert.deepEqual(
+    [...pf.candidates((f) => (f === 'Hashes' ? `x,${hashA.toUpperCase()},y` : undefined)).rules],
+    [0],
+  );
+  // Rule 1's needle is not in the prefixes: only the whole needle keeps it.
+  assert.deepEqual([...pf.candidates(() => 'sha1=' + 'c'.repeat(39)).rules], []);
+  assert.deepEqual([...pf.candidates(() => 'sha1=' + 'c'.repeat(40)).rules], [1]);
 });

@@ -4,6 +4,7 @@ export {
   Prefilter,
   PREFIX_MIN_LENGTH,
   shortenNeedles,
+  needlePrefixes,
   KEYWORD_FIELD,
   KEYWORD_SEPARATOR,
   NON_STRING_VALUE_CHARS,
@@ -14,6 +15,7 @@ export {
   type PrefilterNeedle,
   type CandidateSet,
   type PrefilterOptions,
+  type NeedlePrefixes,
 } from './prefilter.js';
 export { regexFacts, type RegexFacts, type RegexFactFlags } from './regex-facts.js';
 export { SkipScanner, skipScanEligible, SKIP_MIN_LENGTH, SKIP_MAX_NEEDLES } from './skip-scan.js';

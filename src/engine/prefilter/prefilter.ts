@@ -60,6 +60,29 @@ export function shortenNeedles(
   return out;
 }
 
+/** Per field: each needle (lower-cased) → the prefix the automaton looks for. */
+export type NeedlePrefixes = ReadonlyMap<string, ReadonlyMap<string, string>>;
+
+/** The prefixes (shortenNeedles) of the needles of some rules' alternatives, per field. */
+export function needlePrefixes(
+  rules: Iterable<readonly (readonly PrefilterNeedle[])[] | undefined>,
+  prefixLength = PREFIX_MIN_LENGTH,
+): NeedlePrefixes {
+  const fieldNeedles = new Map<string, Set<string>>();
+  for (const alternatives of rules) {
+    for (const alternative of alternatives ?? []) {
+      for (const { field, needle } of alternative) {
+        let set = fieldNeedles.get(field);
+        if (!set) fieldNeedles.set(field, (set = new Set()));
+        set.add(needle.toLowerCase());
+      }
+    }
+  }
+  const prefixes = new Map<string, Map<string, string>>();
+  for (const [field, set] of fieldNeedles) prefixes.set(field, shortenNeedles(set, prefixLength));
+  return prefixes;
+}
+
 /** Receives a record's keyword texts for the prefilter (see KeywordFeed). */
 export interface KeywordSink {
   /** False when no keyword needle can occur in a non-string value's text: such values may be left out. */
@@ -156,6 +179,12 @@ export interface PrefilterOptions {
   readonly automata?: Map<string, AhoCorasick>;
   /** Prefix length for the needles (see shortenNeedles; default PREFIX_MIN_LENGTH; Infinity: whole needles). */
   readonly prefixLength?: number;
+  /**
+   * The prefixes, computed once (needlePrefixes) over the needles of every rule the caller will build
+   * prefilters for: cheaper than per prefilter, and one needle list per field gets one prefix list (so more
+   * automata are shared). prefixLength is then ignored.
+   */
+  readonly prefixes?: NeedlePrefixes;
 }
 
 /** Builds per-field automata over the rules' required needles and answers which rules can match a record. */
@@ -206,24 +235,16 @@ export class Prefilter {
     const always: number[] = [];
 
     // The prefix each needle is looked for by, per field.
-    const fieldNeedles = new Map<string, Set<string>>();
-    for (const entry of entries) {
-      for (const alternative of entry.alternatives ?? []) {
-        for (const { field, needle } of alternative) {
-          let set = fieldNeedles.get(field);
-          if (!set) fieldNeedles.set(field, (set = new Set()));
-          set.add(needle.toLowerCase());
-        }
-      }
-    }
-    const prefixLength = options.prefixLength ?? PREFIX_MIN_LENGTH;
-    const prefixes = new Map<string, Map<string, string>>();
-    for (const [field, set] of fieldNeedles) prefixes.set(field, shortenNeedles(set, prefixLength));
+    const prefixes =
+      options.prefixes ??
+      needlePrefixes(
+        entries.map((e) => e.alternatives),
+        options.prefixLength,
+      );
 
     // Intern (field, prefix) pairs into global ids, grouped per field.
     const perField = new Map<string, Map<string, number>>();
     const altNeedles: number[][] = [];
-    const seenAlternatives = new Set<string>();
     const altRule: number[] = [];
     let needleCount = 0;
     for (const entry of entries) {
@@ -239,21 +260,18 @@ export class Prefilter {
           this.always[entry.rule] = 1;
           continue;
         }
-        const ids = new Set<number>();
+        const ids: number[] = [];
         for (const { field, needle } of alternative) {
           let needles = perField.get(field);
           if (!needles) perField.set(field, (needles = new Map()));
-          const lowered = prefixes.get(field)!.get(needle.toLowerCase())!;
-          let id = needles.get(lowered);
-          if (id === undefined) needles.set(lowered, (id = needleCount++));
-          ids.add(id);
+          const lowered = needle.toLowerCase();
+          // (A needle the given prefixes lack is looked for whole: still a superset test.)
+          const prefix = prefixes.get(field)?.get(lowered) ?? lowered;
+          let id = needles.get(prefix);
+          if (id === undefined) needles.set(prefix, (id = needleCount++));
+          if (!ids.includes(id)) ids.push(id);
         }
-        // A rule's alternatives often repeat once their needles are cut to prefixes: keep one of each.
-        const sorted = [...ids].sort((x, y) => x - y);
-        const signature = `${entry.rule}:${sorted.join(',')}`;
-        if (seenAlternatives.has(signature)) continue;
-        seenAlternatives.add(signature);
-        altNeedles.push(sorted);
+        altNeedles.push(ids);
         altRule.push(entry.rule);
       }
     }

@@ -151,11 +151,12 @@ export function compileItem(
   cache?: ItemCache,
 ): CompiledItem | ItemProblem {
   // fieldref values are field names the mapping renames too: such items are compiled each time.
-  if (!cache || item.modifiers.includes('fieldref')) return compileItemOnce(item, fieldMap, expand);
+  const values = JSON.stringify(item.values);
+  if (!cache || item.modifiers.includes('fieldref')) return compileItemOnce(item, fieldMap, expand, values);
   const field = item.field === undefined ? undefined : (fieldMap?.[item.field] ?? item.field);
-  const key = `${item.field ?? ''}\u0000${field ?? ''}\u0000${item.modifiers.join('|')}\u0000${JSON.stringify(item.values)}`;
+  const key = `${item.field ?? ''}\u0000${field ?? ''}\u0000${item.modifiers.join('|')}\u0000${values}`;
   let compiled = cache.get(key);
-  if (!compiled) cache.set(key, (compiled = compileItemOnce(item, fieldMap, expand)));
+  if (!compiled) cache.set(key, (compiled = compileItemOnce(item, fieldMap, expand, values)));
   return compiled;
 }
 
@@ -163,13 +164,14 @@ function compileItemOnce(
   item: DetectionItem,
   fieldMap: Readonly<Record<string, string>> | undefined,
   expand: ExpandConfig,
+  valuesJson: string,
 ): CompiledItem | ItemProblem {
   const planned = planModifiers(item.modifiers);
   if ('error' in planned) return { severity: 'invalid', reason: planned.error };
   const plan = planned.plan;
   const field = item.field === undefined ? undefined : (fieldMap?.[item.field] ?? item.field);
   const label = `${item.field ?? '<keywords>'}${field !== item.field ? `→${field}` : ''}${item.modifiers.map((m) => `|${m}`).join('')}`;
-  const describe = `${label}: ${JSON.stringify(item.values.length === 1 ? item.values[0] : item.values)}`;
+  const describe = `${label}: ${item.values.length === 1 ? valuesJson.slice(1, -1) : valuesJson}`;
 
   if (plan.kind === 'exists') {
     const f = field!;

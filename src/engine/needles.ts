@@ -49,12 +49,13 @@ function weight(alts: readonly (readonly PrefilterNeedle[])[]): number {
   return min;
 }
 
+/** The alternative without repeated needles (alternatives are short: a pairwise check beats building keys). */
 function dedupe(alt: PrefilterNeedle[]): PrefilterNeedle[] {
-  const seen = new Set<string>();
-  return alt.filter((n) => {
-    const key = `${n.field}\u0000${n.needle}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  if (alt.length < 2) return alt;
+  const out: PrefilterNeedle[] = [];
+  next: for (const n of alt) {
+    for (const m of out) if (m === n || (m.needle === n.needle && m.field === n.field)) continue next;
+    out.push(n);
+  }
+  return out;
 }

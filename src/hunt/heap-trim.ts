@@ -16,10 +16,11 @@ const fullGc: (() => void) | undefined = (() => {
 
 /**
  * Heap growth above the live heap that triggers a collection between jobs (a job is 8 MiB of EVTX, ~5,000
- * records). A full collection of a worker's ~90 MB of compiled rules costs ~250 ms of CPU: with 4 MB young
- * generations, 24 MB of slack saved only ~10 MB of peak RSS on dense-256 (2 workers) for ~2 s more CPU.
+ * records). Compiled rules are now ~45 MB live per worker and a full collection costs ~150 ms of CPU; on
+ * dense-256 with 2 workers (4 MB young generations), 32 MB of slack instead of 64 takes ~25 MB off peak RSS
+ * for one or two more collections per worker (~0.3 s CPU); 16 MB saves ~15 MB more for ~0.5 s more.
  */
-const GC_SLACK_BYTES = 64 * 1024 * 1024;
+const GC_SLACK_BYTES = 32 * 1024 * 1024;
 
 const usedHeap = (): number => getHeapStatistics().used_heap_size;
 

@@ -193,6 +193,17 @@ function own<T extends string | undefined>(s: T): T {
   return (s === undefined ? s : flatCopy(s)) as T;
 }
 
+const NO_FILTERS: readonly string[] = Object.freeze([]);
+
+/** Logsource JSON texts by logsource object: a rule's variants share one. */
+const logsourceTexts = new WeakMap<object, string>();
+
+function logsourceText(logsource: object): string {
+  let text = logsourceTexts.get(logsource);
+  if (text === undefined) logsourceTexts.set(logsource, (text = JSON.stringify(logsource)));
+  return text;
+}
+
 /**
  * The RuleInfo that travels with detections. Its strings are copied: values read from YAML are slices of the
  * rule file's text, and one kept id would keep the whole file alive (3.5 MB of SigmaHQ files per matcher).
@@ -268,7 +279,7 @@ export function compileRuleVariant(
   return {
     info,
     ...(rule.name !== undefined ? { name: rule.name } : {}),
-    logsource: JSON.stringify(rule.logsource),
+    logsource: logsourceText(rule.logsource),
     channels: target?.channels ?? [],
     eventIds,
     providers,
@@ -277,6 +288,6 @@ export function compileRuleVariant(
     fields: [...fields],
     match,
     explain,
-    filters: filters.map((f) => own(f.title)),
+    filters: filters.length === 0 ? NO_FILTERS : filters.map((f) => own(f.title)),
   };
 }

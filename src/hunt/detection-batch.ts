@@ -29,11 +29,17 @@ export function detectionHash(ruleId: string, key: string): number {
   return hash53(ruleId + '\u0002' + key);
 }
 
-/** Builds a DetectionBatch one detection at a time. */
+/** Bytes a builder's line buffer starts with (it doubles as needed). */
+const INITIAL_BYTES = 64 * 1024;
+
+/**
+ * Builds a DetectionBatch one detection at a time. Lines are written into a byte buffer as they come: one
+ * joined string per job would be a large object (>128 KB), which only a full collection frees.
+ */
 export class DetectionBatchBuilder {
-  private lines: string[] = [];
-  private ends: number[] = [];
+  private lines = new Uint8Array(INITIAL_BYTES);
   private bytes = 0;
+  private ends: number[] = [];
   private timestamps: number[] = [];
   private recordIds: number[] = [];
   private hashes: number[] = [];
@@ -41,9 +47,10 @@ export class DetectionBatchBuilder {
   private readonly nameIndex = new Map<string, number>();
   private fileOf: number[] = [];
   private ruleOf: number[] = [];
+  private readonly encoder = new TextEncoder();
 
   get count(): number {
-    return this.lines.length;
+    return this.ends.length;
   }
 
   private intern(s: string): number {
@@ -59,8 +66,14 @@ export class DetectionBatchBuilder {
   /** Adds a detection of the record with identity `key`. */
   add(d: Detection, key: string): void {
     const line = encodeDetection(d);
-    this.lines.push(line);
-    this.bytes += Buffer.byteLength(line);
+    // UTF-8 takes at most 3 bytes per UTF-16 unit.
+    const need = this.bytes + line.length * 3;
+    if (need > this.lines.length) {
+      const bigger = new Uint8Array(Math.max(need, this.lines.length * 2));
+      bigger.set(this.lines.subarray(0, this.bytes));
+      this.lines = bigger;
+    }
+    this.bytes += this.encoder.encodeInto(line, this.lines.subarray(this.bytes)).written;
     this.ends.push(this.bytes);
     this.timestamps.push(d.timestamp);
     this.recordIds.push(d.recordId);
@@ -71,11 +84,9 @@ export class DetectionBatchBuilder {
 
   /** The batch (its buffers are the batch's own, so they can be transferred); the builder starts empty again. */
   take(): DetectionBatch {
-    const lines = new Uint8Array(this.bytes);
-    new TextEncoder().encodeInto(this.lines.join(''), lines);
     const batch: DetectionBatch = {
-      count: this.lines.length,
-      lines,
+      count: this.ends.length,
+      lines: this.lines.slice(0, this.bytes),
       ends: Uint32Array.from(this.ends),
       timestamps: Float64Array.from(this.timestamps),
       recordIds: Float64Array.from(this.recordIds),
@@ -84,9 +95,8 @@ export class DetectionBatchBuilder {
       fileOf: Uint32Array.from(this.fileOf),
       ruleOf: Uint32Array.from(this.ruleOf),
     };
-    this.lines = [];
-    this.ends = [];
     this.bytes = 0;
+    this.ends = [];
     this.timestamps = [];
     this.recordIds = [];
     this.hashes = [];

@@ -53,6 +53,8 @@ const MAX_WARNINGS_PER_JOB = 1000;
 export class JobScanner {
   private readonly sentRules = new Set<string>();
   private pending: Detection[] = [];
+  /** One builder for every job (jobs run one at a time): its line buffer grows once, not once per job. */
+  private readonly batch = new DetectionBatchBuilder();
   private readonly collect = (d: Detection) => {
     this.pending.push(d);
   };
@@ -64,7 +66,7 @@ export class JobScanner {
 
   /** Reads and matches one job. Never throws for bad input. */
   async run(job: HuntJob): Promise<JobResult> {
-    const detections = new DetectionBatchBuilder();
+    const detections = this.batch;
     const newRules: RuleInfo[] = [];
     const warnings: SourceWarning[] = [];
     const hits: KeyedHit[] = [];
@@ -124,7 +126,7 @@ export class JobScanner {
 
   /** End of input for this matcher: pending detections (correlations evaluated locally), with a key each. */
   flush(): { detections: DetectionBatch; newRules: RuleInfo[] } {
-    const detections = new DetectionBatchBuilder();
+    const detections = this.batch;
     const newRules: RuleInfo[] = [];
     this.matcher.flush((d) => {
       if (!this.sentRules.has(d.rule.id)) {

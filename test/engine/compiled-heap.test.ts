@@ -40,10 +40,15 @@ function typicalRule(i: number): string {
   );
 }
 
-async function sourcesOf(texts: string[]): Promise<Awaited<ReturnType<typeof readRuleSources>>> {
+/** Writes the rule texts into a fresh folder. */
+function ruleFolder(texts: string[]): string {
   const dir = mkdtempSync(join(tmpdir(), 'dwell-heap-'));
   texts.forEach((t, i) => writeFileSync(join(dir, `r${i}.yml`), t));
-  return readRuleSources([dir]);
+  return dir;
+}
+
+async function sourcesOf(texts: string[]): Promise<Awaited<ReturnType<typeof readRuleSources>>> {
+  return readRuleSources([ruleFolder(texts)]);
 }
 
 /** Weak references to every parsed rule, raw document, selection and value list (made in a frame of their own:
@@ -103,3 +108,37 @@ test('a compiled rule costs a bounded heap (its tests keep only what they test; 
   // patterns, value specs and plans.
   assert.ok(perRule < 23_000, `${Math.round(perRule)} bytes of heap per compiled rule`);
 });
+
+test('compiled rules keep no rule file text alive (parsed values are slices of it)', async () => {
+  const n = 40;
+  // Each file carries ~200 KB of comment: a kept slice of any of its values would keep all of it.
+  const padding = `# ${'x'.repeat(199_000)}\n`;
+  const texts = Array.from({ length: n }, (_, i) =>
+    rule(
+      [
+        '    selection:',
+        `        ParentCommandLine|contains: 'some-rather-long-value-${i}'`,
+        `        Image|endswith: '\\\\a-long-image-name-${i}.exe'`,
+        '    condition: selection',
+      ].join('\n'),
+      undefined,
+      `description: 'A description long enough to be a slice ${i}'\nreferences:\n    - https://example.com/a/long/reference/${i}\ntags:\n    - attack.execution.t1059.${i}\n${padding}`,
+    ),
+  );
+  const dir = ruleFolder(texts);
+  const before = heapUsed();
+  const engine = await workerEngine(dir);
+  await new Promise((resolve) => setImmediate(resolve));
+  const perRule = (heapUsed() - before) / n;
+  assert.equal(engine.ruleCount, n);
+  // The sources (8 MB of text) are gone: what is left is the compiled rules (a few KB each), not their files.
+  assert.ok(perRule < 50_000, `${Math.round(perRule)} bytes of heap per compiled rule`);
+});
+
+/**
+ * An engine as a hunt worker holds it (without the rule set's problems and outcomes), built in a frame of its
+ * own so that no register of the test's suspended frame keeps the sources.
+ */
+async function workerEngine(dir: string): Promise<Engine> {
+  return new Engine(compileRuleSources(await readRuleSources([dir]), { lean: true }));
+}

@@ -1,7 +1,7 @@
 // De-duplication of detections: the same record seen twice (shadow copies, backups, overlapping collections)
 // counts once. We key detections, not records: only records that fired are hashed (in the worker), and the
-// main thread keeps one 53-bit number per detection (in a typed-array set, ~11 bytes each), so memory grows with
-// findings, never with input size.
+// main thread keeps one 53-bit number and the rank of the job that found it per detection (in typed arrays, ~22
+// bytes each), so memory grows with findings, never with input size.
 import type { EventRecord } from '../event/types.js';
 import { SYSTEM_FIELD_NAMES, fieldText } from '../event/types.js';
 
@@ -40,38 +40,46 @@ export function recordKey(record: EventRecord): string {
   return `${record.computer}\u0001${record.channel}\u0001${record.recordId}\u0001${record.timestamp}\u0001${h1.toString(36)}${h2.toString(36)}`;
 }
 
-/** Slots of a fresh NumberSet (a power of two). */
+/** Slots of a fresh NumberRanks (a power of two). */
 const INITIAL_SLOTS = 1 << 12;
 
 /**
- * A set of 53-bit numbers in one Float64Array (open addressing, linear probing, at most 3/4 full): ~11 bytes an
- * entry instead of ~40 for a JS Set of non-Smi numbers, and no 2^24 entry limit. 0 marks an empty slot, so
- * numbers are stored plus one.
+ * A map from 53-bit numbers to small ranks in two Float64Arrays (open addressing, linear probing, at most 3/4
+ * full): ~22 bytes an entry instead of ~80 for a JS Map of non-Smi numbers, and no 2^24 entry limit. 0 marks an
+ * empty slot, so numbers are stored plus one.
  */
-class NumberSet {
+class NumberRanks {
   private slots = new Float64Array(INITIAL_SLOTS);
+  private ranks = new Float64Array(INITIAL_SLOTS);
   private mask = INITIAL_SLOTS - 1;
   size = 0;
 
-  /** Adds n (0 ≤ n < 2^53); false when it was already there. */
-  add(n: number): boolean {
+  /** Stores n (0 ≤ n < 2^53) with the lower of its ranks; returns the rank it had, or -1 when it is new. */
+  keepLowest(n: number, rank: number): number {
     const v = n + 1;
     const slots = this.slots;
     let i = (v >>> 0) & this.mask;
     for (;;) {
       const s = slots[i]!;
       if (s === 0) break;
-      if (s === v) return false;
+      if (s === v) {
+        const had = this.ranks[i]!;
+        if (rank < had) this.ranks[i] = rank;
+        return had;
+      }
       i = (i + 1) & this.mask;
     }
     slots[i] = v;
+    this.ranks[i] = rank;
     if (++this.size * 4 > slots.length * 3) this.grow();
-    return true;
+    return -1;
   }
 
   private grow(): void {
     const old = this.slots;
+    const oldRanks = this.ranks;
     this.slots = new Float64Array(old.length * 2);
+    this.ranks = new Float64Array(old.length * 2);
     this.mask = this.slots.length - 1;
     for (let j = 0; j < old.length; j++) {
       const v = old[j]!;
@@ -79,13 +87,14 @@ class NumberSet {
       let i = (v >>> 0) & this.mask;
       while (this.slots[i] !== 0) i = (i + 1) & this.mask;
       this.slots[i] = v;
+      this.ranks[i] = oldRanks[j]!;
     }
   }
 }
 
 /** Remembers (rule, record) pairs already reported. */
 export class DetectionDeduper {
-  private readonly seen = new NumberSet();
+  private readonly seen = new NumberRanks();
   dropped = 0;
 
   /** True the first time a (rule id, record key) pair is offered, false for repeats. */
@@ -95,9 +104,19 @@ export class DetectionDeduper {
 
   /** The same for a pair already hashed (hash53 of rule id, U+0002, record key; see detection-batch.ts). */
   firstHash(hash: number): boolean {
-    if (this.seen.add(hash)) return true;
+    return this.offer(hash, 0) === 'first';
+  }
+
+  /**
+   * Offers a hashed pair found by the job of rank `rank`. The copy of the lowest rank is the one kept, so what a
+   * hunt keeps does not depend on which worker finished first: 'first' (keep it), 'repeat' (drop it: a copy
+   * of the same or a lower rank is kept), or the rank of the job whose copy it replaces (keep it; drop that one).
+   */
+  offer(hash: number, rank: number): 'first' | 'repeat' | number {
+    const had = this.seen.keepLowest(hash, rank);
+    if (had < 0) return 'first';
     this.dropped++;
-    return false;
+    return rank < had ? had : 'repeat';
   }
 
   /** Pairs remembered. */

@@ -138,12 +138,34 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
   let bytesDone = 0;
   let jobsDone = 0;
   const progress = createProgress(opts.progressStream ?? process.stderr, opts.quiet !== true);
-  // Detections arrive encoded (detection-batch.ts): de-duplicated by their hash, stored by their bytes.
-  const collect = (batch: DetectionBatch, dedupe: boolean) => {
-    for (let i = 0; i < batch.count; i++)
-      if (!dedupe || dedup.firstHash(batch.hashes[i]!))
-        sorter.addFromBatch(batch, i, rules.get(batch.names[batch.ruleOf[i]!]!)!);
+  // Detections arrive encoded (detection-batch.ts): de-duplicated by their hash, stored by their bytes. Of the
+  // copies of a (rule, record) pair, the one of the earliest job in the plan is kept, as a one-thread hunt keeps
+  // it: when an earlier job's copy comes after a later one's (another worker was faster), the later copy, already
+  // stored, is dropped on the way out by its sort key (time, file, record id, rule id).
+  const replaced = new Set<string>();
+  const replacedKey = (timestamp: number, file: string, recordId: number, ruleId: string) =>
+    `${Number.isFinite(timestamp) ? timestamp : '-'}\u0001${file}\u0001${Number.isFinite(recordId) ? recordId : '-'}\u0001${ruleId}`;
+  const collect = (batch: DetectionBatch, dedupe: boolean, rank: number) => {
+    for (let i = 0; i < batch.count; i++) {
+      const ruleId = batch.names[batch.ruleOf[i]!]!;
+      if (dedupe) {
+        const verdict = dedup.offer(batch.hashes[i]!, rank);
+        if (verdict === 'repeat') continue;
+        if (verdict !== 'first')
+          replaced.add(
+            replacedKey(batch.timestamps[i]!, plan.jobs[verdict]!.path, batch.recordIds[i]!, ruleId),
+          );
+      }
+      sorter.addFromBatch(batch, i, rules.get(ruleId)!);
+    }
   };
+  function* withoutReplaced(sorted: Iterable<Detection>): Generator<Detection> {
+    for (const d of sorted) {
+      if (replaced.size > 0 && replaced.delete(replacedKey(d.timestamp, d.file, d.recordId, d.rule.id)))
+        continue;
+      yield d;
+    }
+  }
   const onResult = (r: JobResult) => {
     for (const rule of r.newRules) if (!rules.has(rule.id)) rules.set(rule.id, rule);
     records += r.records;
@@ -160,7 +182,7 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
       const d = damaged.get(job.path);
       if (d) d.unreadable = true;
     }
-    collect(r.detections, dedupOn);
+    collect(r.detections, dedupOn, r.index);
     for (const h of r.hits)
       if (!dedupOn || dedup.firstTime(`hit\u0002${h.hit.ruleId}`, h.key)) hits.push(h.hit);
     if (hits.length >= HIT_BUFFER) drainHits(false);
@@ -182,7 +204,7 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
     snapshot?: unknown;
   }) => {
     for (const rule of f.newRules) if (!rules.has(rule.id)) rules.set(rule.id, rule);
-    collect(f.detections, false);
+    collect(f.detections, false, 0);
     mergeRuleStats(ruleStats, f.stats);
     if (graph && f.snapshot) graph.merge(f.snapshot as EntityGraphSnapshot);
   };
@@ -252,7 +274,7 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
   const stats = sortedRuleStats(ruleStats.values());
   const out = writeHuntOutputs({
     opts,
-    sorted: sorter.sorted(),
+    sorted: withoutReplaced(sorter.sorted()),
     keep,
     ...(graph ? { graph } : {}),
     counters: {

@@ -253,3 +253,34 @@ test('rules whose logsource is not a Windows log are counted as not run, not sil
     c.cleanup();
   }
 });
+
+test('of a record found twice, the copy of the earlier file in the plan is kept, whichever worker finishes first', async () => {
+  const c = makeCase();
+  try {
+    const shared = sysmonEvents('dup.acme.local', 30);
+    // a.evtx (first in the plan) also holds many quiet records, so its job ends after b.evtx's.
+    const quiet = sysmonEvents('dup.acme.local', 6000, 3_600_000).map((s) => ({
+      ...s,
+      recordId: (s.recordId as number) + 30,
+      data: { ...s.data, Image: 'C:\\Windows\\notepad.exe', CommandLine: 'notepad.exe' },
+    }));
+    const a = c.put('logs/a.evtx', evtxOf([...shared, ...quiet]));
+    const b = c.put('logs/b.evtx', evtxOf(shared));
+    const exp = expectedHits(30);
+    const one = await hunt([join(c.dir, 'logs')], c.rules, { workers: 1 });
+    const two = await hunt([join(c.dir, 'logs')], c.rules, { workers: 2 });
+    for (const r of [one, two]) {
+      assert.equal(r.detections.length, exp.whoami + exp.netuse);
+      assert.equal(r.summary.duplicatesDropped, exp.whoami + exp.netuse);
+      assert.deepEqual(
+        [...new Set(r.detections.map((d) => d.file))],
+        [a],
+        'the copies of b.evtx are dropped',
+      );
+    }
+    assert.deepEqual(two.detections.map(sig), one.detections.map(sig));
+    assert.ok(b.endsWith('b.evtx'));
+  } finally {
+    c.cleanup();
+  }
+});

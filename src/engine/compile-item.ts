@@ -327,8 +327,13 @@ function valueSpecs(
         onRaw: plan.cased,
         negated,
         literal,
+        // Only `contains` values (not `*x*` written as a plain value) go through the item automaton.
         containsLiteral:
-          !plan.cased && !negated && literal?.shape === 'contains' && literal.text.length > 0
+          keywordShape === 'contains' &&
+          !plan.cased &&
+          !negated &&
+          literal?.shape === 'contains' &&
+          literal.text.length > 0
             ? literal.text
             : undefined,
       });

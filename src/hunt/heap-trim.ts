@@ -16,11 +16,11 @@ const fullGc: (() => void) | undefined = (() => {
 
 /**
  * Heap growth above the live heap that triggers a collection between jobs (a job is 8 MiB of EVTX, ~5,000
- * records). Compiled rules are now ~45 MB live per worker and a full collection costs ~150 ms of CPU; on
- * dense-256 with 2 workers (4 MB young generations), 32 MB of slack instead of 64 takes ~25 MB off peak RSS
- * for one or two more collections per worker (~0.3 s CPU); 16 MB saves ~15 MB more for ~0.5 s more.
+ * records). Compiled rules are now ~45 MB live per worker and a full collection costs ~100-150 ms of CPU. On
+ * dense-256 with 2 workers (4 MB young generations), peak RSS: 64 MB of slack ~345 MB, 32 MB ~321, 24 MB ~310
+ * (2-3 collections per worker, ~0.3 s CPU each in all), 16 MB ~305-310 for a third more collections.
  */
-const GC_SLACK_BYTES = 32 * 1024 * 1024;
+const GC_SLACK_BYTES = 24 * 1024 * 1024;
 
 const usedHeap = (): number => getHeapStatistics().used_heap_size;
 

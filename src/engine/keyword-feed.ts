@@ -8,16 +8,37 @@
 //
 // The feed may hand over more text than EventRecord.fields() yields (a field name repeated in a nested
 // template, trailing spaces), never less: the prefilter stays a superset test.
+//
+// Value spans: a template instance's values lie one after the other in the chunk. When each field of its
+// shape is one substitution or literal text, the string values are handed over as a few spans of UTF-16LE
+// bytes instead of value by value: each run of values between nested BinXML values, cut where a string value
+// starts at the other byte alignment than the run. Every string value the walk would feed is then scanned at
+// its own alignment inside some span (matching is per character, so its needles are found); the extra bytes
+// (other values, slot names, text across two values) can only add candidates. Values of other types are fed
+// as text slot by slot when the walk would feed them; literal-text fields (a Computer name written into the
+// template) are the same in every instance, so their texts are kept per shape. This saves the walk (a scan
+// call per value, slot offsets, field maps) on nearly every record.
 import { fieldText } from '../event/types.js';
 import type { EventRecord } from '../event/types.js';
 import { EvtxRecord } from '../evtx/index.js';
 import { VALUE } from '../evtx/constants.js';
+import { NODE_SUBST } from '../evtx/nodes.js';
 import type { KeywordSink } from './prefilter/index.js';
 
 /** The parts of an EVTX template instance (a record or a nested BinXML value) the feed reads. */
 type InstanceValues = Pick<
   EvtxRecord,
-  'ctx' | 'shape' | 'slotType' | 'slotOffset' | 'slotSize' | 'slotValue' | 'nested' | 'fieldValue'
+  | 'ctx'
+  | 'shape'
+  | 'descStart'
+  | 'count'
+  | 'dataStart'
+  | 'slotType'
+  | 'slotOffset'
+  | 'slotSize'
+  | 'slotValue'
+  | 'nested'
+  | 'fieldValue'
 >;
 
 type FieldRef = InstanceValues['shape']['fields'] extends Map<string, infer R> ? R : never;
@@ -44,14 +65,117 @@ function feedRef(values: InstanceValues, ref: FieldRef, sink: KeywordSink): void
   if (text !== undefined && text !== '') sink.text(text);
 }
 
+type Shape = InstanceValues['shape'];
+
+/** How an instance of a shape is handed over as spans: its fields of literal text are fed as text. */
+interface SpanPlan {
+  /** Fields whose value is literal text of the template (no substitution): the same in every instance. */
+  readonly literalRefs: readonly FieldRef[];
+  /** Their texts, taken from the first instance fed. */
+  literalTexts: string[] | null;
+}
+
+/** Per shape: its span plan, or null when some field is built from parts or repeated (then walked). */
+const spanPlans = new WeakMap<Shape, SpanPlan | null>();
+
+function spanPlan(shape: Shape): SpanPlan | null {
+  let plan = spanPlans.get(shape);
+  if (plan === undefined) {
+    const literalRefs: FieldRef[] = [];
+    let ok = true;
+    const consider = (ref: FieldRef): void => {
+      if (ref.more !== null) ok = false;
+      else if (ref.slot < 0) {
+        if (ref.parts.some((part) => part.kind === NODE_SUBST)) ok = false;
+        else literalRefs.push(ref);
+      }
+    };
+    for (const ref of shape.fields.values()) consider(ref);
+    for (const named of shape.namedBySlot) consider(named.ref);
+    plan = ok ? { literalRefs, literalTexts: null } : null;
+    spanPlans.set(shape, plan);
+  }
+  return plan;
+}
+
+/**
+ * Hands over an instance's values as spans (see the header) and returns true, or returns false having handed
+ * over nothing when some field is built from parts or repeated (the caller then walks the fields).
+ */
+function feedSpans(values: InstanceValues, sink: KeywordSink): boolean {
+  const plan = spanPlan(values.shape);
+  if (plan === null) return false;
+  const buf = values.ctx.buf;
+  const { descStart, count } = values;
+  if (descStart + 4 * count > buf.length) return false;
+  const skipNonString = !sink.nonStringValues;
+  let runStart = values.dataStart;
+  let p = runStart;
+  for (let i = 0; i < count; i++) {
+    const d = descStart + 4 * i;
+    const size = buf[d] | (buf[d + 1] << 8);
+    const type = buf[d + 2];
+    if (type === VALUE.BINXML) {
+      if (p > runStart) sink.utf16(buf, runStart, p);
+      runStart = p + size;
+    } else if (type === VALUE.STRING) {
+      if (((p - runStart) & 1) !== 0) {
+        sink.utf16(buf, runStart, p);
+        runStart = p;
+      }
+    } else if (type !== VALUE.NULL && !(skipNonString && nonStringType(type))) {
+      // Text that is not UTF-16 bytes here (ANSI, string arrays, numbers when needles can occur in them): as
+      // a one-slot field has it (the walk feeds the slots that fields reference; any other is extra).
+      const text = fieldText(values.slotValue(i, false));
+      if (text !== undefined && text !== '') sink.text(text);
+    }
+    p += size;
+  }
+  if (p > runStart) sink.utf16(buf, runStart, p);
+  let texts = plan.literalTexts;
+  if (texts === null) {
+    texts = [];
+    for (const ref of plan.literalRefs) {
+      const text = fieldText(values.fieldValue(ref));
+      if (text !== undefined && text !== '') texts.push(text);
+    }
+    plan.literalTexts = texts;
+  }
+  for (const text of texts) sink.text(text);
+  return true;
+}
+
 function feedInstance(values: InstanceValues, sink: KeywordSink): void {
+  const shape = values.shape;
+  if (!feedSpans(values, sink)) {
+    for (const ref of shape.fields.values()) feedRef(values, ref, sink);
+    for (const named of shape.namedBySlot) feedRef(values, named.ref, sink);
+  }
+  for (const slot of shape.dynamicSlots) {
+    const nested = values.nested(slot);
+    if (nested !== null) feedInstance(nested, sink);
+  }
+}
+
+function feedInstanceByValue(values: InstanceValues, sink: KeywordSink): void {
   const shape = values.shape;
   for (const ref of shape.fields.values()) feedRef(values, ref, sink);
   for (const named of shape.namedBySlot) feedRef(values, named.ref, sink);
   for (const slot of shape.dynamicSlots) {
     const nested = values.nested(slot);
-    if (nested !== null) feedInstance(nested, sink);
+    if (nested !== null) feedInstanceByValue(nested, sink);
   }
+}
+
+/** feedKeywords value by value, never as spans (the reference the span feed is tested against). */
+export function feedKeywordsByValue(record: EventRecord, sink: KeywordSink): boolean {
+  if (!(record instanceof EvtxRecord)) return false;
+  try {
+    feedInstanceByValue(record, sink);
+  } catch {
+    return false;
+  }
+  return true;
 }
 
 /**

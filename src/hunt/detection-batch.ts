@@ -6,6 +6,7 @@
 import type { Detection } from '../engine/types.js';
 import { hash53 } from './dedup.js';
 import { encodeDetection } from './line-run.js';
+import { NameTable } from './name-table.js';
 
 /** Detections of one job (or of a worker's final flush), column by column. */
 export interface DetectionBatch {
@@ -43,24 +44,13 @@ export class DetectionBatchBuilder {
   private timestamps: number[] = [];
   private recordIds: number[] = [];
   private hashes: number[] = [];
-  private names: string[] = [];
-  private readonly nameIndex = new Map<string, number>();
+  private names = new NameTable();
   private fileOf: number[] = [];
   private ruleOf: number[] = [];
   private readonly encoder = new TextEncoder();
 
   get count(): number {
     return this.ends.length;
-  }
-
-  private intern(s: string): number {
-    let i = this.nameIndex.get(s);
-    if (i === undefined) {
-      i = this.names.length;
-      this.names.push(s);
-      this.nameIndex.set(s, i);
-    }
-    return i;
   }
 
   /** Adds a detection of the record with identity `key`. */
@@ -78,8 +68,8 @@ export class DetectionBatchBuilder {
     this.timestamps.push(d.timestamp);
     this.recordIds.push(d.recordId);
     this.hashes.push(detectionHash(d.rule.id, key));
-    this.fileOf.push(this.intern(d.file));
-    this.ruleOf.push(this.intern(d.rule.id));
+    this.fileOf.push(this.names.intern(d.file));
+    this.ruleOf.push(this.names.intern(d.rule.id));
   }
 
   /** The batch (its buffers are the batch's own, so they can be transferred); the builder starts empty again. */
@@ -91,7 +81,7 @@ export class DetectionBatchBuilder {
       timestamps: Float64Array.from(this.timestamps),
       recordIds: Float64Array.from(this.recordIds),
       hashes: Float64Array.from(this.hashes),
-      names: this.names,
+      names: this.names.names,
       fileOf: Uint32Array.from(this.fileOf),
       ruleOf: Uint32Array.from(this.ruleOf),
     };
@@ -100,8 +90,7 @@ export class DetectionBatchBuilder {
     this.timestamps = [];
     this.recordIds = [];
     this.hashes = [];
-    this.names = [];
-    this.nameIndex.clear();
+    this.names = new NameTable();
     this.fileOf = [];
     this.ruleOf = [];
     return batch;

@@ -4,6 +4,7 @@
 // holding objects made the main thread's young generation grow to its maximum (tens of MB of resident memory
 // for a few MB of detections); bytes live outside the heap and the objects die young.
 import type { Detection, RuleInfo } from '../engine/types.js';
+import { NameTable } from './name-table.js';
 
 /** A detection as stored in a line: the rule by id (rules are kept once, in memory). */
 type StoredDetection = Omit<Detection, 'rule' | 'timestamp' | 'eventId' | 'recordId'> & {
@@ -60,8 +61,7 @@ export class LineRun {
   private files: number[] = [];
   private ruleIds: number[] = [];
   /** File names and rule ids, interned: keys hold their index. */
-  private readonly names: string[] = [];
-  private readonly nameIndex = new Map<string, number>();
+  private readonly names = new NameTable();
 
   /** `capacity`: bytes the buffer grows to by doubling (beyond it, only as much as a line needs). */
   constructor(private readonly capacity = Infinity) {
@@ -76,16 +76,6 @@ export class LineRun {
   /** Bytes of JSON held. */
   get bytes(): number {
     return this.used;
-  }
-
-  private intern(s: string): number {
-    let i = this.nameIndex.get(s);
-    if (i === undefined) {
-      i = this.names.length;
-      this.names.push(s);
-      this.nameIndex.set(s, i);
-    }
-    return i;
   }
 
   /** Adds a detection. */
@@ -115,13 +105,14 @@ export class LineRun {
     this.used = need;
     this.times.push(Number.isFinite(timestamp) ? timestamp : Infinity);
     this.recordIds.push(Number.isFinite(recordId) ? recordId : Infinity);
-    this.files.push(this.intern(file));
-    this.ruleIds.push(this.intern(ruleId));
+    this.files.push(this.names.intern(file));
+    this.ruleIds.push(this.names.intern(ruleId));
   }
 
   /** Indexes of the held detections in sort order. */
   private order(): number[] {
-    const { times, recordIds, files, ruleIds, names } = this;
+    const { times, recordIds, files, ruleIds } = this;
+    const names = this.names.names;
     const idx = Array.from({ length: this.count }, (_, i) => i);
     // Array.prototype.sort is stable: equal keys keep insertion order, as sorting the objects did.
     return idx.sort((a, b) => {

@@ -9,6 +9,7 @@ import { Engine, loadRuleSet, RecordView, RuleIndex, type RuleSet } from '../../
 import { ObjectRecord } from '../../src/event/object-record.js';
 import { readEvtxFile } from '../../src/evtx/index.js';
 import { corpusPath, corpusSkip } from '../helpers/corpus.js';
+import { evtxFilesUnder } from '../helpers/files.js';
 
 const FOLDERS = ['rules', 'rules-emerging-threats', 'rules-threat-hunting', 'rules-placeholder'];
 
@@ -120,16 +121,11 @@ test(
     const engine = new Engine(rs);
     const index = new RuleIndex(rs.rules);
     const view = new RecordView();
-    const files: string[] = [];
-    const walk = (dir: string): void => {
-      for (const e of readdirSync(dir, { withFileTypes: true })) {
-        if (e.isDirectory()) walk(join(dir, e.name));
-        else if (e.name.endsWith('.evtx')) files.push(join(dir, e.name));
-      }
-    };
-    walk(corpusPath('sigma-regression'));
-    walk(corpusPath('evtx', 'deepblue'));
-    walk(corpusPath('evtx', 'attack-samples', 'Credential Access'));
+    const files = [
+      ...evtxFilesUnder(corpusPath('sigma-regression')),
+      ...evtxFilesUnder(corpusPath('evtx', 'deepblue')),
+      ...evtxFilesUnder(corpusPath('evtx', 'attack-samples', 'Credential Access')),
+    ];
     let records = 0;
     let detections = 0;
     const differences: string[] = [];

@@ -9,11 +9,10 @@ import { AhoCorasick, NON_STRING_VALUE_CHARS, type KeywordSink } from '../../src
 import { ObjectRecord } from '../../src/event/object-record.js';
 import { fieldText, type EventRecord } from '../../src/event/types.js';
 import { parseEvtxBuffer, readEvtxFile, type EvtxRecord } from '../../src/evtx/index.js';
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { corpusPath, corpusSkip } from '../helpers/corpus.js';
 import { writeEvtx } from '../../src/evtx/writer.js';
 import type { EventSpec } from '../../src/evtx/writer-types.js';
+import { evtxFilesUnder, prng } from '../helpers/files.js';
 
 const SPEC: EventSpec = {
   provider: 'Microsoft-Windows-Sysmon',
@@ -158,15 +157,7 @@ test(
   'feedField on corpus records: every span fed is the value get() decodes plus trailing white space',
   { skip: corpusSkip },
   () => {
-    const files: string[] = [];
-    const walk = (dir: string): void => {
-      for (const name of readdirSync(dir).sort()) {
-        const path = join(dir, name);
-        if (statSync(path).isDirectory()) walk(path);
-        else if (name.endsWith('.evtx')) files.push(path);
-      }
-    };
-    walk(corpusPath('evtx'));
+    const files = evtxFilesUnder(corpusPath('evtx'));
     let fedCount = 0;
     let nestedCount = 0;
     for (const file of files.slice(0, 120)) {
@@ -205,18 +196,6 @@ test(
 // records written by our EVTX writer, with keyword needles planted in values of several types and positions,
 // the needles the automaton finds in the fed spans must include every needle the exact keyword test
 // (RecordView.keywordLower) finds; and records without needles must be rejected (no needle found).
-
-/** A small deterministic PRNG (mulberry32) so a failure can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SPAN_NEEDLES = ['sekurlsa::', 'lsadump::', 'mimikatz', 'kerberos::golden', 'grüße', 'école', 'σοφία'];
 /** Needles made of characters a number's text can hold too: values of other types must then be fed. */
@@ -356,15 +335,7 @@ test(
   'span feed on corpus records: every needle of the exact keyword test is found',
   { skip: corpusSkip },
   () => {
-    const files: string[] = [];
-    const walk = (dir: string): void => {
-      for (const name of readdirSync(dir).sort()) {
-        const path = join(dir, name);
-        if (statSync(path).isDirectory()) walk(path);
-        else if (name.endsWith('.evtx')) files.push(path);
-      }
-    };
-    walk(corpusPath('evtx'));
+    const files = evtxFilesUnder(corpusPath('evtx'));
     const rand = prng(42);
     let checked = 0;
     let found = 0;

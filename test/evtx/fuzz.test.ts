@@ -13,18 +13,7 @@ import {
   stringifyJson,
 } from '../../src/evtx/index.js';
 import { writeEvtx } from '../../src/evtx/writer.js';
-
-/** mulberry32: small, fast, seeded; failures reproduce from the printed seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../helpers/files.js';
 
 function writerSample(): Buffer {
   const events = [];

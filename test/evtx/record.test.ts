@@ -2,9 +2,8 @@
 // the evtx_dump JSON view (the same values whether a rule reads EVTX or the JSON export).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { corpusPath, corpusSkip } from '../helpers/corpus.js';
+import { evtxFilesUnder } from '../helpers/files.js';
 import { ObjectRecord } from '../../src/event/object-record.js';
 import { parseEvtxBuffer, readEvtxFile, renderJson, renderXml, stringifyJson } from '../../src/evtx/index.js';
 import { writeEvtx } from '../../src/evtx/writer.js';
@@ -116,17 +115,11 @@ test('renderXml escapes event data and renderJson nests it in the evtx_dump layo
 });
 
 function someCorpusFiles(): string[] {
-  const out: string[] = [];
-  const walk = (dir: string): void => {
-    for (const name of readdirSync(dir).sort()) {
-      const p = join(dir, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (name.endsWith('.evtx')) out.push(p);
-    }
-  };
-  walk(corpusPath('sigma-regression'));
-  walk(corpusPath('evtx', 'edge-cases'));
-  walk(corpusPath('evtx', 'deepblue'));
+  const out = [
+    ...evtxFilesUnder(corpusPath('sigma-regression')),
+    ...evtxFilesUnder(corpusPath('evtx', 'edge-cases')),
+    ...evtxFilesUnder(corpusPath('evtx', 'deepblue')),
+  ];
   return out;
 }
 

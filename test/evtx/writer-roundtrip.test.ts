@@ -7,6 +7,7 @@ import type { EventRecord, FieldValue } from '../../src/event/types.js';
 import { parseEvtxBuffer } from '../../src/evtx/index.js';
 import { writeEvtx } from '../../src/evtx/writer.js';
 import type { EventDataValue, EventSpec, TypedValue } from '../../src/evtx/writer-types.js';
+import { prng } from '../helpers/files.js';
 
 const SAFE = 2n ** 53n;
 
@@ -255,17 +256,6 @@ test('round trip: UserData, unnamed Data, events without payload, explicit recor
 });
 
 // ---- seeded fuzz: random shapes and values ----
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ALPHABETS = [
   'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,;:-_\\/\'"<>&%$#@!?()[]{}=+*|~^`',

@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fastParseYaml } from '../../src/sigma/fast-yaml.js';
 import { parseYamlDocuments, parseYamlWithLibrary } from '../../src/sigma/yaml-source.js';
 import type { RuleProblem } from '../../src/sigma/types.js';
 import { corpusPath, corpusSkip, PROJECT_ROOT } from '../helpers/corpus.js';
+import { filesUnder } from '../helpers/files.js';
 
 /** Every key path and item index of a value (and the value itself). */
 function paths(
@@ -201,16 +202,9 @@ test('fuzz: whatever the fast reader accepts, the library reads the same way', (
 });
 
 function ownRules(): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const p = join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (/\.ya?ml$/.test(e.name)) out.push(readFileSync(p, 'utf8'));
-    }
-  };
-  walk(join(PROJECT_ROOT, 'rules'));
-  return out.sort();
+  return filesUnder(join(PROJECT_ROOT, 'rules'), (name) => /\.ya?ml$/.test(name))
+    .map((p) => readFileSync(p, 'utf8'))
+    .sort();
 }
 
 test("Dwell's own rules: the fast reader agrees with the library on every file", () => {
@@ -223,15 +217,7 @@ test(
   'SigmaHQ Windows rules: almost all are read fast, all agree with the library',
   { skip: corpusSkip },
   () => {
-    const files: string[] = [];
-    const walk = (dir: string) => {
-      for (const e of readdirSync(dir, { withFileTypes: true })) {
-        const p = join(dir, e.name);
-        if (e.isDirectory()) walk(p);
-        else if (e.name.endsWith('.yml')) files.push(p);
-      }
-    };
-    walk(corpusPath('sigma', 'rules', 'windows'));
+    const files = filesUnder(corpusPath('sigma', 'rules', 'windows'), (name) => name.endsWith('.yml'));
     let fast = 0;
     for (const f of files) if (agrees(readFileSync(f, 'utf8'), f)) fast++;
     assert.ok(fast >= files.length * 0.95, `${fast} of ${files.length} read fast`);

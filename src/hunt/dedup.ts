@@ -44,13 +44,13 @@ export function recordKey(record: EventRecord): string {
 const INITIAL_SLOTS = 1 << 12;
 
 /**
- * A map from 53-bit numbers to small ranks in two Float64Arrays (open addressing, linear probing, at most 3/4
- * full): ~22 bytes an entry instead of ~80 for a JS Map of non-Smi numbers, and no 2^24 entry limit. 0 marks an
- * empty slot, so numbers are stored plus one.
+ * A map from 53-bit numbers to small ranks (job indexes) in a Float64Array and an Int32Array (open addressing,
+ * linear probing, at most 3/4 full): ~16 bytes an entry instead of ~80 for a JS Map of non-Smi numbers, and no
+ * 2^24 entry limit. 0 marks an empty slot, so numbers are stored plus one.
  */
 class NumberRanks {
   private slots = new Float64Array(INITIAL_SLOTS);
-  private ranks = new Float64Array(INITIAL_SLOTS);
+  private ranks = new Int32Array(INITIAL_SLOTS);
   private mask = INITIAL_SLOTS - 1;
   size = 0;
 
@@ -79,7 +79,7 @@ class NumberRanks {
     const old = this.slots;
     const oldRanks = this.ranks;
     this.slots = new Float64Array(old.length * 2);
-    this.ranks = new Float64Array(old.length * 2);
+    this.ranks = new Int32Array(old.length * 2);
     this.mask = this.slots.length - 1;
     for (let j = 0; j < old.length; j++) {
       const v = old[j]!;

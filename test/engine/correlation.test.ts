@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { boundHit, CorrelationEngine, type CorrelationHit } from '../../src/engine/correlation/index.js';
 import type { CorrelationRule } from '../../src/sigma/correlation-types.js';
 import type { Detection } from '../../src/engine/types.js';
+import { lcg } from '../helpers/random.js';
 
 const T0 = Date.UTC(2024, 0, 1);
 const MIN = 60_000;
@@ -437,11 +438,7 @@ test('attacker-sized values are capped in windows but stay distinct', () => {
 });
 
 test('fuzz: random, out-of-order, hostile hits never throw, stay bounded, and every window fits its timespan', () => {
-  let s = 17;
-  const rand = () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
+  const rand = lcg(17);
   const types = [
     'event_count',
     'value_count',

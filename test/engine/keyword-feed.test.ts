@@ -12,7 +12,8 @@ import { parseEvtxBuffer, readEvtxFile, type EvtxRecord } from '../../src/evtx/i
 import { corpusPath, corpusSkip } from '../helpers/corpus.js';
 import { writeEvtx } from '../../src/evtx/writer.js';
 import type { EventSpec } from '../../src/evtx/writer-types.js';
-import { evtxFilesUnder, prng } from '../helpers/files.js';
+import { evtxFilesUnder } from '../helpers/files.js';
+import { prng } from '../helpers/random.js';
 
 const SPEC: EventSpec = {
   provider: 'Microsoft-Windows-Sysmon',

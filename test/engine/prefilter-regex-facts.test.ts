@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { regexFacts, type RegexFacts } from '../../src/engine/prefilter/index.js';
+import { lcg, pickFrom, randomRegex } from '../helpers/random.js';
 
 function allowed(facts: RegexFacts, text: string): boolean {
   if (text.length < facts.minLength) return false;
@@ -60,17 +61,9 @@ test('gives up (no facts) on syntax it does not follow, never throws', () => {
   assert.deepEqual(regexFacts('(abc)+d').needles, [['abc']]);
 });
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
 test('property: every text a regex matches passes the facts (random patterns, JS regex as oracle)', () => {
-  const rand = rng(99);
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+  const rand = lcg(99);
+  const pick = <T>(xs: readonly T[]): T => pickFrom(rand, xs);
   const atoms = [
     'a',
     'b',
@@ -91,24 +84,15 @@ test('property: every text a regex matches passes the facts (random patterns, JS
     '$',
     '\\b',
   ];
-  const gen = (depth: number): string => {
-    const r = rand();
-    if (depth > 3 || r < 0.45) {
-      let s = '';
-      const n = 1 + Math.floor(rand() * 4);
-      for (let i = 0; i < n; i++) s += pick(atoms);
-      return s;
-    }
-    if (r < 0.6) return `(${gen(depth + 1)})${pick(['', '*', '+', '?', '{2}', '{1,3}', '{0,2}', '{2,}'])}`;
-    if (r < 0.75) return `${gen(depth + 1)}|${gen(depth + 1)}`;
-    if (r < 0.9) return `${gen(depth + 1)}${gen(depth + 1)}`;
-    return `(?:${gen(depth + 1)})${pick(['', '+', '?'])}`;
-  };
   const alphabet = ['a', 'b', 's', 'S', 'k', 'K', '-', ':', '.', 'ſ', '\u212a', 'İ', '1', ' '];
   let positives = 0;
   let constrained = 0;
   for (let round = 0; round < 400; round++) {
-    const pattern = gen(0);
+    const pattern = randomRegex(rand, {
+      atoms,
+      quantifiers: ['', '*', '+', '?', '{2}', '{1,3}', '{0,2}', '{2,}'],
+      group: '(?:',
+    });
     const ci = rand() < 0.5;
     let oracle: RegExp;
     try {

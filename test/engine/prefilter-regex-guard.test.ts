@@ -17,14 +17,7 @@ import {
 } from '../../src/engine/prefilter/regex-relaxed.js';
 import { compileRegex } from '../../src/sigma/modifiers/index.js';
 import { corpusPath, corpusSkip } from '../helpers/corpus.js';
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
+import { lcg, pickFrom, randomRegex } from '../helpers/random.js';
 
 const NON_ASCII_SAMPLES = ['é', 'ſ', '\u212a', 'İ', '😀', '\udc00', '\ud800', 'ß'];
 
@@ -251,7 +244,7 @@ test('state cache starts over when full and stays correct', () => {
   // [ab]*a[ab]{14}c: the DFA has 2^15 states, more than a guard keeps; long random texts walk through many.
   const pattern = '[ab]*a[ab]{14}c';
   const guard = regexGuard(pattern)!;
-  const rand = rng(7);
+  const rand = lcg(7);
   const texts: string[] = [];
   for (let t = 0; t < 20; t++) {
     let s = '';
@@ -264,8 +257,8 @@ test('state cache starts over when full and stays correct', () => {
 });
 
 test('property: the guard agrees with re2js whenever it says no or match (random patterns)', () => {
-  const rand = rng(2026);
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+  const rand = lcg(2026);
+  const pick = <T>(xs: readonly T[]): T => pickFrom(rand, xs);
   const atoms = [
     'a',
     'b',
@@ -286,25 +279,16 @@ test('property: the guard agrees with re2js whenever it says no or match (random
     '$',
     '\\b',
   ];
-  const gen = (depth: number): string => {
-    const r = rand();
-    if (depth > 3 || r < 0.45) {
-      let s = '';
-      const n = 1 + Math.floor(rand() * 4);
-      for (let i = 0; i < n; i++) s += pick(atoms);
-      return s;
-    }
-    if (r < 0.6) return `(${gen(depth + 1)})${pick(['', '*', '+', '?', '{2}', '{1,3}', '{2,}'])}`;
-    if (r < 0.75) return `${gen(depth + 1)}|${gen(depth + 1)}`;
-    if (r < 0.9) return `${gen(depth + 1)}${gen(depth + 1)}`;
-    return `(?i:${gen(depth + 1)})${pick(['', '+', '?'])}`;
-  };
   const alphabet = ['a', 'b', 's', 'S', 'k', 'K', '-', '`', '.', ' ', '\n', '1', 'ſ', '\u212a', 'é', '😀'];
   let matched = 0;
   let rejected = 0;
   let settled = 0;
   for (let round = 0; round < 400; round++) {
-    const pattern = gen(0);
+    const pattern = randomRegex(rand, {
+      atoms,
+      quantifiers: ['', '*', '+', '?', '{2}', '{1,3}', '{2,}'],
+      group: '(?i:',
+    });
     const flags = { i: rand() < 0.3, m: rand() < 0.2, s: rand() < 0.2 };
     const node = (() => {
       try {
@@ -372,7 +356,7 @@ test(
     }
     const unique = [...new Map(patterns.map((p) => [`${flagText(p[1])}/${p[0]}`, p])).values()];
     assert.ok(unique.length > 100, `found ${unique.length} patterns`);
-    const rand = rng(42);
+    const rand = lcg(42);
     let guarded = 0;
     let matched = 0;
     let settled = 0;

@@ -3,14 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AhoCorasick, SkipScanner, skipScanEligible } from '../../src/engine/prefilter/index.js';
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
+import { lcg, randomWord } from '../helpers/random.js';
 
 function bruteForce(needles: readonly string[], text: string): number[] {
   const lower = text.toLowerCase();
@@ -47,14 +40,9 @@ test('finds keywords ignoring case, at text edges and overlapping', () => {
 });
 
 test('property: equals brute force on random needles and texts; AhoCorasick.collect agrees', () => {
-  const rand = rng(5);
+  const rand = lcg(5);
   const alphabet = 'abAB:.-\\ xX';
-  const word = (min: number, max: number) => {
-    let s = '';
-    const len = min + Math.floor(rand() * (max - min + 1));
-    for (let i = 0; i < len; i++) s += alphabet[Math.floor(rand() * alphabet.length)];
-    return s;
-  };
+  const word = (min: number, max: number) => randomWord(rand, alphabet, min, max);
   for (let round = 0; round < 80; round++) {
     const needles = Array.from({ length: 1 + Math.floor(rand() * 12) }, () => word(4, 9));
     const scanner = new SkipScanner(needles);
@@ -121,14 +109,9 @@ test('blocks that share a hash slot neither hide a needle nor invent one', () =>
   assert.deepEqual(collected(scanner, 'zz X1AB zz', 2), [0]);
   assert.deepEqual(collected(scanner, 'zz x1c" q2ab zz', 2), []);
   assert.deepEqual(collected(scanner, 'q2c"x1ab', 2), [0, 1]);
-  const rand = rng(9);
+  const rand = lcg(9);
   const alphabet = 'abc"!`ABx1';
-  const word = (min: number, max: number) => {
-    let s = '';
-    const len = min + Math.floor(rand() * (max - min + 1));
-    for (let i = 0; i < len; i++) s += alphabet[Math.floor(rand() * alphabet.length)];
-    return s;
-  };
+  const word = (min: number, max: number) => randomWord(rand, alphabet, min, max);
   for (let round = 0; round < 60; round++) {
     const needles = Array.from({ length: 1 + Math.floor(rand() * 20) }, () => word(4, 7));
     const s = new SkipScanner(needles);

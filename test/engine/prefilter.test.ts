@@ -12,6 +12,7 @@ import {
   type PrefilterEntry,
   type PrefilterNeedle,
 } from '../../src/engine/prefilter/index.js';
+import { lcg, randomWord } from '../helpers/random.js';
 
 type Mode = 'lower' | 'raw' | 'array';
 
@@ -108,24 +109,11 @@ test('rejects bad rule numbers', () => {
   assert.throws(() => new Prefilter([{ rule: -1, alternatives: undefined }]), RangeError);
 });
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
 test('property: equals brute force on random rules and records (never drops a possible match)', () => {
-  const rand = rng(42);
+  const rand = lcg(42);
   const fields = ['Image', 'CommandLine', 'User', KEYWORD_FIELD];
   const alphabet = 'abcdeXY\\.-';
-  const word = (min: number, max: number) => {
-    let s = '';
-    const len = min + Math.floor(rand() * (max - min + 1));
-    for (let i = 0; i < len; i++) s += alphabet[Math.floor(rand() * alphabet.length)];
-    return s;
-  };
+  const word = (min: number, max: number) => randomWord(rand, alphabet, min, max);
   for (let round = 0; round < 30; round++) {
     const entries: PrefilterEntry[] = [];
     const ruleCount = 1 + Math.floor(rand() * 60);
@@ -236,15 +224,10 @@ test('shortenNeedles: long needles become their shortest prefix (>= the minimum)
 });
 
 test('property: with shortened needles the prefilter never drops a rule that whole needles (or brute force) keep', () => {
-  const rand = rng(1234);
+  const rand = lcg(1234);
   const fields = ['Hashes', 'CommandLine', KEYWORD_FIELD];
   const alphabet = 'abcAB01\\.';
-  const word = (min: number, max: number) => {
-    let s = '';
-    const len = min + Math.floor(rand() * (max - min + 1));
-    for (let i = 0; i < len; i++) s += alphabet[Math.floor(rand() * alphabet.length)];
-    return s;
-  };
+  const word = (min: number, max: number) => randomWord(rand, alphabet, min, max);
   let dropped = 0; // rules the exact set keeps minus rules the shortened one keeps
   for (let round = 0; round < 40; round++) {
     const pool = Array.from({ length: 1 + Math.floor(rand() * 30) }, () => word(1, 12));

@@ -13,7 +13,7 @@ import {
   stringifyJson,
 } from '../../src/evtx/index.js';
 import { writeEvtx } from '../../src/evtx/writer.js';
-import { prng } from '../helpers/files.js';
+import { prng } from '../helpers/random.js';
 
 function writerSample(): Buffer {
   const events = [];

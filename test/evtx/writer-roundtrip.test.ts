@@ -7,7 +7,7 @@ import type { EventRecord, FieldValue } from '../../src/event/types.js';
 import { parseEvtxBuffer } from '../../src/evtx/index.js';
 import { writeEvtx } from '../../src/evtx/writer.js';
 import type { EventDataValue, EventSpec, TypedValue } from '../../src/evtx/writer-types.js';
-import { prng } from '../helpers/files.js';
+import { prng } from '../helpers/random.js';
 
 const SAFE = 2n ** 53n;
 

@@ -1,4 +1,4 @@
-// Small helpers shared by tests: a recursive file listing and a seeded random generator.
+// A recursive file listing shared by tests (corpus folders, rule trees).
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -22,16 +22,4 @@ export function filesUnder(dir: string, accept: (name: string) => boolean): stri
 /** `.evtx` files below `dir`, in name order. */
 export function evtxFilesUnder(dir: string): string[] {
   return filesUnder(dir, (name) => name.endsWith('.evtx'));
-}
-
-/** mulberry32: a small seeded generator of numbers in [0, 1), so a failing case can be replayed from its seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

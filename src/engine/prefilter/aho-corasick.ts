@@ -22,6 +22,7 @@
 // rule items' automata only ever ask containsAny/scan).
 
 import { SkipScanner, skipScanEligible } from './skip-scan.js';
+import { breadthFirstRank, buildNeedleTrie, classOfChar } from './aho-corasick-trie.js';
 
 /** Options for building an automaton. */
 export interface AhoCorasickOptions {
@@ -34,10 +35,6 @@ export interface AhoCorasickOptions {
 // bench:rules corpus and dense-32) — the deep states they cover are rarely visited and big tables miss the cache.
 const DEFAULT_DENSE_CELLS = 1 << 16;
 
-/** Final sigma (ς) and sigma (σ) are one character for matching: lower-casing picks between them by context. */
-function foldSigma(c: number): number {
-  return c === 0x3c2 ? 0x3c3 : c;
-}
 const NONE = -1;
 /** matchAt value for "no needle ends here": the root never ends one (empty needles are kept apart). */
 const NO_MATCH = 0;
@@ -114,90 +111,20 @@ export class AhoCorasick {
     this.needles = needles;
     const lowered = needles.map((n) => n.toLowerCase());
 
-    // 1. Alphabet classes.
-    this.asciiClass = new Int32Array(128);
-    this.otherClass = new Map();
-    let classCount = 1;
-    for (const needle of lowered) {
-      for (let i = 0; i < needle.length; i++) {
-        const c = needle.charCodeAt(i);
-        if (c < 128 && this.asciiClass[c] === 0) this.asciiClass[c] = classCount++;
-      }
-    }
-    this.denseWidth = classCount;
-    // Upper-case ASCII letters behave as their lower-case letters.
-    for (let c = 65; c <= 90; c++) this.asciiClass[c] = this.asciiClass[c + 32];
-    for (const needle of lowered) {
-      for (let i = 0; i < needle.length; i++) {
-        const c = foldSigma(needle.charCodeAt(i));
-        if (c >= 128 && !this.otherClass.has(c)) this.otherClass.set(c, classCount++);
-      }
-    }
-
-    // 2. Trie over the needles sorted by their class sequences: a needle shares with the previous one exactly
-    //    their common prefix, so each state is created once, as (parent, class), without a map per state.
-    // A class is one UTF-16 unit of the key, or two when there are more classes than units (never in practice).
-    const unit = classCount > 0xffff ? 2 : 1;
-    const keys = lowered.map((needle) => {
-      let key = '';
-      for (let i = 0; i < needle.length; i++) {
-        const cls = this.classOf(needle.charCodeAt(i));
-        key += unit === 1 ? String.fromCharCode(cls) : String.fromCharCode(cls >>> 16, cls & 0xffff);
-      }
-      return key;
-    });
-    const sorted = keys
-      .map((_, id) => id)
-      .sort((x, y) => (keys[x]! < keys[y]! ? -1 : keys[x]! > keys[y]! ? 1 : x - y));
-    const parentOf: number[] = [0];
-    const classAt: number[] = [0];
-    const depthOf: number[] = [0];
-    const endState: number[] = [];
-    const endNeedle: number[] = [];
-    const empty: number[] = [];
-    const path: number[] = [0];
-    let previous = '';
-    for (const id of sorted) {
-      const key = keys[id]!;
-      if (key.length === 0) {
-        empty.push(id);
-        continue;
-      }
-      let common = 0;
-      const limit = Math.min(key.length, previous.length);
-      while (common < limit && key.charCodeAt(common) === previous.charCodeAt(common)) common++;
-      common = (common - (common % unit)) / unit;
-      let state = path[common]!;
-      for (let d = common; d < key.length / unit; d++) {
-        const next = parentOf.length;
-        parentOf.push(state);
-        classAt.push(
-          unit === 1 ? key.charCodeAt(d) : key.charCodeAt(2 * d) * 0x10000 + key.charCodeAt(2 * d + 1),
-        );
-        depthOf.push(d + 1);
-        path[d + 1] = next;
-        state = next;
-      }
-      endState.push(state);
-      endNeedle.push(id);
-      previous = key;
-    }
-    this.emptyNeedles = empty;
+    // 1-3. Alphabet classes, the trie and its breadth-first numbering (aho-corasick-trie.ts).
+    const trie = buildNeedleTrie(lowered);
+    const { classCount, parentOf, classAt, endState, endNeedle } = trie;
+    this.asciiClass = trie.asciiClass;
+    this.otherClass = trie.otherClass;
+    this.denseWidth = trie.asciiWidth;
+    this.emptyNeedles = trie.empty;
     this.found = new Int32Array(needles.length);
     this.skipEligible = skipScanEligible(lowered);
     const n = parentOf.length;
     this.stateCount = n;
     const narrow = n < 65_536 && needles.length < 65_536 && classCount < 65_536;
     const cells = (length: number): Cells => (narrow ? new Uint16Array(length) : new Int32Array(length));
-
-    // 3. Breadth-first renumbering (by depth, a counting sort), so that shallow (hot) states get the dense rows.
-    let maxDepth = 0;
-    for (let s = 0; s < n; s++) if (depthOf[s]! > maxDepth) maxDepth = depthOf[s]!;
-    const atDepth = new Int32Array(maxDepth + 2);
-    for (let s = 0; s < n; s++) atDepth[depthOf[s]! + 1]++;
-    for (let d = 0; d <= maxDepth; d++) atDepth[d + 1] += atDepth[d];
-    const rank = new Int32Array(n);
-    for (let s = 0; s < n; s++) rank[s] = atDepth[depthOf[s]!]++;
+    const rank = breadthFirstRank(trie.depthOf);
 
     // 4. Sparse children (by new number, in CSR layout) and outputs. States were created in depth-first
     //    (pre)order and are ranked by depth, ties in creation order: so the children of a state are
@@ -512,7 +439,7 @@ export class AhoCorasick {
   }
 
   private classOf(c: number): number {
-    return c < 128 ? this.asciiClass[c] : (this.otherClass.get(foldSigma(c)) ?? 0);
+    return classOfChar(this.asciiClass, this.otherClass, c);
   }
 
   /** The slow transition: a non-ASCII character, or a state without a dense row (children, then failure links). */

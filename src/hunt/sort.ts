@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Detection, RuleInfo } from '../engine/types.js';
 import { batchLineStart, type DetectionBatch } from './detection-batch.js';
-import { decodeDetection, encodeDetection, LineRun } from './line-run.js';
+import { decodeDetection, LineRun } from './line-run.js';
 
 /** The order of every output: time (records without time last), file, record id, rule id. */
 export function compareDetections(a: Detection, b: Detection): number {
@@ -77,8 +77,8 @@ class RunReader {
 /**
  * Collects detections and hands them back sorted; spills to disk beyond `runSize` detections or `runBytes`
  * held in memory, whichever comes first — detections with long field text (PowerShell script blocks) make a
- * count alone a poor bound. With a byte bound the detections are held as JSON lines (line-run.ts), so memory
- * is their text, not object graphs; without one (every detection kept anyway) they are held as objects.
+ * count alone a poor bound. A sorter that may spill holds the detections as JSON lines (line-run.ts), so memory
+ * is their text, not object graphs; one without bounds (every detection kept anyway) holds them as objects.
  */
 export class DetectionSorter {
   private buffer: Detection[] = [];
@@ -92,8 +92,9 @@ export class DetectionSorter {
     private readonly runSize = 100_000,
     private readonly runBytes = Infinity,
   ) {
-    // The buffer may pass the bound by one line before the run is spilled.
-    if (runBytes !== Infinity) this.lines = new LineRun(runBytes + (runBytes >> 2));
+    // A sorter that may spill holds lines (the buffer may pass the byte bound by one line before the run is
+    // spilled); one that keeps everything holds objects.
+    if (runSize !== Infinity || runBytes !== Infinity) this.lines = new LineRun(runBytes + (runBytes >> 2));
   }
 
   /** Adds one detection. */
@@ -102,23 +103,22 @@ export class DetectionSorter {
     if (!this.rules.has(d.rule.id)) this.rules.set(d.rule.id, d.rule);
     if (this.lines) {
       this.lines.add(d);
-      if (this.lines.count >= this.runSize || this.lines.bytes >= this.runBytes) this.spill();
+      if (this.lines.count >= this.runSize || this.lines.bytes >= this.runBytes) this.spill(this.lines);
       return;
     }
     this.buffer.push(d);
-    if (this.buffer.length >= this.runSize) this.spill();
   }
 
   /** Adds detection `i` of a batch (the batch's rule ids name rules in `rule`). */
   addFromBatch(batch: DetectionBatch, i: number, rule: RuleInfo): void {
+    this.count++;
+    if (!this.rules.has(rule.id)) this.rules.set(rule.id, rule);
     if (!this.lines) {
       const start = batchLineStart(batch, i);
       const text = Buffer.from(batch.lines.buffer, batch.lines.byteOffset + start, batch.ends[i]! - start);
-      this.add(decodeDetection(text.toString('utf8'), new Map([[rule.id, rule]])));
+      this.buffer.push(decodeDetection(text.toString('utf8'), this.rules));
       return;
     }
-    this.count++;
-    if (!this.rules.has(rule.id)) this.rules.set(rule.id, rule);
     this.lines.addLine(
       batch.lines,
       batchLineStart(batch, i),
@@ -128,7 +128,7 @@ export class DetectionSorter {
       batch.names[batch.fileOf[i]!]!,
       rule.id,
     );
-    if (this.lines.count >= this.runSize || this.lines.bytes >= this.runBytes) this.spill();
+    if (this.lines.count >= this.runSize || this.lines.bytes >= this.runBytes) this.spill(this.lines);
   }
 
   /** True when detections went to disk (so they are not all held in memory). */
@@ -136,29 +136,12 @@ export class DetectionSorter {
     return this.runs.length > 0;
   }
 
-  private spill(): void {
+  private spill(lines: LineRun): void {
     this.dir ??= mkdtempSync(join(tmpdir(), 'dwell-sort-'));
     const path = join(this.dir, `run-${this.runs.length}.jsonl`);
     const fd = openSync(path, 'w');
     try {
-      if (this.lines) this.lines.drainTo((bytes) => writeAll(fd, bytes));
-      else {
-        this.buffer.sort(compareDetections);
-        let chunk: string[] = [];
-        let size = 0;
-        for (const d of this.buffer) {
-          const line = encodeDetection(d);
-          chunk.push(line);
-          size += line.length;
-          if (size > 1 << 20) {
-            writeSync(fd, chunk.join(''));
-            chunk = [];
-            size = 0;
-          }
-        }
-        if (chunk.length) writeSync(fd, chunk.join(''));
-        this.buffer = [];
-      }
+      lines.drainTo((bytes) => writeAll(fd, bytes));
     } finally {
       closeSync(fd);
     }

@@ -145,37 +145,32 @@ function feedSpans(values: InstanceValues, sink: KeywordSink): boolean {
   return true;
 }
 
-function feedInstance(values: InstanceValues, sink: KeywordSink): void {
+/** Feeds an instance and its nested ones: as spans where the shape allows it (`spans`), else field by field. */
+function feedInstance(values: InstanceValues, sink: KeywordSink, spans: boolean): void {
   const shape = values.shape;
-  if (!feedSpans(values, sink)) {
+  if (!spans || !feedSpans(values, sink)) {
     for (const ref of shape.fields.values()) feedRef(values, ref, sink);
     for (const named of shape.namedBySlot) feedRef(values, named.ref, sink);
   }
   for (const slot of shape.dynamicSlots) {
     const nested = values.nested(slot);
-    if (nested !== null) feedInstance(nested, sink);
+    if (nested !== null) feedInstance(nested, sink, spans);
   }
 }
 
-function feedInstanceByValue(values: InstanceValues, sink: KeywordSink): void {
-  const shape = values.shape;
-  for (const ref of shape.fields.values()) feedRef(values, ref, sink);
-  for (const named of shape.namedBySlot) feedRef(values, named.ref, sink);
-  for (const slot of shape.dynamicSlots) {
-    const nested = values.nested(slot);
-    if (nested !== null) feedInstanceByValue(nested, sink);
+function feedRecord(record: EventRecord, sink: KeywordSink, spans: boolean): boolean {
+  if (!(record instanceof EvtxRecord)) return false;
+  try {
+    feedInstance(record, sink, spans);
+  } catch {
+    return false; // odd bytes: let the caller take the values fields() can read
   }
+  return true;
 }
 
 /** feedKeywords value by value, never as spans (the reference the span feed is tested against). */
 export function feedKeywordsByValue(record: EventRecord, sink: KeywordSink): boolean {
-  if (!(record instanceof EvtxRecord)) return false;
-  try {
-    feedInstanceByValue(record, sink);
-  } catch {
-    return false;
-  }
-  return true;
+  return feedRecord(record, sink, false);
 }
 
 /**
@@ -183,13 +178,7 @@ export function feedKeywordsByValue(record: EventRecord, sink: KeywordSink): boo
  * (the caller then passes their values as strings).
  */
 export function feedKeywords(record: EventRecord, sink: KeywordSink): boolean {
-  if (!(record instanceof EvtxRecord)) return false;
-  try {
-    feedInstance(record, sink);
-  } catch {
-    return false; // odd bytes: let the caller take the values fields() can read
-  }
-  return true;
+  return feedRecord(record, sink, true);
 }
 
 const FED = 1;

@@ -25,8 +25,23 @@ export function nameHash(buf: Buffer, start: number, count: number): number {
   return h & 0xffff;
 }
 
-/** A malformed BinXML structure; the message says what and where. */
-export class BinXmlError extends Error {}
+/**
+ * A malformed BinXML structure; the message says what and where. Damaged chunks and slack space raise these by
+ * the hundred, so no stack trace is captured (it is never shown: the message names the chunk offset).
+ */
+export class BinXmlError extends Error {
+  constructor(
+    /** What is wrong, without the offset. */
+    readonly reason: string,
+    /** Chunk offset where the parser stood. */
+    readonly offset: number,
+  ) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    super(`${reason} at chunk offset ${offset}`);
+    Error.stackTraceLimit = limit;
+  }
+}
 
 /** Names already decoded in one chunk, by chunk offset. */
 export type NameCache = Map<number, string>;
@@ -55,7 +70,7 @@ export class BinXmlParser {
   }
 
   fail(reason: string): never {
-    throw new BinXmlError(`${reason} at chunk offset ${this.pos}`);
+    throw new BinXmlError(reason, this.pos);
   }
 
   need(n: number): void {
@@ -96,9 +111,9 @@ export class BinXmlParser {
     this.nameFields.push(this.pos - 4);
     const inline = off === this.pos;
     const buf = this.buf;
-    if (off + 8 > buf.length) this.fail(`name offset ${off} outside the chunk`);
+    if (off + 8 > buf.length) this.fail('name reference points outside the chunk');
     const count = buf.readUInt16LE(off + 6);
-    if (off + 8 + count * 2 > buf.length) this.fail(`name at ${off} runs past the chunk`);
+    if (off + 8 + count * 2 > buf.length) this.fail('referenced name runs past the chunk');
     if (off < this.start || off + 8 + count * 2 > this.end) this.externalNames = true;
     if (inline) {
       this.pos = off + 8 + count * 2 + 2;
@@ -109,7 +124,7 @@ export class BinXmlParser {
       s = readUtf16(buf, off + 8, count * 2);
       // The stored hash catches names whose bytes were overwritten (templates left in slack space).
       if (nameHash(buf, off + 8, count) !== buf.readUInt16LE(off + 4))
-        this.fail(`name at ${off} fails its hash check`);
+        this.fail('referenced name fails its hash check');
       this.names.set(off, s);
     }
     return s;

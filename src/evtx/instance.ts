@@ -15,6 +15,7 @@ import {
 } from './nodes.js';
 import {
   compileShape,
+  isFailure,
   rememberShapeBytes,
   shapeByBytes,
   shapeById,
@@ -52,30 +53,41 @@ export class ChunkContext {
     }
     let shape = this.templates.get(info.defOffset);
     if (shape === undefined) {
-      // Most chunks repeat definitions seen in earlier chunks byte for byte: look those up before parsing.
-      shape = shapeByBytes(this.buf, info.defOffset, info.bodyStart, info.bodyEnd, info.templateId);
-      if (shape !== undefined) {
-        this.templates.set(info.defOffset, shape);
-        return shape;
-      }
-      try {
-        const parser = new BinXmlParser(this.buf, info.bodyStart, info.bodyEnd, this.names, true, true);
-        const nodes = parser.fragment();
-        const guid = formatGuid(this.buf, info.defOffset + 4, false);
-        shape = sharedShape(guid, nodes, info.templateId);
-        // Cached by bytes: names inside the body by relative offset, names elsewhere by their bytes.
-        rememberShapeBytes(this.buf, info.defOffset, info.bodyStart, info.bodyEnd, parser.nameFields, shape);
-      } catch (err) {
-        const reason = `template at ${info.defOffset}: ${err instanceof BinXmlError ? err.message : String(err)}`;
-        // A definition whose bytes were partly overwritten: a template with the same id seen before will do.
-        const known = shapeById(info.templateId);
-        if (known !== undefined)
-          this.problems.push(`${reason}; used the template with the same id read earlier`);
-        shape = known ?? reason;
-      }
+      shape = this.parseTemplate(info);
       this.templates.set(info.defOffset, shape);
     }
     return shape;
+  }
+
+  /** Parses a definition not seen in this chunk (most chunks repeat definitions seen before: looked up by bytes). */
+  private parseTemplate(info: InstanceInfo): Shape | string {
+    const known = shapeByBytes(this.buf, info.defOffset, info.bodyStart, info.bodyEnd, info.templateId);
+    if (known !== undefined) {
+      if (!isFailure(known)) return known;
+      return this.failedTemplate(info, `${known.reason} at chunk offset ${info.bodyStart + known.at}`);
+    }
+    const parser = new BinXmlParser(this.buf, info.bodyStart, info.bodyEnd, this.names, true, true);
+    try {
+      const nodes = parser.fragment();
+      const guid = formatGuid(this.buf, info.defOffset + 4, false);
+      const shape = sharedShape(guid, nodes, info.templateId);
+      // Cached by bytes: names inside the body by relative offset, names elsewhere by their bytes.
+      rememberShapeBytes(this.buf, info.defOffset, info.bodyStart, info.bodyEnd, parser.nameFields, shape);
+      return shape;
+    } catch (err) {
+      if (!(err instanceof BinXmlError)) return this.failedTemplate(info, String(err));
+      const failure = { reason: err.reason, at: err.offset - info.bodyStart };
+      rememberShapeBytes(this.buf, info.defOffset, info.bodyStart, info.bodyEnd, parser.nameFields, failure);
+      return this.failedTemplate(info, err.message);
+    }
+  }
+
+  /** A definition that does not parse (partly overwritten): a template with the same id seen before will do. */
+  private failedTemplate(info: InstanceInfo, message: string): Shape | string {
+    const reason = `template at ${info.defOffset}: ${message}`;
+    const known = shapeById(info.templateId);
+    if (known !== undefined) this.problems.push(`${reason}; used the template with the same id read earlier`);
+    return known ?? reason;
   }
 }
 

@@ -178,6 +178,16 @@ const MAX_BYTES_CANDIDATES = 8;
 /** Bytes one cached definition may take (body plus copied names); bigger ones are simply parsed each time. */
 const MAX_BYTES_ENTRY = 256 * 1024;
 
+/**
+ * A definition that failed to parse: the parser's reason and where it stopped, relative to the body's start.
+ * Equal bytes fail alike, so a chunk repeating a damaged definition (slack space copied from chunk to chunk, or
+ * a file read again) is not parsed again up to its failure.
+ */
+export interface TemplateFailure {
+  readonly reason: string;
+  readonly at: number;
+}
+
 /** A definition's body with its name references made relative to the body's start, and its shape. */
 interface TemplateBytes {
   readonly body: Buffer;
@@ -185,7 +195,7 @@ interface TemplateBytes {
   readonly nameFields: readonly number[];
   /** Per name reference: null when it points into the body, else the name's bytes (hash, count, chars). */
   readonly externals: readonly (Buffer | null)[];
-  readonly shape: Shape;
+  readonly shape: Shape | TemplateFailure;
 }
 let cachedWeight = 0;
 /** Template definitions parsed (not found in the bytes cache), for stats and tests. */
@@ -256,21 +266,27 @@ export function shapeByBytes(
   bodyStart: number,
   bodyEnd: number,
   templateId: number,
-): Shape | undefined {
+): Shape | TemplateFailure | undefined {
   const list = shapesByBytes.get(guidSizeKey(buf, defOffset));
   if (list === undefined) return undefined;
   for (const t of list) {
     if (sameBody(buf, bodyStart, bodyEnd, t)) {
-      shapesById.set(templateId, t.shape);
+      if (!isFailure(t.shape)) shapesById.set(templateId, t.shape);
       return t.shape;
     }
   }
   return undefined;
 }
 
+/** True for a cached parse failure (see TemplateFailure). */
+export function isFailure(entry: Shape | TemplateFailure): entry is TemplateFailure {
+  return (entry as TemplateFailure).reason !== undefined;
+}
+
 /**
- * Caches a parsed definition's shape by its bytes; `nameFields` are the chunk offsets of its name references
- * (names inside the body are compared by relative offset, names elsewhere in the chunk by their bytes).
+ * Caches a parsed definition's shape (or its parse failure) by its bytes; `nameFields` are the chunk offsets of
+ * the name references read (names inside the body are compared by relative offset, names elsewhere in the chunk
+ * by their bytes). A failure at a name that does not lie inside the chunk is not cached.
  */
 export function rememberShapeBytes(
   buf: Buffer,
@@ -278,15 +294,17 @@ export function rememberShapeBytes(
   bodyStart: number,
   bodyEnd: number,
   nameFields: readonly number[],
-  shape: Shape,
+  shape: Shape | TemplateFailure,
 ): void {
   const key = guidSizeKey(buf, defOffset);
   // Names elsewhere in the chunk are copied per reference: hostile definitions could make that large.
   let weight = bodyEnd - bodyStart + key.length;
   for (const field of nameFields) {
     const ref = buf.readUInt32LE(field);
-    if (ref < bodyStart || ref + 8 + buf.readUInt16LE(ref + 6) * 2 > bodyEnd)
-      weight += 4 + buf.readUInt16LE(ref + 6) * 2;
+    if (ref + 8 > buf.length) return;
+    const nameEnd = ref + 8 + buf.readUInt16LE(ref + 6) * 2;
+    if (nameEnd > buf.length) return;
+    if (ref < bodyStart || nameEnd > bodyEnd) weight += nameEnd - ref - 4;
   }
   if (weight > MAX_BYTES_ENTRY) return;
   makeRoom(weight);
@@ -296,7 +314,7 @@ export function rememberShapeBytes(
   for (const field of nameFields) {
     const at = field - bodyStart;
     const ref = body.readUInt32LE(at);
-    // The parse succeeded, so the name at ref (hash, count, characters) lies inside the chunk.
+    // Checked above: the name at ref (hash, count, characters) lies inside the chunk.
     const nameEnd = ref + 8 + buf.readUInt16LE(ref + 6) * 2;
     if (ref >= bodyStart && nameEnd <= bodyEnd) {
       body.writeUInt32LE(ref - bodyStart, at);

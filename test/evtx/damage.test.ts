@@ -237,6 +237,14 @@ test('a template whose names were overwritten is rejected by the name hash, not 
     reader.warnings.some((w) => /fails its hash check.*used the template with the same id/.test(w.reason)),
     JSON.stringify(reader.warnings.slice(0, 2)),
   );
+  // Read again, the failed definition comes from the cache of definitions by bytes (not parsed again): the same
+  // records and the same warnings, offsets included.
+  const again = parseEvtxBuffer(buf, 'names.evtx', { recover: false });
+  assert.equal([...again].length, 40);
+  assert.deepEqual(
+    again.warnings.map((w) => w.reason),
+    reader.warnings.map((w) => w.reason),
+  );
 });
 
 /** A chunk holding one record whose body is raw BinXML (no template): `depth` nested <E> elements. */

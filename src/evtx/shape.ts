@@ -234,25 +234,36 @@ function guidSizeKey(buf: Buffer, defOffset: number): string {
   return buf.toString('latin1', defOffset + 4, defOffset + 24);
 }
 
+/**
+ * True when a[aStart, aStart + length) equals b[bStart, bStart + length). The runs between a body's name
+ * references are mostly a few dozen bytes: a plain loop beats Buffer.compare's argument checks on those.
+ */
+function equalBytes(a: Buffer, aStart: number, b: Buffer, bStart: number, length: number): boolean {
+  if (length > 64) return a.compare(b, bStart, bStart + length, aStart, aStart + length) === 0;
+  for (let i = 0; i < length; i++) if (a[aStart + i] !== b[bStart + i]) return false;
+  return true;
+}
+
 /** True when buf[start, end) is the cached body once its name references are taken relative to start. */
 function sameBody(buf: Buffer, start: number, end: number, t: TemplateBytes): boolean {
-  if (end - start !== t.body.length) return false;
+  const body = t.body;
+  if (end - start !== body.length) return false;
   let from = 0;
   for (let i = 0; i < t.nameFields.length; i++) {
     const at = t.nameFields[i];
-    if (buf.compare(t.body, from, at, start + from, start + at) !== 0) return false;
+    if (!equalBytes(buf, start + from, body, from, at - from)) return false;
     const ref = buf.readUInt32LE(start + at);
     const external = t.externals[i];
     if (external === null) {
-      if (ref - start !== t.body.readUInt32LE(at)) return false;
+      if (ref - start !== body.readUInt32LE(at)) return false;
     } else {
       // The same name elsewhere in the chunk (not inline here, which would change the token layout).
       if (ref === start + at + 4 || ref + 4 + external.length > buf.length) return false;
-      if (buf.compare(external, 0, external.length, ref + 4, ref + 4 + external.length) !== 0) return false;
+      if (!equalBytes(buf, ref + 4, external, 0, external.length)) return false;
     }
     from = at + 4;
   }
-  return buf.compare(t.body, from, t.body.length, start + from, end) === 0;
+  return equalBytes(buf, start + from, body, from, body.length - from);
 }
 
 /**

@@ -40,3 +40,13 @@ test('dwell rules explain prints the compiled form, or says the rule is missing'
   assert.equal(missing.code, 2);
   assert.match(missing.err, /no rule 'nope'/);
 });
+
+test('output piped into a reader that stops early (`| head`) ends quietly, without an EPIPE trace', () => {
+  // `true` exits without reading, so the help text is written into a closed pipe.
+  const r = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" hunt --help | true; echo done`], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  assert.equal(r.stdout.trim(), 'done');
+  assert.doesNotMatch(r.stderr, /EPIPE|Unhandled/, r.stderr);
+});

@@ -9,6 +9,10 @@ import type { EvtxFileHeader, EvtxWarning } from './types.js';
 const FILE_MAGIC = Buffer.from('ElfFile\0', 'latin1');
 const CHUNK_MAGIC = Buffer.from('ElfChnk\0', 'latin1');
 const RECORD_MAGIC = Buffer.from([0x2a, 0x2a, 0, 0]);
+// The chunk magic as two 32-bit words: checked on every chunk with the reads the parser compiles anyway
+// (Buffer.compare's argument checks are one more function for a cold worker's optimising compiler).
+const CHUNK_MAGIC_LOW = CHUNK_MAGIC.readUInt32LE(0);
+const CHUNK_MAGIC_HIGH = CHUNK_MAGIC.readUInt32LE(4);
 /** Warnings listed per chunk; the rest are counted in one summary warning. */
 const MAX_CHUNK_WARNINGS = 64;
 
@@ -98,7 +102,8 @@ class ChunkParser {
     recovered: 0,
     skipped: 0,
   };
-  readonly liveIds = new Set<number>();
+  /** Ids of the records read in order, built when carving first meets a record (most slack holds none). */
+  private liveIds: Set<number> | null = null;
   readonly info: FragmentInfo = { shape: null, descStart: 0, count: 0, dataStart: 0 };
 
   constructor(
@@ -154,8 +159,16 @@ class ChunkParser {
       new EvtxRecord(this.ctx, i.shape!, i.descStart, i.count, i.dataStart, off, size, recordId, recovered),
     );
     if (recovered) this.result.recovered++;
-    else this.liveIds.add(recordId);
     return true;
+  }
+
+  /** True when a record with this id was read in order (a carved copy of it is stale). */
+  isLive(recordId: number): boolean {
+    if (this.liveIds === null) {
+      this.liveIds = new Set();
+      for (const r of this.result.records) if (!r.recovered) this.liveIds.add(r.recordId);
+    }
+    return this.liveIds.has(recordId);
   }
 
   /** Size of a well-framed record at off (signature, sane size, matching trailing copy), or 0. */
@@ -215,7 +228,7 @@ class ChunkParser {
       const p = buf.indexOf(RECORD_MAGIC, off);
       if (p < 0 || p + RECORD_HEADER_SIZE > end) break;
       const size = this.framed(p);
-      if (size > 0 && !this.liveIds.has(u64(buf, p + 8)) && this.record(p, size, true, true)) {
+      if (size > 0 && !this.isLive(u64(buf, p + 8)) && this.record(p, size, true, true)) {
         found++;
         off = p + size;
       } else off = p + 1;
@@ -228,7 +241,11 @@ class ChunkParser {
     const recover = opts.recover ?? true;
     const checksums = opts.checksums ?? true;
     const r = this.result;
-    if (buf.length < CHUNK_HEADER_SIZE || buf.compare(CHUNK_MAGIC, 0, 8, 0, 8) !== 0) {
+    if (
+      buf.length < CHUNK_HEADER_SIZE ||
+      buf.readUInt32LE(0) !== CHUNK_MAGIC_LOW ||
+      buf.readUInt32LE(4) !== CHUNK_MAGIC_HIGH
+    ) {
       if (isAllZero(buf)) {
         r.empty = true;
         return r;

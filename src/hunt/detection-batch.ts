@@ -4,6 +4,7 @@
 // as a structured-cloned object graph; those objects were still alive when its young generation was collected,
 // which grew that generation to its maximum (~32 MB resident) for a few MB of detections.
 import type { Detection } from '../engine/types.js';
+import { ByteBuffer } from './byte-buffer.js';
 import { hash53 } from './dedup.js';
 import { encodeDetection } from './line-run.js';
 import { NameTable } from './name-table.js';
@@ -38,8 +39,7 @@ const INITIAL_BYTES = 64 * 1024;
  * joined string per job would be a large object (>128 KB), which only a full collection frees.
  */
 export class DetectionBatchBuilder {
-  private lines = new Uint8Array(INITIAL_BYTES);
-  private bytes = 0;
+  private readonly lines = new ByteBuffer(INITIAL_BYTES);
   private ends: number[] = [];
   private timestamps: number[] = [];
   private recordIds: number[] = [];
@@ -47,7 +47,6 @@ export class DetectionBatchBuilder {
   private names = new NameTable();
   private fileOf: number[] = [];
   private ruleOf: number[] = [];
-  private readonly encoder = new TextEncoder();
 
   get count(): number {
     return this.ends.length;
@@ -55,16 +54,8 @@ export class DetectionBatchBuilder {
 
   /** Adds a detection of the record with identity `key`. */
   add(d: Detection, key: string): void {
-    const line = encodeDetection(d);
-    // UTF-8 takes at most 3 bytes per UTF-16 unit.
-    const need = this.bytes + line.length * 3;
-    if (need > this.lines.length) {
-      const bigger = new Uint8Array(Math.max(need, this.lines.length * 2));
-      bigger.set(this.lines.subarray(0, this.bytes));
-      this.lines = bigger;
-    }
-    this.bytes += this.encoder.encodeInto(line, this.lines.subarray(this.bytes)).written;
-    this.ends.push(this.bytes);
+    this.lines.appendText(encodeDetection(d));
+    this.ends.push(this.lines.length);
     this.timestamps.push(d.timestamp);
     this.recordIds.push(d.recordId);
     this.hashes.push(detectionHash(d.rule.id, key));
@@ -76,7 +67,7 @@ export class DetectionBatchBuilder {
   take(): DetectionBatch {
     const batch: DetectionBatch = {
       count: this.ends.length,
-      lines: this.lines.slice(0, this.bytes),
+      lines: new Uint8Array(this.lines.view()),
       ends: Uint32Array.from(this.ends),
       timestamps: Float64Array.from(this.timestamps),
       recordIds: Float64Array.from(this.recordIds),
@@ -85,7 +76,7 @@ export class DetectionBatchBuilder {
       fileOf: Uint32Array.from(this.fileOf),
       ruleOf: Uint32Array.from(this.ruleOf),
     };
-    this.bytes = 0;
+    this.lines.clear();
     this.ends = [];
     this.timestamps = [];
     this.recordIds = [];

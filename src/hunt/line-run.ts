@@ -4,6 +4,7 @@
 // holding objects made the main thread's young generation grow to its maximum (tens of MB of resident memory
 // for a few MB of detections); bytes live outside the heap and the objects die young.
 import type { Detection, RuleInfo } from '../engine/types.js';
+import { ByteBuffer } from './byte-buffer.js';
 import { NameTable } from './name-table.js';
 
 /** A detection as stored in a line: the rule by id (rules are kept once, in memory). */
@@ -53,8 +54,7 @@ const WRITE_BYTES = 1 << 20;
  * compareDetections, non-finite numbers last, ties in insertion order).
  */
 export class LineRun {
-  private buf: Buffer;
-  private used = 0;
+  private readonly lines: ByteBuffer;
   private starts: number[] = [];
   private times: number[] = [];
   private recordIds: number[] = [];
@@ -64,8 +64,8 @@ export class LineRun {
   private readonly names = new NameTable();
 
   /** `capacity`: bytes the buffer grows to by doubling (beyond it, only as much as a line needs). */
-  constructor(private readonly capacity = Infinity) {
-    this.buf = Buffer.allocUnsafe(Math.min(INITIAL_BYTES, capacity));
+  constructor(capacity = Infinity) {
+    this.lines = new ByteBuffer(INITIAL_BYTES, capacity);
   }
 
   /** Detections held. */
@@ -75,13 +75,14 @@ export class LineRun {
 
   /** Bytes of JSON held. */
   get bytes(): number {
-    return this.used;
+    return this.lines.length;
   }
 
   /** Adds a detection. */
   add(d: Detection): void {
-    const line = Buffer.from(encodeDetection(d));
-    this.addLine(line, 0, line.length, d.timestamp, d.recordId, d.file, d.rule.id);
+    this.starts.push(this.lines.length);
+    this.lines.appendText(encodeDetection(d));
+    this.addKeys(d.timestamp, d.recordId, d.file, d.rule.id);
   }
 
   /** Adds a detection already encoded: its line is `source[start, end)`; the keys are the detection's. */
@@ -94,15 +95,12 @@ export class LineRun {
     file: string,
     ruleId: string,
   ): void {
-    const need = this.used + end - start;
-    if (need > this.buf.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(need, Math.min(this.buf.length * 2, this.capacity)));
-      this.buf.copy(bigger, 0, 0, this.used);
-      this.buf = bigger;
-    }
-    this.starts.push(this.used);
-    this.buf.set(source.subarray(start, end), this.used);
-    this.used = need;
+    this.starts.push(this.lines.length);
+    this.lines.append(source, start, end);
+    this.addKeys(timestamp, recordId, file, ruleId);
+  }
+
+  private addKeys(timestamp: number, recordId: number, file: string, ruleId: string): void {
     this.times.push(Number.isFinite(timestamp) ? timestamp : Infinity);
     this.recordIds.push(Number.isFinite(recordId) ? recordId : Infinity);
     this.files.push(this.names.intern(file));
@@ -125,12 +123,13 @@ export class LineRun {
   }
 
   private end(i: number): number {
-    return i + 1 < this.starts.length ? this.starts[i + 1]! : this.used;
+    return i + 1 < this.starts.length ? this.starts[i + 1]! : this.lines.length;
   }
 
   /** Writes the held lines in sort order through `write`, then empties the run (its buffer is kept). */
   drainTo(write: (bytes: Buffer) => void): void {
-    const out = Buffer.allocUnsafe(Math.min(WRITE_BYTES, Math.max(1, this.used)));
+    const out = Buffer.allocUnsafe(Math.min(WRITE_BYTES, Math.max(1, this.lines.length)));
+    const held = this.lines.view();
     let fill = 0;
     for (const i of this.order()) {
       const start = this.starts[i]!;
@@ -139,8 +138,8 @@ export class LineRun {
         write(out.subarray(0, fill));
         fill = 0;
       }
-      if (end - start > out.length) write(this.buf.subarray(start, end));
-      else fill += this.buf.copy(out, fill, start, end);
+      if (end - start > out.length) write(held.subarray(start, end));
+      else fill += held.copy(out, fill, start, end);
     }
     if (fill > 0) write(out.subarray(0, fill));
     this.clear();
@@ -149,12 +148,12 @@ export class LineRun {
   /** The held detections in sort order, decoded one at a time; the run is emptied at the end. */
   *drain(rules: ReadonlyMap<string, RuleInfo>): Generator<Detection> {
     for (const i of this.order())
-      yield decodeDetection(this.buf.toString('utf8', this.starts[i], this.end(i)), rules);
+      yield decodeDetection(this.lines.view(this.starts[i], this.end(i)).toString('utf8'), rules);
     this.clear();
   }
 
   private clear(): void {
-    this.used = 0;
+    this.lines.clear();
     this.starts = [];
     this.times = [];
     this.recordIds = [];

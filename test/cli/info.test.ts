@@ -1,7 +1,7 @@
 // `dwell info`: header facts, chunk and record counts, recovered records, damage and warnings, --json.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -102,6 +102,33 @@ test('dwell info on files that are not EVTX: exit code 3, several files as a JSO
     assert.equal(infos.length, 2);
     assert.equal(infos[0].header, null);
     assert.ok(infos[1].warnings.some((w) => /cannot open/.test(w.reason)));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('dwell info on a folder reports the .evtx files under it; a folder without any exits 3', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dwell-info-dir-'));
+  try {
+    mkdirSync(join(dir, 'dc01'));
+    writeFileSync(join(dir, 'dc01', 'Security.evtx'), writeEvtx(specs(3)));
+    writeFileSync(join(dir, 'System.EVTX'), writeEvtx(specs(2)));
+    writeFileSync(join(dir, 'notes.txt'), 'not a log');
+    const both = await run(['--json', dir]);
+    assert.equal(both.exit, EXIT.OK);
+    const infos = JSON.parse(both.out) as EvtxInfo[];
+    assert.deepEqual(
+      infos.map((i) => [i.file, i.records]),
+      [
+        [join(dir, 'System.EVTX'), 2],
+        [join(dir, 'dc01', 'Security.evtx'), 3],
+      ],
+    );
+    const empty = mkdtempSync(join(tmpdir(), 'dwell-info-empty-'));
+    const none = await run([empty]);
+    assert.equal(none.exit, EXIT.UNREADABLE);
+    assert.match(none.out, /no \.evtx files in this folder/);
+    rmSync(empty, { recursive: true, force: true });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,5 +1,9 @@
-// `dwell info <file...>`: what an EVTX file holds — header, chunks, records, recovered records, damage.
+// `dwell info <path...>`: what an EVTX file holds — header, chunks, records, recovered records, damage. Folders
+// stand for the EVTX files under them (as `dwell hunt` reads folders).
+import { statSync } from 'node:fs';
+import { extname, join, relative } from 'node:path';
 import { readEvtxFile, type EvtxFileHeader, type EvtxWarning } from '../../evtx/index.js';
+import { discoverFiles } from '../../sources/index.js';
 import { EXIT, type CliContext, type RegisterCommand } from '../context.js';
 
 /** The facts `dwell info` prints for one file (also its --json output). */
@@ -87,6 +91,40 @@ export function formatInfo(info: EvtxInfo, maxWarnings = 20): string {
   return lines.join('\n') + '\n';
 }
 
+/**
+ * The files to report: paths as given, except folders, which stand for the `.evtx` files under them (sorted,
+ * recursively). A path that is not a folder is kept even when it cannot be read (its report says why);
+ * unreadable subfolders and folders without EVTX files are reported through `onProblem`.
+ */
+export function infoFiles(
+  paths: readonly string[],
+  onProblem: (path: string, reason: string) => void,
+): string[] {
+  const files: string[] = [];
+  for (const path of paths) {
+    let folder = false;
+    try {
+      folder = statSync(path).isDirectory();
+    } catch {
+      folder = false;
+    }
+    if (!folder) {
+      files.push(path);
+      continue;
+    }
+    let problem = false;
+    const found = discoverFiles([path], (p) => {
+      problem = true;
+      onProblem(p.file, p.reason);
+    });
+    // Named from the folder as the user wrote it.
+    const evtx = found.filter((f) => extname(f.path).toLowerCase() === '.evtx');
+    if (evtx.length === 0 && !problem) onProblem(path, 'no .evtx files in this folder');
+    for (const f of evtx) files.push(join(path, relative(f.root, f.path)));
+  }
+  return files;
+}
+
 /** A file that could not be opened, or holds neither an EVTX header nor any record. */
 function unreadable(info: EvtxInfo): boolean {
   return info.header === null && info.records === 0 && info.recovered === 0;
@@ -99,10 +137,14 @@ export const registerInfo: RegisterCommand = (program, ctx: CliContext) => {
     .description(
       'show an EVTX file: header (version, dirty/full flags, CRC), chunks, records, recovered records, damage',
     )
-    .argument('<files...>', 'EVTX files')
+    .argument('<paths...>', 'EVTX files, or folders to look in for .evtx files (recursively)')
     .option('--json', 'machine-readable output: one JSON object per file (an array when several)')
     .option('--max-warnings <n>', 'warnings listed per file in the text output', (v) => Number(v), 20)
-    .action((files: string[], opts: { json?: boolean; maxWarnings: number }) => {
+    .action((paths: string[], opts: { json?: boolean; maxWarnings: number }) => {
+      const files = infoFiles(paths, (path, reason) => {
+        ctx.stderr.write(`dwell info: ${path}: ${reason}\n`);
+        ctx.setExit(EXIT.UNREADABLE);
+      });
       const infos = files.map((file) => evtxInfo(file));
       if (opts.json) {
         const out = infos.length === 1 ? infos[0] : infos;

@@ -144,7 +144,7 @@ export const registerDemo: RegisterCommand = (program, ctx: CliContext) => {
           pairs.set(key, pair);
         }
         for (const [key, pair] of pairs)
-          out.write(`  hop ${key}: ${pair.count} links, e.g. ${pair.example}\n`);
+          out.write(`  hop ${key}: ${pair.count} link${pair.count === 1 ? '' : 's'}, e.g. ${pair.example}\n`);
         const attribution = top.attribution[0];
         if (attribution)
           out.write(

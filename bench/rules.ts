@@ -10,16 +10,19 @@
 // records its (channel, event id) keys reach. For all other records its bucket is empty, so in the
 // materialised mode "1 rule" is little more than a bucket lookup (a ratio no real rule set can approach);
 // the lazy mode, where a record must be parsed before the lookup, is the baseline a hunt sees.
-// Method: one engine per subset, built once; one untimed pass per engine (JIT, lazily built buckets and
-// automata); then --rounds rounds, each measuring every subset in turn, starting one subset later each round
-// (load from other processes hits every subset alike, and no subset always follows the heaviest); a
-// measurement is whole passes for >= --min-matches records and 0.5 s of CPU time after a full garbage
-// collection; the median events/s counts and the spread (min-max) is printed.
+// Method: every measurement runs in a fresh child process (load the rules, build the one engine, two untimed
+// passes for the JIT, then whole passes for >= --min-matches records and 0.5 s of CPU time after a full garbage
+// collection). Separate processes keep one size's code paths from shaping another's compiled code: measured
+// in one process, the engines of the other sizes made the "1 rule" parse path polymorphic and ~1.5x slower,
+// which flattered the ratio. Rounds alternate the sizes, each round starting one size later; the median
+// events/s counts and the spread (min-max) is printed.
 //
 // A last row runs all rules with the needle prefilter switched off (every rule of a record's (channel, event id)
 // bucket evaluated), to show what the prefilter buys; it must find the same detections.
 //
 // Usage: npm run bench:rules [-- --min-matches 200000 --rounds 5 --sizes 1,10,100,1000,all --mode both|lazy|materialised --no-compare]
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
@@ -110,15 +113,6 @@ function shuffled<T>(items: readonly T[], seed: number): T[] {
   return out;
 }
 
-interface Run {
-  readonly rules: number;
-  readonly label: string;
-  engine?: Engine;
-  /** events/s of every round. */
-  readonly samples: number[];
-  detections: number;
-}
-
 /** One pass over the input: matches every record, returns how many there were. */
 type Pass = (engine: Engine, onDetection: () => void) => number;
 
@@ -184,69 +178,6 @@ function median(xs: readonly number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-/** Median events/s of a run. */
-function medianOf(run: Run): number {
-  return median(run.samples);
-}
-
-/**
- * Measures every size and prints the table; returns all/1 (medians). Method: one engine per size, built once;
- * one untimed pass per engine (JIT, lazily built buckets and automata); then `rounds` rounds, each measuring
- * every size once in turn (so load from other processes hits every size alike); the median round counts and
- * the spread (min-max) is printed beside it.
- */
-function runMode(
-  title: string,
-  ruleSet: Awaited<ReturnType<typeof loadRuleSet>>,
-  order: readonly string[],
-  sizes: readonly string[],
-  pass: Pass,
-  records: number,
-  minMatches: number,
-  rounds: number,
-): { runs: Run[]; ratio: number } {
-  const runs: Run[] = sizes.map((s) => {
-    const n = s === 'all' ? order.length : Math.min(Number(s), order.length);
-    const chosen = new Set(order.slice(0, n));
-    const engine = new Engine(ruleSet, { select: (info) => chosen.has(info.id) });
-    return { rules: n, label: s === 'all' ? `all (${n})` : String(n), engine, samples: [], detections: 0 };
-  });
-  // Warm-up: every engine sees every record once, untimed.
-  for (const run of runs) pass(run.engine!, () => {});
-  for (let round = 0; round < rounds; round++) {
-    // Each round starts at another subset, so no subset always follows the heaviest one.
-    for (let k = 0; k < runs.length; k++) {
-      const run = runs[(round + k) % runs.length]!;
-      const { eps, hits } = measure(run.engine!, pass, minMatches, 0.5);
-      run.samples.push(eps);
-      run.detections = hits;
-    }
-  }
-  const base = runs.find((r) => r.rules === 1) ?? runs[0]!;
-  const baseEps = medianOf(base);
-  console.log(
-    `\n${title}: matching ${records} records, >= ${minMatches} matches and 0.5 s CPU per measurement; ` +
-      `median of ${rounds} alternating rounds after one warm-up pass per size`,
-  );
-  console.log('rules        events/s (median)   spread (min-max)        detections/pass   vs 1 rule');
-  for (const run of runs) {
-    const lo = Math.min(...run.samples);
-    const hi = Math.max(...run.samples);
-    const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
-    console.log(
-      `${run.label.padEnd(10)} ${fmt(medianOf(run)).padStart(12)}        ${`${fmt(lo)}-${fmt(hi)}`.padEnd(22)}  ` +
-        `${String(Math.round(run.detections)).padStart(15)}   ${((medianOf(run) / baseEps) * 100).toFixed(1)}%`,
-    );
-  }
-  for (const run of runs) delete run.engine; // let the next mode have the memory
-  const all = runs[runs.length - 1]!;
-  const ratio = medianOf(all) / baseEps;
-  console.log(
-    `${title}: all/1 = ${(ratio * 100).toFixed(1)}% (target >= 40%) ${ratio >= 0.4 ? 'PASS' : 'BELOW TARGET'}`,
-  );
-  return { runs, ratio };
-}
-
 /** How many records a rule's index keys reach (its channels and event ids), i.e. how often it is looked at. */
 function recordsReaching(
   ruleSet: Awaited<ReturnType<typeof loadRuleSet>>,
@@ -267,6 +198,124 @@ function recordsReaching(
   return n;
 }
 
+const SIGMA_FOLDERS = ['rules', 'rules-emerging-threats', 'rules-threat-hunting', 'rules-placeholder'];
+
+/** What one child measured (printed as one JSON line). */
+interface ChildResult {
+  readonly eps: number;
+  readonly hits: number;
+  readonly rules: number;
+  readonly records: number;
+  /** With size 1: the rule, and how many records its keys reach. */
+  readonly first?: { readonly title: string; readonly id: string; readonly reach: number };
+}
+
+/** Child: one measurement of one mode and size (see the header), printed as JSON. */
+async function child(mode: string, size: string, minMatches: number): Promise<void> {
+  const corpus = CORPUS!;
+  const ruleSet = await loadRuleSet(SIGMA_FOLDERS.map((d) => join(corpus, 'sigma', d)));
+  const ids = [...new Set(ruleSet.rules.map((r) => r.info.id))];
+  // Subsets are nested: the first n ids of one shuffle with a fixed seed (the same rules every run).
+  const order = shuffled(ids, 20261126);
+  const n = size === 'all' ? order.length : Math.min(Number(size), order.length);
+  const chosen = new Set(order.slice(0, n));
+  const prefilterOff = mode === 'materialised-noprefilter';
+  if (prefilterOff) {
+    // Switch the prefilter off by handing the engine buckets without one (benchmark-only instrumentation).
+    const bucket = RuleIndex.prototype.bucket;
+    RuleIndex.prototype.bucket = function (this: RuleIndex, channel: string, eventId: number) {
+      const b = bucket.call(this, channel, eventId);
+      return b.prefilter ? { rules: b.rules } : b;
+    };
+  }
+  const engine = new Engine(ruleSet, { select: (info) => chosen.has(info.id) });
+  let pass: Pass;
+  let records: number;
+  let sample: readonly EventRecord[] = [];
+  if (mode === 'lazy') {
+    const files = corpusFiles(corpus).map((name) => ({ name, bytes: readFileSync(name) }));
+    pass = lazyPass(files);
+    records = pass(new Engine(ruleSet, { select: () => false }), () => {});
+  } else {
+    sample = loadRecords(corpus).records;
+    pass = materialisedPass(sample);
+    records = sample.length;
+  }
+  for (let i = 0; i < 2; i++) pass(engine, () => {}); // JIT, lazily built buckets and automata
+  const { eps, hits } = measure(engine, pass, minMatches, 0.5);
+  let first: ChildResult['first'];
+  if (n === 1) {
+    const rule = ruleSet.rules.find((r) => r.info.id === order[0])!;
+    const reachOver = sample.length > 0 ? sample : loadRecords(corpus).records;
+    first = {
+      title: rule.info.title,
+      id: rule.info.id,
+      reach: recordsReaching(ruleSet, order[0]!, reachOver),
+    };
+  }
+  const result: ChildResult = { eps, hits, rules: n, records, first };
+  process.stdout.write(JSON.stringify(result) + '\n');
+}
+
+/** Runs one child measurement. */
+function runChild(mode: string, size: string, minMatches: number): ChildResult {
+  const r = spawnSync(
+    process.execPath,
+    [fileURLToPath(import.meta.url), '--child', mode, size, String(minMatches)],
+    { encoding: 'utf8', maxBuffer: 16 << 20 },
+  );
+  const line = r.stdout?.trim().split('\n').pop() ?? '';
+  if (r.status !== 0 || !line.startsWith('{'))
+    throw new Error(`bench:rules child ${mode} ${size} failed (${r.status}): ${r.stderr?.slice(-2000)}`);
+  return JSON.parse(line) as ChildResult;
+}
+
+/** One row of a mode's table: a size and what its children measured. */
+interface Row {
+  readonly size: string;
+  readonly results: ChildResult[];
+}
+
+const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
+
+/** Measures every size of one mode in alternating rounds, prints the table, returns all/1 (medians). */
+function runMode(title: string, mode: string, sizes: readonly string[], minMatches: number, rounds: number) {
+  const rows: Row[] = sizes.map((size) => ({ size, results: [] }));
+  for (let round = 0; round < rounds; round++) {
+    // Each round starts at another size, so no size always follows the heaviest one.
+    for (let k = 0; k < rows.length; k++) {
+      const row = rows[(round + k) % rows.length]!;
+      row.results.push(runChild(mode, row.size, minMatches));
+    }
+  }
+  const eps = (row: Row) => median(row.results.map((r) => r.eps));
+  const base = rows.find((r) => r.size === '1') ?? rows[0]!;
+  const first = base.results[0]!;
+  if (first.first)
+    console.log(
+      `\n"1 rule": ${first.first.title} (${first.first.id}); its (channel, event id) keys reach ` +
+        `${first.first.reach} of the corpus records (for the others its bucket is empty)`,
+    );
+  console.log(
+    `${title}: matching ${first.records} records, >= ${minMatches} matches and 0.5 s CPU per measurement; ` +
+      `median of ${rounds} alternating rounds, each measurement in its own process after two warm-up passes`,
+  );
+  console.log('rules        events/s (median)   spread (min-max)        detections/pass   vs 1 rule');
+  for (const row of rows) {
+    const all = row.results.map((r) => r.eps);
+    const label = row.size === 'all' ? `all (${row.results[0]!.rules})` : row.size;
+    console.log(
+      `${label.padEnd(10)} ${fmt(eps(row)).padStart(12)}        ${`${fmt(Math.min(...all))}-${fmt(Math.max(...all))}`.padEnd(22)}  ` +
+        `${String(Math.round(row.results[0]!.hits)).padStart(15)}   ${((eps(row) / eps(base)) * 100).toFixed(1)}%`,
+    );
+  }
+  const ratio = eps(rows[rows.length - 1]!) / eps(base);
+  console.log(
+    `${title}: all/1 = ${(ratio * 100).toFixed(1)}% (target >= 40%) ${ratio >= 0.4 ? 'PASS' : 'BELOW TARGET'}`,
+  );
+  return { ratio, allEps: eps(rows[rows.length - 1]!), allHits: rows[rows.length - 1]!.results[0]!.hits };
+}
+
 async function main(): Promise<void> {
   if (!CORPUS) {
     console.error('bench:rules needs the shared corpus (set DWELL_CORPUS or place it at ../shared/corpus)');
@@ -276,77 +325,32 @@ async function main(): Promise<void> {
   const minMatches = Number(arg('min-matches', '200000'));
   const rounds = Number(arg('rounds', '5'));
   const sizes = arg('sizes', '1,10,100,1000,all').split(',');
-
-  let t = Date.now();
-  const { records, files, failed } = loadRecords(CORPUS);
-  console.log(
-    `records: ${records.length} from ${files} EVTX files (${failed} unreadable) in ${Date.now() - t} ms`,
-  );
-  t = Date.now();
-  const sigma = join(CORPUS, 'sigma');
-  const ruleSet = await loadRuleSet(
-    ['rules', 'rules-emerging-threats', 'rules-threat-hunting', 'rules-placeholder'].map((d) =>
-      join(sigma, d),
-    ),
-  );
-  const ids = [...new Set(ruleSet.rules.map((r) => r.info.id))];
-  console.log(
-    `rules: ${ids.length} compiled (${ruleSet.rules.length} variants) from ${ruleSet.files} files in ${Date.now() - t} ms`,
-  );
-  // Subsets are nested: the first n ids of one shuffle with a fixed seed (the same rules every run).
-  const order = shuffled(ids, 20261126);
-  const first = ruleSet.rules.find((r) => r.info.id === order[0])!;
-  console.log(
-    `"1 rule": ${first.info.title} (${first.info.id}); its (channel, event id) keys reach ` +
-      `${recordsReaching(ruleSet, order[0]!, records)} of ${records.length} records (for the others its bucket is empty)`,
-  );
   const mode = arg('mode', 'both');
-
-  let materialised: Run[] | undefined;
   const ratios: string[] = [];
+  let materialisedAll: { allEps: number; allHits: number } | undefined;
   if (mode === 'both' || mode === 'materialised') {
-    const r = runMode(
-      'materialised records',
-      ruleSet,
-      order,
-      sizes,
-      materialisedPass(records),
-      records.length,
-      minMatches,
-      rounds,
-    );
-    materialised = r.runs;
+    const r = runMode('materialised records', 'materialised', sizes, minMatches, rounds);
+    materialisedAll = r;
     ratios.push(`materialised ${(r.ratio * 100).toFixed(1)}%`);
   }
   if (mode === 'both' || mode === 'lazy') {
-    const files = corpusFiles(CORPUS).map((name) => ({ name, bytes: readFileSync(name) }));
-    const pass = lazyPass(files);
-    const count = pass(new Engine(ruleSet, { select: () => false }), () => {});
-    const r = runMode('lazy EVTX records', ruleSet, order, sizes, pass, count, minMatches, rounds);
+    const r = runMode('lazy EVTX records', 'lazy', sizes, minMatches, rounds);
     ratios.push(`lazy EVTX ${(r.ratio * 100).toFixed(1)}%`);
   }
   console.log(`\nall rules vs 1 rule: ${ratios.join(', ')} (target >= 40%)`);
-  console.log(`heap used: ${Math.round(process.memoryUsage().heapUsed / 1048576)} MiB`);
-
-  if (materialised && !process.argv.includes('--no-compare')) {
-    const all = materialised[materialised.length - 1]!;
-    // Switch the prefilter off by handing the engine buckets without one (benchmark-only instrumentation).
-    const bucket = RuleIndex.prototype.bucket;
-    RuleIndex.prototype.bucket = function (this: RuleIndex, channel: string, eventId: number) {
-      const b = bucket.call(this, channel, eventId);
-      return b.prefilter ? { rules: b.rules } : b;
-    };
-    const engine = new Engine(ruleSet);
-    const prefilterOff = materialisedPass(records);
-    prefilterOff(engine, () => {}); // warm-up
-    const { eps, hits } = measure(engine, prefilterOff, Math.max(1, Math.floor(minMatches / 4)), 0.5);
-    RuleIndex.prototype.bucket = bucket;
+  if (materialisedAll && sizes.includes('all') && !process.argv.includes('--no-compare')) {
+    const off = runChild('materialised-noprefilter', 'all', Math.max(1, Math.floor(minMatches / 4)));
     console.log(
-      `all rules, prefilter off (materialised): ${Math.round(eps).toLocaleString('en-US')} events/s, ${Math.round(hits)} detections/pass; ` +
-        `prefilter speed-up ${(medianOf(all) / eps).toFixed(1)}x` +
-        (Math.round(hits) === Math.round(all.detections) ? '' : ' (DETECTIONS DIFFER)'),
+      `all rules, prefilter off (materialised): ${fmt(off.eps)} events/s, ${Math.round(off.hits)} detections/pass; ` +
+        `prefilter speed-up ${(materialisedAll.allEps / off.eps).toFixed(1)}x` +
+        (Math.round(off.hits) === Math.round(materialisedAll.allHits) ? '' : ' (DETECTIONS DIFFER)'),
     );
   }
 }
 
-await main();
+if (process.argv[2] === '--child') {
+  const [mode, size, minMatches] = process.argv.slice(3);
+  await child(mode!, size!, Number(minMatches));
+} else {
+  await main();
+}

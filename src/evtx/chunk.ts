@@ -2,7 +2,7 @@
 // then carving of slack space and damaged chunks. Never throws; problems become warnings.
 import { CHUNK_HEADER_SIZE, RECORD_HEADER_SIZE, RECORD_SIGNATURE } from './constants.js';
 import { crc32 } from './crc32.js';
-import { ChunkContext, resolveFragment, type FragmentInfo } from './instance.js';
+import { ChunkContext, resolveFragment, type FragmentInfo, type TemplateIds } from './instance.js';
 import { EvtxRecord } from './record.js';
 import type { EvtxFileHeader, EvtxWarning } from './types.js';
 
@@ -70,6 +70,11 @@ export interface ChunkResult {
 export interface ChunkOptions {
   recover?: boolean;
   checksums?: boolean;
+  /**
+   * Templates by id read earlier in the same reading (a file from its start, or a job's range of chunks), for
+   * carved records whose definition was overwritten; pass one map per reading. Default: the chunk's own.
+   */
+  templateIds?: TemplateIds;
 }
 
 /** A chunk's worth of zero bytes: empty chunks are compared against it natively. */
@@ -109,8 +114,9 @@ class ChunkParser {
   constructor(
     readonly buf: Buffer,
     readonly loc: ChunkLocation,
+    templateIds: TemplateIds | undefined,
   ) {
-    this.ctx = new ChunkContext(buf, loc.file, loc.chunkIndex, loc.fileOffset);
+    this.ctx = new ChunkContext(buf, loc.file, loc.chunkIndex, loc.fileOffset, templateIds);
   }
 
   /** Warnings beyond MAX_CHUNK_WARNINGS, summarised at the end (a hostile chunk can hold thousands). */
@@ -311,7 +317,7 @@ class ChunkParser {
 
 /** Parses one chunk (a 64 KiB buffer, or less when the file is truncated) into lazy records. */
 export function parseChunk(buf: Buffer, loc: ChunkLocation, opts: ChunkOptions = {}): ChunkResult {
-  const parser = new ChunkParser(buf, loc);
+  const parser = new ChunkParser(buf, loc, opts.templateIds);
   try {
     const result = parser.parse(opts);
     parser.summarise();

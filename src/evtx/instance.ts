@@ -18,7 +18,6 @@ import {
   isFailure,
   rememberShapeBytes,
   shapeByBytes,
-  shapeById,
   sharedShape,
   type FieldRef,
   type Shape,
@@ -27,6 +26,16 @@ import { decodeValue, formatGuid, textOf, valueText } from './values.js';
 
 /** Deepest chain of BinXML values nested in BinXML values that we follow. */
 const MAX_NESTING = 8;
+/** Template ids one reading remembers (see TemplateIds). */
+const MAX_TEMPLATE_IDS = 16384;
+
+/**
+ * Template shapes by template id (the first 32 bits of the GUID) seen so far in one reading (a file read from
+ * its start, or one job's range of chunks): a carved record whose definition was overwritten is decoded with
+ * the template of the same id read earlier in the same reading. Scoped to the reading, never the thread, so
+ * what a file yields does not depend on which files the thread happened to read before.
+ */
+export type TemplateIds = Map<number, Shape>;
 
 /** One chunk's buffer and caches; shared by all records of the chunk. */
 export class ChunkContext {
@@ -42,6 +51,8 @@ export class ChunkContext {
     readonly chunkIndex: number,
     /** Offset of the chunk in its file. */
     readonly fileOffset: number,
+    /** The reading's templates by id (a chunk read on its own has its own). */
+    readonly templateIds: TemplateIds = new Map(),
   ) {}
 
   /** The shape of the template an instance refers to, parsed once per chunk (and compiled once overall). */
@@ -49,19 +60,24 @@ export class ChunkContext {
     if (info.stale) {
       // The definition this (carved) record used was overwritten: reuse a template with the same id seen
       // earlier, since a template's id is the start of its GUID.
-      return shapeById(info.templateId) ?? `template ${info.templateId.toString(16)} overwritten`;
+      return this.templateIds.get(info.templateId) ?? `template ${info.templateId.toString(16)} overwritten`;
     }
     let shape = this.templates.get(info.defOffset);
     if (shape === undefined) {
       shape = this.parseTemplate(info);
       this.templates.set(info.defOffset, shape);
+      if (typeof shape !== 'string') {
+        // Hostile files can hold endless distinct ids: the map stays bounded (it only serves carved records).
+        if (this.templateIds.size >= MAX_TEMPLATE_IDS) this.templateIds.clear();
+        this.templateIds.set(info.templateId, shape);
+      }
     }
     return shape;
   }
 
   /** Parses a definition not seen in this chunk (most chunks repeat definitions seen before: looked up by bytes). */
   private parseTemplate(info: InstanceInfo): Shape | string {
-    const known = shapeByBytes(this.buf, info.defOffset, info.bodyStart, info.bodyEnd, info.templateId);
+    const known = shapeByBytes(this.buf, info.defOffset, info.bodyStart, info.bodyEnd);
     if (known !== undefined) {
       if (!isFailure(known)) return known;
       return this.failedTemplate(info, `${known.reason} at chunk offset ${info.bodyStart + known.at}`);
@@ -70,7 +86,7 @@ export class ChunkContext {
     try {
       const nodes = parser.fragment();
       const guid = formatGuid(this.buf, info.defOffset + 4, false);
-      const shape = sharedShape(guid, nodes, info.templateId);
+      const shape = sharedShape(guid, nodes);
       // Cached by bytes: names inside the body by relative offset, names elsewhere by their bytes.
       rememberShapeBytes(this.buf, info.defOffset, info.bodyStart, info.bodyEnd, parser.nameFields, shape);
       return shape;
@@ -85,7 +101,7 @@ export class ChunkContext {
   /** A definition that does not parse (partly overwritten): a template with the same id seen before will do. */
   private failedTemplate(info: InstanceInfo, message: string): Shape | string {
     const reason = `template at ${info.defOffset}: ${message}`;
-    const known = shapeById(info.templateId);
+    const known = this.templateIds.get(info.templateId);
     if (known !== undefined) this.problems.push(`${reason}; used the template with the same id read earlier`);
     return known ?? reason;
   }

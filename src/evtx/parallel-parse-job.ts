@@ -2,6 +2,7 @@
 // `bench:evtx` times it; tests use it to check that parallel parsing equals sequential reading.
 import { threadId } from 'node:worker_threads';
 import { parseChunk } from './chunk.js';
+import type { TemplateIds } from './instance.js';
 import type { ChunkJob } from './parallel-plan.js';
 import { jobChunk, readJobBytes, type JobBytes, type JobChunk } from './parallel-read.js';
 import { cachedShapeCount } from './shape.js';
@@ -100,8 +101,10 @@ export async function createChunkJobRunner(
  * hot enough for the optimising compiler, which then has no file system code to inline.
  */
 function parseJobChunks(job: ChunkJob, bytes: JobBytes, plan: JobPlan, result: ParseJobResult): void {
+  // One reading per job: carved records fall back on templates of the job's own earlier chunks only.
+  const templateIds: TemplateIds = new Map();
   for (let i = 0; i < bytes.count; i++)
-    parseJobChunk(job.file, jobChunk(bytes, job.firstChunk, i), plan, result);
+    parseJobChunk(job.file, jobChunk(bytes, job.firstChunk, i), plan, result, templateIds);
 }
 
 /**
@@ -109,9 +112,15 @@ function parseJobChunks(job: ChunkJob, bytes: JobBytes, plan: JobPlan, result: P
  * the JIT then optimises small functions instead of one that inlines the whole parser (a cold worker's
  * compile time is what a short parallel run pays for).
  */
-function parseJobChunk(file: string, chunk: JobChunk, plan: JobPlan, result: ParseJobResult): void {
+function parseJobChunk(
+  file: string,
+  chunk: JobChunk,
+  plan: JobPlan,
+  result: ParseJobResult,
+  templateIds: TemplateIds,
+): void {
   const loc = { file, chunkIndex: chunk.index, fileOffset: chunk.offset };
-  const parsed = parseChunk(chunk.data, loc, { recover: plan.recover });
+  const parsed = parseChunk(chunk.data, loc, { recover: plan.recover, templateIds });
   if (parsed.damaged) result.damagedChunks++;
   for (const w of parsed.warnings)
     result.warnings.push(`${w.file} chunk ${w.chunk} @${w.offset}: ${w.reason}`);

@@ -4,6 +4,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { CHUNK_SIZE, FILE_HEADER_SIZE } from './constants.js';
 import { parseChunk, readFileHeader, type ChunkResult } from './chunk.js';
 import type { EvtxRecord } from './record.js';
+import type { TemplateIds } from './instance.js';
 import type { EvtxFileStats, EvtxReadOptions, EvtxWarning } from './types.js';
 
 /** Warnings kept per file; beyond this they are only counted. */
@@ -181,6 +182,7 @@ export class EvtxReader implements Iterable<EvtxRecord> {
         this.warn({ file, chunk: -1, offset: 0x78, reason: 'file is dirty (not closed cleanly)' });
     }
     const recover = this.opts.recover ?? true;
+    const templateIds: TemplateIds = new Map();
     const stale = new StaleCopyFilter();
     const leftover = { count: 0, first: 0, last: 0 };
     for (let off = base, index = 0; off < size; off += CHUNK_SIZE, index++) {
@@ -191,7 +193,7 @@ export class EvtxReader implements Iterable<EvtxRecord> {
         result = parseChunk(
           buf,
           { file, chunkIndex: index, fileOffset: off },
-          { recover, checksums: this.opts.checksums },
+          { recover, checksums: this.opts.checksums, templateIds },
         );
       } catch (err) {
         this.warn({

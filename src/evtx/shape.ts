@@ -166,8 +166,6 @@ const MAX_CACHED_SHAPES = 8192;
 /** Characters of signatures (a proxy for the size of the node trees) the cache may hold. */
 const MAX_CACHED_WEIGHT = 8_000_000;
 const shapeCache = new Map<string, Shape>();
-/** Shapes by template id (the first 32 bits of the GUID), for records whose definition was overwritten. */
-const shapesById = new Map<number, Shape>();
 /**
  * Parsed template definitions by GUID and size: a chunk repeating one (same body bytes, names equal), at any
  * offset, skips parsing it (see `shapeByBytes`).
@@ -208,14 +206,13 @@ function makeRoom(weight: number): void {
     cachedWeight + weight > MAX_CACHED_WEIGHT
   ) {
     shapeCache.clear();
-    shapesById.clear();
     shapesByBytes.clear();
     cachedWeight = 0;
   }
 }
 
 /** The shared shape for these nodes: compiled once per distinct template content (GUID + structure). */
-export function sharedShape(key: string, nodes: readonly Node[], templateId: number): Shape {
+export function sharedShape(key: string, nodes: readonly Node[]): Shape {
   templatesParsed++;
   const sig = key + '|' + signatureOf(nodes);
   let shape = shapeCache.get(sig);
@@ -225,7 +222,6 @@ export function sharedShape(key: string, nodes: readonly Node[], templateId: num
     shapeCache.set(sig, shape);
     cachedWeight += sig.length;
   }
-  shapesById.set(templateId, shape);
   return shape;
 }
 
@@ -276,16 +272,10 @@ export function shapeByBytes(
   defOffset: number,
   bodyStart: number,
   bodyEnd: number,
-  templateId: number,
 ): Shape | TemplateFailure | undefined {
   const list = shapesByBytes.get(guidSizeKey(buf, defOffset));
   if (list === undefined) return undefined;
-  for (const t of list) {
-    if (sameBody(buf, bodyStart, bodyEnd, t)) {
-      if (!isFailure(t.shape)) shapesById.set(templateId, t.shape);
-      return t.shape;
-    }
-  }
+  for (const t of list) if (sameBody(buf, bodyStart, bodyEnd, t)) return t.shape;
   return undefined;
 }
 
@@ -340,11 +330,6 @@ export function rememberShapeBytes(
   if (list.length >= MAX_BYTES_CANDIDATES) list.shift();
   list.push({ body, nameFields: rel, externals, shape });
   cachedWeight += weight;
-}
-
-/** The latest shape seen with this template id, if any. */
-export function shapeById(templateId: number): Shape | undefined {
-  return shapesById.get(templateId);
 }
 
 /** Number of distinct shapes compiled and cached so far (for stats and tests). */

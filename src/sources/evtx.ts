@@ -2,7 +2,7 @@
 // lazy records; a chunk range lets several workers share one big file. Gzip-compressed EVTX is streamed
 // through the same chunk parser.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { CHUNK_SIZE, FILE_HEADER_SIZE, parseChunk } from '../evtx/index.js';
+import { CHUNK_SIZE, FILE_HEADER_SIZE, parseChunk, type TemplateIds } from '../evtx/index.js';
 import { openByteStream } from './byte-stream.js';
 import type { RecordSink, SourceInput, SourceKind, SourceStats } from './types.js';
 
@@ -25,11 +25,12 @@ function parseOne(
   input: SourceInput,
   sink: RecordSink,
   stats: SourceStats,
+  templateIds: TemplateIds,
 ): void {
   const result = parseChunk(
     data,
     { file: input.path, chunkIndex: index, fileOffset: offset },
-    { recover: input.recover !== false },
+    { recover: input.recover !== false, templateIds },
   );
   for (const w of result.warnings) {
     stats.warnings++;
@@ -43,6 +44,8 @@ function parseOne(
 
 function readPlain(input: SourceInput, sink: RecordSink): SourceStats {
   const stats: SourceStats = { records: 0, warnings: 0, unreadable: false };
+  // One reading: the file, or the job's range of chunks (so a job yields the same records on any worker).
+  const templateIds: TemplateIds = new Map();
   const fd = openSync(input.path, 'r');
   try {
     const size = fstatSync(fd).size;
@@ -80,7 +83,7 @@ function readPlain(input: SourceInput, sink: RecordSink): SourceStats {
           reason: `chunk ${c}: file ends inside the chunk (${got} of ${CHUNK_SIZE} bytes)`,
         });
       }
-      parseOne(got < CHUNK_SIZE ? data.subarray(0, got) : data, c, start, input, sink, stats);
+      parseOne(got < CHUNK_SIZE ? data.subarray(0, got) : data, c, start, input, sink, stats, templateIds);
     }
     if (stats.records === 0 && size > 0 && stats.warnings > 0) stats.unreadable = true;
   } finally {
@@ -91,13 +94,14 @@ function readPlain(input: SourceInput, sink: RecordSink): SourceStats {
 
 async function readGzip(input: SourceInput, sink: RecordSink): Promise<SourceStats> {
   const stats: SourceStats = { records: 0, warnings: 0, unreadable: false };
+  const templateIds: TemplateIds = new Map();
   let buf = Buffer.allocUnsafe(CHUNK_SIZE);
   let fill = 0;
   let offset = 0;
   let base = -1;
   let index = 0;
   const flush = () => {
-    parseOne(buf.subarray(0, fill), index, offset, input, sink, stats);
+    parseOne(buf.subarray(0, fill), index, offset, input, sink, stats, templateIds);
     index++;
     offset += fill;
     buf = Buffer.allocUnsafe(CHUNK_SIZE);

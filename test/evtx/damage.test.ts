@@ -221,30 +221,43 @@ test('a bare run of chunks (no file header) is read from offset 0', () => {
 });
 
 test('a template whose names were overwritten is rejected by the name hash, not rendered as garbage', () => {
-  const buf = Buffer.from(sample());
-  const offsets = recordOffsets(buf);
-  // The first record defines the template inline; its first element name ("Event") follows the
+  // Enough records for two chunks: each chunk defines its templates again.
+  const buf = Buffer.from(sample(600));
+  const second = FILE_HEADER_SIZE + CHUNK_SIZE;
+  assert.ok(buf.length >= second + CHUNK_SIZE, 'two chunks');
+  const perChunk = [...parseEvtxBuffer(buf.subarray(second, second + CHUNK_SIZE), 'c1.evtx')].length;
+  assert.ok(perChunk > 0 && perChunk < 600);
+  // The first record of chunk 1 defines its template inline; its first element name ("Event") follows the
   // definition header. Corrupt one character of that name: the stored hash no longer matches.
-  const nameChars = buf.indexOf(Buffer.from('Event', 'utf16le'), offsets[0]);
-  assert.ok(nameChars > 0 && nameChars < offsets[1]);
+  const nameChars = buf.indexOf(Buffer.from('Event', 'utf16le'), second + 512);
+  assert.ok(nameChars > 0 && nameChars < second + CHUNK_SIZE);
   buf[nameChars] ^= 0x20; // "Event" -> "event"
   const reader = parseEvtxBuffer(buf, 'names.evtx', { recover: false });
   const records = [...reader];
-  // Earlier tests read the same template, so it is known by id and every record still decodes correctly.
-  assert.equal(records.length, 40);
+  // Chunk 0 of the same file read that template earlier: chunk 1's records decode with it, correctly.
+  assert.equal(records.length, 600);
   for (const r of records) assert.equal(r.get('Channel'), 'Security', 'no record decodes with garbage names');
   assert.ok(
-    reader.warnings.some((w) => /fails its hash check.*used the template with the same id/.test(w.reason)),
+    reader.warnings.some((w) =>
+      /fails its hash check.*used the template with the same id read earlier/.test(w.reason),
+    ),
     JSON.stringify(reader.warnings.slice(0, 2)),
   );
   // Read again, the failed definition comes from the cache of definitions by bytes (not parsed again): the same
   // records and the same warnings, offsets included.
   const again = parseEvtxBuffer(buf, 'names.evtx', { recover: false });
-  assert.equal([...again].length, 40);
+  assert.equal([...again].length, 600);
   assert.deepEqual(
     again.warnings.map((w) => w.reason),
     reader.warnings.map((w) => w.reason),
   );
+  // Chunk 1 on its own: nothing earlier in this reading has the template, so its records are skipped with the
+  // reason (never decoded with garbage names), however often this thread read that template in other files.
+  const alone = parseEvtxBuffer(buf.subarray(second, second + CHUNK_SIZE), 'chunk1.evtx', { recover: false });
+  const decoded = [...alone];
+  assert.ok(decoded.length < perChunk, `${decoded.length} of ${perChunk}`);
+  for (const r of decoded) assert.equal(r.get('Channel'), 'Security');
+  assert.ok(alone.warnings.some((w) => /fails its hash check/.test(w.reason)));
 });
 
 /** A chunk holding one record whose body is raw BinXML (no template): `depth` nested <E> elements. */

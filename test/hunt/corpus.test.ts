@@ -68,3 +68,20 @@ test(
     assert.deepEqual(fromJson, fromEvtx);
   },
 );
+
+test(
+  'a hunt with recovery on yields the same records and detections with 1 and 2 workers, run after run',
+  { skip: corpusSkip },
+  async () => {
+    // Carved records may only borrow templates from their own reading (file or job), never from whatever
+    // files a worker read before: otherwise the records recovered depend on thread timing.
+    const hunt = (workers: number) =>
+      runHunt({ paths: [corpusPath('evtx')], quiet: true, recover: true, workers, keepDetections: true });
+    const runs = [await hunt(1), await hunt(2), await hunt(2)];
+    const key = (r: HuntResult) =>
+      `${r.summary.records} ${r.detections.map((d) => `${d.file}#${d.recordId}:${d.rule.id}`).join(',')}`;
+    assert.ok(runs[0]!.summary.records > 40_000, `${runs[0]!.summary.records} records`);
+    assert.equal(key(runs[1]!), key(runs[0]!));
+    assert.equal(key(runs[2]!), key(runs[0]!));
+  },
+);

@@ -58,8 +58,8 @@ export class ChunkContext {
   /** The shape of the template an instance refers to, parsed once per chunk (and compiled once overall). */
   templateAt(info: InstanceInfo): Shape | string {
     if (info.stale) {
-      // The definition this (carved) record used was overwritten: reuse a template with the same id seen
-      // earlier, since a template's id is the start of its GUID.
+      // The definition this (carved) record used was overwritten: reuse a template with the same id read
+      // earlier in this reading, since a template's id is the start of its GUID.
       return this.templateIds.get(info.templateId) ?? `template ${info.templateId.toString(16)} overwritten`;
     }
     let shape = this.templates.get(info.defOffset);

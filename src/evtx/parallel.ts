@@ -20,9 +20,10 @@
  * Results must be structured-cloneable. Output order is deterministic: job order, which `planChunkJobs`
  * makes file order then chunk order; the runner keeps record order within its chunks.
  *
- * A pool is meant to be started once and reused: each worker's isolate compiles the parser's hot paths on its
- * first jobs (about 0.1-0.2 s of interpreter time plus as much on V8's compiler threads), which on a 256 MiB
- * run costs about what the second core saves. `warmUp` jobs let the workers pay that while starting.
+ * A pool is meant to be started once and reused: each worker's isolate compiles the parser's hot paths and
+ * parses every template again on its first jobs (about 0.15 s per worker on a 256 MiB file, with the JIT
+ * tuning below; twice that without it), which a short run pays on every core at once. `warmUp` jobs let the
+ * workers pay that while starting; `tuneJitForWorkers` makes it cheaper when the workers fill the machine.
  *
  * A runner that throws fails the run with an error naming the file and chunk range; a worker that dies is
  * replaced. At most `maxPending` jobs are in flight or waiting to be yielded, so memory stays bounded

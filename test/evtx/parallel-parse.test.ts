@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readEvtxFile, renderJson, stringifyJson } from '../../src/evtx/index.js';
-import { ChunkPool, planChunkJobs } from '../../src/evtx/parallel.js';
+import { readEvtxFile, renderJson, renderXml, stringifyJson } from '../../src/evtx/index.js';
+import { ChunkPool, planChunkJobs, tuneJitForWorkers } from '../../src/evtx/parallel.js';
 import type { ParseJobResult } from '../../src/evtx/parallel-parse-job.js';
 import { writeEvtx } from '../../src/evtx/writer.js';
 import type { EventSpec } from '../../src/evtx/writer-types.js';
@@ -98,6 +98,35 @@ test('touch mode counts records and the field it looked up', async () => {
       666,
     );
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('workers started after the V8 tuning (tuneJit) parse exactly as the sequential reader', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dwell-pparse-'));
+  tuneJitForWorkers(); // a second call (the pool's) must be harmless
+  const pool = new ChunkPool<ParseJobResult>({
+    module: JOB,
+    workers: 2,
+    init: { mode: 'xml', collect: true },
+    tuneJit: true,
+  });
+  try {
+    const file = join(dir, 'tuned.evtx');
+    writeFileSync(file, writeEvtx(events(3000)));
+    const sequential = [...readEvtxFile(file)].map((r) => renderXml(r));
+    assert.equal(sequential.length, 3000);
+    // Several passes: the later ones run the code the workers optimised under the tuned flags.
+    for (let pass = 0; pass < 3; pass++) {
+      const results = await pool.map(planChunkJobs([file], { chunksPerJob: 2 }));
+      assert.deepEqual(
+        results.flatMap((r) => r.rendered ?? []),
+        sequential,
+        `pass ${pass}`,
+      );
+    }
+  } finally {
+    await pool.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });

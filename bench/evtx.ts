@@ -30,7 +30,7 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EvtxFileWriter, readEvtxFile, renderXml, type EventSpec } from '../src/evtx/index.js';
-import { ChunkPool, planChunkJobs } from '../src/evtx/parallel.js';
+import { ChunkPool, WORKER_JIT_FLAGS, jitTunedForWorkers, planChunkJobs } from '../src/evtx/parallel.js';
 import type { ParseJobResult } from '../src/evtx/parallel-parse-job.js';
 import { CORPUS, PROJECT_ROOT } from '../test/helpers/corpus.js';
 
@@ -48,6 +48,8 @@ interface Measure {
   workerStartMs?: number;
   /** (c) only: per worker, jobs run, wall ms in jobs, ms of the first job, ms reading, shapes compiled. */
   perWorker?: string[];
+  /** (c) only: the V8 flags the pool set for its workers (ChunkPool's JIT tuning), if it did. */
+  jitFlags?: readonly string[];
   maxRssMb: number;
   /**
    * (b) and (c): later passes over the same file in the same process — (b) on the now warm main thread,
@@ -188,6 +190,7 @@ async function child(mode: string, file: string, workers: number, passes: number
     ...first,
     workerStartMs,
     perWorker,
+    jitFlags: pool && jitTunedForWorkers() ? WORKER_JIT_FLAGS : undefined,
     maxRssMb,
     warm: warm.length > 0 ? warm : undefined,
   };
@@ -539,6 +542,9 @@ async function main(): Promise<void> {
   }
   for (const [i, line] of (c.perWorker ?? []).entries())
     console.log(`${`(c) cold, worker ${i + 1}`.padEnd(36)}${line}`);
+  console.log(
+    `${'(c) pool JIT tuning'.padEnd(36)}${c.jitFlags ? c.jitFlags.join(' ') + ' (set by ChunkPool: the workers fill every core)' : 'none (workers leave a core free)'}`,
+  );
   // On a loaded machine wall time says little about parallelism. Two CPU-time views: the busiest thread
   // alone (what the run would take if V8's compiler and GC helper threads cost nothing), and the lower
   // bound on 2 idle cores: no faster than its busiest thread, nor than all its CPU time shared over 2 cores.

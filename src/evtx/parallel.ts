@@ -79,10 +79,20 @@ export interface ChunkPoolOptions {
 export function tuneJitForWorkers(): void {
   if (jitTuned) return;
   jitTuned = true;
-  setFlagsFromString('--no-concurrent-recompilation');
-  setFlagsFromString(`--interrupt-budget=${4 * 66 * 1024}`);
+  for (const flag of WORKER_JIT_FLAGS) setFlagsFromString(flag);
 }
 let jitTuned = false;
+
+/** The V8 flags `tuneJitForWorkers` sets (for reports). */
+export const WORKER_JIT_FLAGS: readonly string[] = [
+  '--no-concurrent-recompilation',
+  `--interrupt-budget=${4 * 66 * 1024}`,
+];
+
+/** True once `tuneJitForWorkers` has run in this process. */
+export function jitTunedForWorkers(): boolean {
+  return jitTuned;
+}
 
 /** Message from a worker: a job's result or error, a setup failure (`index` -1) or readiness (`index` -2). */
 interface WorkerReply {

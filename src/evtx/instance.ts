@@ -18,11 +18,11 @@ import {
   isFailure,
   rememberShapeBytes,
   shapeByBytes,
-  sharedShape,
+  templateShape,
   type FieldRef,
   type Shape,
 } from './shape.js';
-import { decodeValue, formatGuid, textOf, valueText } from './values.js';
+import { decodeValue, textOf, valueText } from './values.js';
 
 /** Deepest chain of BinXML values nested in BinXML values that we follow. */
 const MAX_NESTING = 8;
@@ -85,8 +85,7 @@ export class ChunkContext {
     const parser = new BinXmlParser(this.buf, info.bodyStart, info.bodyEnd, this.names, true, true);
     try {
       const nodes = parser.fragment();
-      const guid = formatGuid(this.buf, info.defOffset + 4, false);
-      const shape = sharedShape(guid, nodes);
+      const shape = templateShape(nodes);
       // Cached by bytes: names inside the body by relative offset, names elsewhere by their bytes.
       rememberShapeBytes(this.buf, info.defOffset, info.bodyStart, info.bodyEnd, parser.nameFields, shape);
       return shape;

@@ -85,36 +85,3 @@ export function charRefText(code: number): string {
       ? String.fromCharCode(code)
       : '\ufffd';
 }
-
-/** A structural signature of a node list: equal signatures mean equal templates, whatever chunk they are in. */
-export function signatureOf(nodes: readonly Node[]): string {
-  let s = '';
-  for (const n of nodes) {
-    switch (n.kind) {
-      case NODE_ELEMENT:
-        s += '<' + n.name.length + ':' + n.name;
-        for (const a of n.attrs) s += ' ' + a.name.length + ':' + a.name + '=' + signatureOf(a.parts) + ';';
-        s += '>' + signatureOf(n.children) + '/';
-        break;
-      case NODE_TEXT:
-        s += 't' + n.text.length + ':' + n.text;
-        break;
-      case NODE_SUBST:
-        s += (n.optional ? 'o' : 'n') + n.slot + '.' + n.type + ';';
-        break;
-      case NODE_CHARREF:
-        s += 'c' + n.code + ';';
-        break;
-      case NODE_ENTITYREF:
-        s += 'e' + n.name.length + ':' + n.name;
-        break;
-      case NODE_CDATA:
-        s += 'd' + n.text.length + ':' + n.text;
-        break;
-      case NODE_PI:
-        s += 'p' + n.target.length + ':' + n.target + n.data.length + ':' + n.data;
-        break;
-    }
-  }
-  return s;
-}

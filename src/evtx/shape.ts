@@ -6,7 +6,6 @@ import {
   NODE_ELEMENT,
   NODE_SUBST,
   NODE_TEXT,
-  signatureOf,
   type ContentNode,
   type ElementNode,
   type Node,
@@ -162,15 +161,16 @@ export function compileShape(nodes: readonly Node[]): Shape {
   return { nodes, fields: c.fields, dynamicSlots: c.dynamic, timeSlot: c.timeSlot, namedBySlot: c.named };
 }
 
+/** Definitions the bytes cache holds at most. */
 const MAX_CACHED_SHAPES = 8192;
-/** Characters of signatures (a proxy for the size of the node trees) the cache may hold. */
+/** Bytes of definitions (bodies and copied names: a proxy for the size of their shapes) the cache may hold. */
 const MAX_CACHED_WEIGHT = 8_000_000;
-const shapeCache = new Map<string, Shape>();
 /**
- * Parsed template definitions by GUID and size: a chunk repeating one (same body bytes, names equal), at any
- * offset, skips parsing it (see `shapeByBytes`).
+ * Parsed template definitions by template id and size: a chunk repeating one (same body bytes, names equal), at
+ * any offset, skips parsing it (see `shapeByBytes`). The key only narrows the search (a definition's shape
+ * depends on its body alone), so ids that collide just share a candidate list.
  */
-const shapesByBytes = new Map<string, TemplateBytes[]>();
+const shapesByBytes = new Map<number, TemplateBytes[]>();
 /** Candidates kept per GUID and size. */
 const MAX_BYTES_CANDIDATES = 8;
 /** Bytes one cached definition may take (body plus copied names); bigger ones are simply parsed each time. */
@@ -198,36 +198,33 @@ interface TemplateBytes {
 let cachedWeight = 0;
 /** Template definitions parsed (not found in the bytes cache), for stats and tests. */
 let templatesParsed = 0;
+/** Shapes compiled (one per definition parsed successfully). */
+let shapesCompiled = 0;
 
 // Hostile input can make endless distinct (and big) templates: keep the caches bounded.
 function makeRoom(weight: number): void {
-  if (
-    shapeCache.size + shapesByBytes.size >= MAX_CACHED_SHAPES ||
-    cachedWeight + weight > MAX_CACHED_WEIGHT
-  ) {
-    shapeCache.clear();
+  if (shapesByBytes.size >= MAX_CACHED_SHAPES || cachedWeight + weight > MAX_CACHED_WEIGHT) {
     shapesByBytes.clear();
     cachedWeight = 0;
   }
 }
 
-/** The shared shape for these nodes: compiled once per distinct template content (GUID + structure). */
-export function sharedShape(key: string, nodes: readonly Node[]): Shape {
+/**
+ * The shape of a template definition just parsed. Definitions repeated byte for byte are found by
+ * `shapeByBytes` before parsing; the rest are few (hundreds per file set) and compile in microseconds, so
+ * shapes are not also shared by structure (that needed a signature string of every node tree, which cost a cold
+ * worker more than compiling).
+ */
+export function templateShape(nodes: readonly Node[]): Shape {
   templatesParsed++;
-  const sig = key + '|' + signatureOf(nodes);
-  let shape = shapeCache.get(sig);
-  if (shape === undefined) {
-    makeRoom(sig.length);
-    shape = compileShape(nodes);
-    shapeCache.set(sig, shape);
-    cachedWeight += sig.length;
-  }
-  return shape;
+  shapesCompiled++;
+  return compileShape(nodes);
 }
 
-/** The GUID and size of the definition at defOffset: the first-level key of the template bytes cache. */
-function guidSizeKey(buf: Buffer, defOffset: number): string {
-  return buf.toString('latin1', defOffset + 4, defOffset + 24);
+/** The first-level key of the template bytes cache: the template id (start of the GUID) and the body size. */
+function bytesKey(buf: Buffer, defOffset: number): number {
+  // Both unsigned: id < 2^32, size taken modulo 2^20, so the key is an exact integer below 2^52.
+  return buf.readUInt32LE(defOffset + 4) * 0x100000 + (buf.readUInt32LE(defOffset + 20) & 0xfffff);
 }
 
 /**
@@ -273,7 +270,7 @@ export function shapeByBytes(
   bodyStart: number,
   bodyEnd: number,
 ): Shape | TemplateFailure | undefined {
-  const list = shapesByBytes.get(guidSizeKey(buf, defOffset));
+  const list = shapesByBytes.get(bytesKey(buf, defOffset));
   if (list === undefined) return undefined;
   for (const t of list) if (sameBody(buf, bodyStart, bodyEnd, t)) return t.shape;
   return undefined;
@@ -297,9 +294,9 @@ export function rememberShapeBytes(
   nameFields: readonly number[],
   shape: Shape | TemplateFailure,
 ): void {
-  const key = guidSizeKey(buf, defOffset);
+  const key = bytesKey(buf, defOffset);
   // Names elsewhere in the chunk are copied per reference: hostile definitions could make that large.
-  let weight = bodyEnd - bodyStart + key.length;
+  let weight = bodyEnd - bodyStart;
   for (const field of nameFields) {
     const ref = buf.readUInt32LE(field);
     if (ref + 8 > buf.length) return;
@@ -332,9 +329,9 @@ export function rememberShapeBytes(
   cachedWeight += weight;
 }
 
-/** Number of distinct shapes compiled and cached so far (for stats and tests). */
+/** Number of shapes compiled so far in this thread (for stats and tests). */
 export function cachedShapeCount(): number {
-  return shapeCache.size;
+  return shapesCompiled;
 }
 
 /** Number of template definitions parsed so far in this thread (bytes cache misses). */

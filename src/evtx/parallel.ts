@@ -72,9 +72,12 @@ export interface ChunkPoolOptions {
  *   before it is optimised. Compiling now stops the worker, so only functions run for every record are
  *   worth it; template parsing (a few hundred templates per worker) then stays in baseline code instead of
  *   taking about half the compile time. Applies to the main thread too (it optimises later).
- * Measured on dense-256, 2 workers on 2 cores, cold pool (median of 9 alternating runs each, same minutes):
- * no flags 0.46-0.50 s wall, 0.90 s CPU; the first flag 0.33-0.46 s, 0.64-0.90 s CPU; both 0.30-0.41 s,
- * 0.57-0.81 s CPU, first job of a worker ~120 -> ~60-80 ms; warm passes within noise (+0-10%).
+ * Measured on dense-256, 2 workers on 2 cores, cold pool, medians of 9 alternating runs each: at the first
+ * flag's commit, no flags 0.46-0.50 s wall / 0.90 s CPU, the first flag 0.33-0.46 s / 0.64-0.90 s, both
+ * 0.30-0.41 s / 0.57-0.81 s (first job of a worker ~120 -> ~60-80 ms); on the later, faster template code,
+ * no flags 0.42 s / 0.80 s CPU, both 0.26 s / 0.50 s, warm pass 0.14 -> 0.10 s. Tried and dropped (no gain
+ * or worse): budgets 2x, 3x, 6x, 8x, 16x, lower inlining limits, --always-sparkplug, --single-threaded,
+ * --no-lazy-feedback-allocation, --min-semi-space-size, --initial-old-space-size (Maglev is not built in).
  */
 export function tuneJitForWorkers(): void {
   if (jitTuned) return;

@@ -229,10 +229,10 @@ function bytesKey(buf: Buffer, defOffset: number): number {
 
 /**
  * True when a[aStart, aStart + length) equals b[bStart, bStart + length). The runs between a body's name
- * references are mostly a few dozen bytes: a plain loop beats Buffer.compare's argument checks on those.
+ * references are mostly a few dozen bytes: a plain loop beats Buffer.compare's argument checks on those, and
+ * costs a cold worker nothing to compile beyond itself.
  */
 function equalBytes(a: Buffer, aStart: number, b: Buffer, bStart: number, length: number): boolean {
-  if (length > 64) return a.compare(b, bStart, bStart + length, aStart, aStart + length) === 0;
   for (let i = 0; i < length; i++) if (a[aStart + i] !== b[bStart + i]) return false;
   return true;
 }

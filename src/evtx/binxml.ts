@@ -28,6 +28,19 @@ export function nameHash(buf: Buffer, start: number, count: number): number {
 }
 
 /**
+ * Little-endian reads of bytes already known to lie inside the buffer. Buffer's readUInt16LE/readUInt32LE check
+ * their argument on every call, which a cold worker pays in unoptimised code on every descriptor it reads.
+ */
+export function u16At(buf: Uint8Array, p: number): number {
+  return buf[p]! | (buf[p + 1]! << 8);
+}
+
+/** See u16At. */
+export function u32At(buf: Uint8Array, p: number): number {
+  return (buf[p]! | (buf[p + 1]! << 8) | (buf[p + 2]! << 16)) + buf[p + 3]! * 0x1000000;
+}
+
+/**
  * A malformed BinXML structure; the message says what and where. Damaged chunks and slack space raise these by
  * the hundred, so no stack trace is captured (it is never shown: the message names the chunk offset).
  */
@@ -303,39 +316,39 @@ export interface InstanceInfo {
  */
 export function readInstance(buf: Buffer, pos: number, end: number, out: InstanceInfo): string | null {
   if (pos + 10 > end) return 'template instance cut short';
-  const templateId = buf.readUInt32LE(pos + 2);
-  const defOffset = buf.readUInt32LE(pos + 6);
+  const templateId = u32At(buf, pos + 2);
+  const defOffset = u32At(buf, pos + 6);
   let p = pos + 10;
   let stale = false;
   if (defOffset === p) {
     if (defOffset + 24 > end) return 'inline template definition cut short';
-    const size = buf.readUInt32LE(defOffset + 20);
+    const size = u32At(buf, defOffset + 20);
     if (defOffset + 24 + size > end) return `inline template definition at ${defOffset} runs past the record`;
     p = defOffset + 24 + size;
   } else if (defOffset > p) {
     return `template definition offset ${defOffset} points forward`;
-  } else if (defOffset + 24 > buf.length || buf.readUInt32LE(defOffset + 4) !== templateId) {
+  } else if (defOffset + 24 > buf.length || u32At(buf, defOffset + 4) !== templateId) {
     // The definition was overwritten (typical for records carved from slack): the caller may know the
     // template by its id from elsewhere.
     stale = true;
   } else {
-    const size = buf.readUInt32LE(defOffset + 20);
+    const size = u32At(buf, defOffset + 20);
     if (defOffset + 24 + size > buf.length)
       return `template definition at ${defOffset} has absurd size ${size}`;
   }
   if (p + 4 > end) return 'template values cut short';
-  const count = buf.readUInt32LE(p);
+  const count = u32At(buf, p);
   const descStart = p + 4;
   if (count > (end - descStart) / 4) return `absurd template value count ${count}`;
   const dataStart = descStart + count * 4;
   let total = 0;
-  for (let i = 0; i < count; i++) total += buf.readUInt16LE(descStart + i * 4);
+  for (let i = 0; i < count; i++) total += u16At(buf, descStart + i * 4);
   if (dataStart + total > end) return 'template values run past the record';
   out.defOffset = defOffset;
   out.templateId = templateId;
   out.stale = stale;
   out.bodyStart = defOffset + 24;
-  out.bodyEnd = stale ? defOffset + 24 : defOffset + 24 + buf.readUInt32LE(defOffset + 20);
+  out.bodyEnd = stale ? defOffset + 24 : defOffset + 24 + u32At(buf, defOffset + 20);
   out.descStart = descStart;
   out.count = count;
   out.dataStart = dataStart;

@@ -2,7 +2,14 @@
 // per-chunk caches (names, template shapes) and fragment parsing for records and nested BinXML values.
 import type { FieldValue } from '../event/types.js';
 import { TOKEN, VALUE } from './constants.js';
-import { BinXmlError, BinXmlParser, readInstance, type InstanceInfo, type NameCache } from './binxml.js';
+import {
+  BinXmlError,
+  BinXmlParser,
+  readInstance,
+  u16At,
+  type InstanceInfo,
+  type NameCache,
+} from './binxml.js';
 import {
   NODE_CDATA,
   NODE_CHARREF,
@@ -194,7 +201,7 @@ export class TemplateValues {
 
   /** Byte size of slot i. */
   slotSize(i: number): number {
-    return i < this.count ? this.ctx.buf.readUInt16LE(this.descStart + 4 * i) : 0;
+    return i < this.count ? u16At(this.ctx.buf, this.descStart + 4 * i) : 0;
   }
 
   /** Chunk offset of slot i's data (prefix sums of the sizes, filled only as far as asked). */
@@ -210,7 +217,7 @@ export class TemplateValues {
       let k = this.filled - 1;
       let p = offs[k]!;
       while (k < i) {
-        p += buf.readUInt16LE(this.descStart + 4 * k);
+        p += u16At(buf, this.descStart + 4 * k);
         offs.push(p); // k + 1 === offs.length
         k++;
       }

@@ -2,6 +2,7 @@
 // is: a substitution slot, or literal parts). Shapes are compiled once and shared across chunks and files.
 import { SYSTEM_TEXT_FIELDS } from '../event/types.js';
 import { VALUE } from './constants.js';
+import { u32At } from './binxml.js';
 import {
   NODE_ELEMENT,
   NODE_SUBST,
@@ -224,39 +225,43 @@ export function templateShape(nodes: readonly Node[]): Shape {
 /** The first-level key of the template bytes cache: the template id (start of the GUID) and the body size. */
 function bytesKey(buf: Buffer, defOffset: number): number {
   // Both unsigned: id < 2^32, size taken modulo 2^20, so the key is an exact integer below 2^52.
-  return buf.readUInt32LE(defOffset + 4) * 0x100000 + (buf.readUInt32LE(defOffset + 20) & 0xfffff);
+  return u32At(buf, defOffset + 4) * 0x100000 + (u32At(buf, defOffset + 20) & 0xfffff);
 }
 
 /**
- * True when a[aStart, aStart + length) equals b[bStart, bStart + length). The runs between a body's name
- * references are mostly a few dozen bytes: a plain loop beats Buffer.compare's argument checks on those, and
- * costs a cold worker nothing to compile beyond itself.
+ * True when buf[start, end) is the cached body once its name references are taken relative to start. One flat
+ * loop with direct byte reads: a chunk looks up each of its definitions here, mostly in a cold worker's
+ * unoptimised code, where every helper call and Buffer method costs.
  */
-function equalBytes(a: Buffer, aStart: number, b: Buffer, bStart: number, length: number): boolean {
-  for (let i = 0; i < length; i++) if (a[aStart + i] !== b[bStart + i]) return false;
-  return true;
-}
-
-/** True when buf[start, end) is the cached body once its name references are taken relative to start. */
 function sameBody(buf: Buffer, start: number, end: number, t: TemplateBytes): boolean {
   const body = t.body;
-  if (end - start !== body.length) return false;
-  let from = 0;
-  for (let i = 0; i < t.nameFields.length; i++) {
-    const at = t.nameFields[i];
-    if (!equalBytes(buf, start + from, body, from, at - from)) return false;
-    const ref = buf.readUInt32LE(start + at);
-    const external = t.externals[i];
-    if (external === null) {
-      if (ref - start !== body.readUInt32LE(at)) return false;
+  const n = body.length;
+  if (end - start !== n) return false;
+  const fields = t.nameFields;
+  let k = 0;
+  let next = fields.length > 0 ? fields[0]! : n;
+  let i = 0;
+  while (i < n) {
+    if (i < next) {
+      if (buf[start + i] !== body[i]) return false;
+      i++;
+      continue;
+    }
+    // A name reference (4 bytes inside the body, as it was when cached).
+    const ref = u32At(buf, start + i);
+    const external = t.externals[k];
+    if (external === null || external === undefined) {
+      if (ref - start !== u32At(body, i)) return false;
     } else {
       // The same name elsewhere in the chunk (not inline here, which would change the token layout).
-      if (ref === start + at + 4 || ref + 4 + external.length > buf.length) return false;
-      if (!equalBytes(buf, ref + 4, external, 0, external.length)) return false;
+      if (ref === start + i + 4 || ref + 4 + external.length > buf.length) return false;
+      for (let j = 0; j < external.length; j++) if (buf[ref + 4 + j] !== external[j]) return false;
     }
-    from = at + 4;
+    i += 4;
+    k++;
+    next = k < fields.length ? fields[k]! : n;
   }
-  return equalBytes(buf, start + from, body, from, body.length - from);
+  return true;
 }
 
 /**

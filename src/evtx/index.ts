@@ -13,7 +13,7 @@ export type { EvtxFileHeader, EvtxFileStats, EvtxReadOptions, EvtxWarning } from
 export { EvtxEncoder, EvtxFileWriter, buildFileHeader, writeEvtx } from './writer.js';
 export type { EvtxWriteSummary } from './writer.js';
 export type { EventDataValue, EventSpec, TypedValue } from './writer-types.js';
-export { ChunkPool, planChunkJobs, runChunkJobs } from './parallel.js';
+export { ChunkPool, planChunkJobs, runChunkJobs, tuneJitForWorkers } from './parallel.js';
 export type { ChunkJob, ChunkPoolOptions } from './parallel.js';
 export { readChunks, readHeaderBlock } from './parallel-read.js';
 export type { JobChunk } from './parallel-read.js';

@@ -1,6 +1,8 @@
 // Spreads hunt jobs over worker threads: each worker loads the rules once, takes the next job when it is
 // free (big files first, so the slowest work starts early), and only results cross threads.
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { tuneJitForWorkers } from '../evtx/index.js';
 import type { RuleInfo } from '../engine/types.js';
 import type { RuleStat } from '../outputs/rule-stats.js';
 import type { FromWorker, LoadReport, ToWorker, WorkerInit } from './protocol.js';
@@ -37,6 +39,10 @@ export function runOnWorkers(
   // Largest jobs first: the run ends when the last big file ends.
   const queue = [...jobs].sort((a, b) => b.bytes - a.bytes || a.index - b.index);
   const n = Math.max(1, Math.min(count, Math.max(1, jobs.length)));
+  // Workers that fill every core leave V8's background compiler threads no core of their own: let them compile
+  // on their own thread, optimising later (ChunkPool does the same; see tuneJitForWorkers). Dense 1 GiB hunt,
+  // 5 paired runs: wall -0.9 s, CPU -2.6 s on average (-5%/-8%), same CSV.
+  if (n >= availableParallelism()) tuneJitForWorkers();
   // Only `settings` is seen by the closures below (not `init`), so dropping it really lets the rules go.
   const together = init.config.sources !== undefined || init.config.sharedSources !== undefined;
   let settings: Omit<WorkerInit, 'reportProblems'> | undefined = init;

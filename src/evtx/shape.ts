@@ -172,7 +172,7 @@ const MAX_CACHED_WEIGHT = 8_000_000;
  * depends on its body alone), so ids that collide just share a candidate list.
  */
 const shapesByBytes = new Map<number, TemplateBytes[]>();
-/** Candidates kept per GUID and size. */
+/** Candidates kept per key (template id and size). */
 const MAX_BYTES_CANDIDATES = 8;
 /** Bytes one cached definition may take (body plus copied names); bigger ones are simply parsed each time. */
 const MAX_BYTES_ENTRY = 256 * 1024;

@@ -4,6 +4,7 @@ export { crc32 } from './crc32.js';
 export { parseChunk, readFileHeader } from './chunk.js';
 export type { ChunkHeaderInfo, ChunkLocation, ChunkOptions, ChunkResult } from './chunk.js';
 export type { TemplateIds } from './instance.js';
+export { catalogueTemplateIds, readTemplateCatalogue, type TemplateCatalogue } from './catalogue.js';
 export { EvtxRecord } from './record.js';
 export { EvtxReader, StaleCopyFilter, openEvtx, parseEvtxBuffer, readEvtxFile } from './reader.js';
 export { renderJson, stringifyJson } from './render-json.js';

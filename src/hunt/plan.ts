@@ -76,3 +76,10 @@ export async function planHunt(
   }
   return { jobs, files, bytes, problems, ignored };
 }
+
+/** The plain (not gzip) EVTX files of a plan, each once, in job order (for the template catalogue). */
+export function evtxInputs(jobs: readonly HuntJob[]): string[] {
+  const seen = new Set<string>();
+  for (const job of jobs) if (job.format === 'evtx' && !job.gzip) seen.add(job.path);
+  return [...seen];
+}

@@ -1,6 +1,7 @@
 // Messages between the hunt's main thread and its workers (all plain, structured-cloneable data), and the one
 // place a matcher's load report is turned into such a message.
 import type { RuleInfo } from '../engine/types.js';
+import type { TemplateCatalogue } from '../evtx/index.js';
 import type { RuleStat } from '../outputs/rule-stats.js';
 import type { HuntJob, JobResult } from './scan.js';
 import type { DetectionBatch } from './detection-batch.js';
@@ -11,6 +12,8 @@ export interface WorkerInit {
   readonly config: MatcherConfig;
   readonly observe: boolean;
   readonly reportProblems: boolean;
+  /** The hunt's EVTX template catalogue (see readTemplateCatalogue), when records are carved. */
+  readonly templates?: TemplateCatalogue;
 }
 
 /** What the main thread sends. */

@@ -9,12 +9,13 @@ import { EntityGraph, type EntityGraphSnapshot } from '../correlate/index.js';
 import { createProgress } from '../outputs/progress.js';
 import { mergeRuleStats, sortedRuleStats, type RuleStat } from '../outputs/rule-stats.js';
 import type { DamagedFile } from '../outputs/summary.js';
+import { catalogueTemplateIds, readTemplateCatalogue } from '../evtx/index.js';
 import { loadTenantMap, tenantResolver } from '../sources/index.js';
 import { DetectionDeduper } from './dedup.js';
 import { createMatcher, type CorrelationSetup, type MatcherConfig } from './matcher.js';
 import { createObserver } from './observe.js';
 import { HeapTrimmer } from './heap-trim.js';
-import { planHunt } from './plan.js';
+import { evtxInputs, planHunt } from './plan.js';
 import { runOnWorkers } from './pool.js';
 import { loadSharedRuleSources } from './shared-sources.js';
 import { loadReportOf, type LoadReport } from './protocol.js';
@@ -229,10 +230,17 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
       rulePaths: config.rulePaths,
       ...(config.mappingFiles ? { mappingFiles: config.mappingFiles } : {}),
     });
+  // Carved EVTX records whose template was overwritten borrow it from the inputs' first chunks (deterministic,
+  // whatever each worker reads first; see src/evtx/catalogue.ts).
+  const templates = opts.recover === false ? undefined : readTemplateCatalogue(evtxInputs(plan.jobs));
   if (workers <= 1) {
     const matcher = await createMatcher({ ...config, sharedSources: await loadRules() });
     const observer = needGraph ? await createObserver() : undefined;
-    const scanner = new JobScanner(matcher, observer?.observe);
+    const scanner = new JobScanner(
+      matcher,
+      observer?.observe,
+      templates ? catalogueTemplateIds(templates) : undefined,
+    );
     onReady(loadReportOf(matcher, true));
     const trimmer = new HeapTrimmer();
     for (const job of plan.jobs) {
@@ -245,7 +253,11 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
     await runOnWorkers(
       plan.jobs,
       workers,
-      { config: { ...config, sharedSources: await loadRules() }, observe: needGraph },
+      {
+        config: { ...config, sharedSources: await loadRules() },
+        observe: needGraph,
+        ...(templates ? { templates } : {}),
+      },
       {
         onReady,
         onResult: (r) => {

@@ -3,6 +3,7 @@
 import type { Detection, RuleInfo } from '../engine/types.js';
 import type { CorrelationHit } from '../engine/correlation/index.js';
 import type { EventRecord } from '../event/types.js';
+import type { TemplateIds } from '../evtx/index.js';
 import { readSource, type SourceFormat, type SourceWarning } from '../sources/index.js';
 import { recordKey } from './dedup.js';
 import { DetectionBatchBuilder, type DetectionBatch } from './detection-batch.js';
@@ -62,6 +63,8 @@ export class JobScanner {
   constructor(
     private readonly matcher: Matcher,
     private readonly observe?: RecordObserver,
+    /** The hunt's template catalogue, compiled (carved EVTX records may borrow from it). */
+    private readonly templateIds?: TemplateIds,
   ) {}
 
   /** Reads and matches one job. Never throws for bad input. */
@@ -89,6 +92,7 @@ export class JobScanner {
         tenant: job.tenant,
         chunks: job.chunks,
         recover: job.recover,
+        ...(this.templateIds ? { templateIds: this.templateIds } : {}),
       },
       {
         record: (record) => {

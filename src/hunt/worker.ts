@@ -1,5 +1,6 @@
 // Hunt worker thread: loads the rules once, then runs jobs sent by the main thread until told to finish.
 import { parentPort, workerData } from 'node:worker_threads';
+import { catalogueTemplateIds } from '../evtx/index.js';
 import { createMatcher } from './matcher.js';
 import { JobScanner } from './scan.js';
 import { createObserver } from './observe.js';
@@ -17,7 +18,11 @@ async function start(): Promise<void> {
     delete init.config.sources;
     delete init.config.sharedSources;
     const observer = init.observe ? await createObserver() : undefined;
-    const scanner = new JobScanner(matcher, observer?.observe);
+    const scanner = new JobScanner(
+      matcher,
+      observer?.observe,
+      init.templates ? catalogueTemplateIds(init.templates) : undefined,
+    );
     // A full collection after rule loading returns the compiler's garbage before matching starts.
     const trimmer = new HeapTrimmer();
     send({ type: 'ready', report: loadReportOf(matcher, init.reportProblems) });

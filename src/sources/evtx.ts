@@ -45,7 +45,7 @@ function parseOne(
 function readPlain(input: SourceInput, sink: RecordSink): SourceStats {
   const stats: SourceStats = { records: 0, warnings: 0, unreadable: false };
   // One reading: the file, or the job's range of chunks (so a job yields the same records on any worker).
-  const templateIds: TemplateIds = new Map();
+  const templateIds: TemplateIds = new Map(input.templateIds);
   const fd = openSync(input.path, 'r');
   try {
     const size = fstatSync(fd).size;
@@ -94,7 +94,7 @@ function readPlain(input: SourceInput, sink: RecordSink): SourceStats {
 
 async function readGzip(input: SourceInput, sink: RecordSink): Promise<SourceStats> {
   const stats: SourceStats = { records: 0, warnings: 0, unreadable: false };
-  const templateIds: TemplateIds = new Map();
+  const templateIds: TemplateIds = new Map(input.templateIds);
   let buf = Buffer.allocUnsafe(CHUNK_SIZE);
   let fill = 0;
   let offset = 0;

@@ -1,5 +1,6 @@
 // What every input format reader shares: the warning shape, the sink records flow into, and the Kind contract.
 import type { EventRecord } from '../event/types.js';
+import type { TemplateIds } from '../evtx/index.js';
 
 /** Input formats Dwell reads; gzip is a wrapper around any of them, not a format. */
 export type SourceFormat = 'evtx' | 'json' | 'xml';
@@ -33,6 +34,11 @@ export interface SourceInput {
   readonly recover?: boolean;
   /** EVTX only: read chunks [from, to) of the file (a slice of a big file handled by one worker). */
   readonly chunks?: { readonly from: number; readonly to: number };
+  /**
+   * EVTX only: templates by id that carved records whose definition was overwritten may borrow (a hunt's
+   * catalogue, see readTemplateCatalogue); each reading starts from a copy and adds its own.
+   */
+  readonly templateIds?: TemplateIds;
 }
 
 /** What a reader reports when a file is done. */

@@ -124,6 +124,9 @@ test('dwell info on a folder reports the .evtx files under it; a folder without 
         [join(dir, 'dc01', 'Security.evtx'), 3],
       ],
     );
+    // A folder holding one file still gives an array (scripts iterate folders).
+    const one = await run(['--json', join(dir, 'dc01')]);
+    assert.ok(Array.isArray(JSON.parse(one.out)), one.out.slice(0, 80));
     const empty = mkdtempSync(join(tmpdir(), 'dwell-info-empty-'));
     const none = await run([empty]);
     assert.equal(none.exit, EXIT.UNREADABLE);

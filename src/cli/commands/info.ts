@@ -138,7 +138,10 @@ export const registerInfo: RegisterCommand = (program, ctx: CliContext) => {
       'show an EVTX file: header (version, dirty/full flags, CRC), chunks, records, recovered records, damage',
     )
     .argument('<paths...>', 'EVTX files, or folders to look in for .evtx files (recursively)')
-    .option('--json', 'machine-readable output: one JSON object per file (an array when several)')
+    .option(
+      '--json',
+      'machine-readable output: one JSON object for one file, an array for several or a folder',
+    )
     .option('--max-warnings <n>', 'warnings listed per file in the text output', (v) => Number(v), 20)
     .action((paths: string[], opts: { json?: boolean; maxWarnings: number }) => {
       const files = infoFiles(paths, (path, reason) => {
@@ -147,7 +150,9 @@ export const registerInfo: RegisterCommand = (program, ctx: CliContext) => {
       });
       const infos = files.map((file) => evtxInfo(file));
       if (opts.json) {
-        const out = infos.length === 1 ? infos[0] : infos;
+        // One file named on its own: an object; several, or a folder (however many files it holds): an array.
+        const single = paths.length === 1 && files.length === 1 && files[0] === paths[0];
+        const out = single ? infos[0] : infos;
         ctx.stdout.write(JSON.stringify(out, null, 2) + '\n');
       } else {
         ctx.stdout.write(infos.map((i) => formatInfo(i, opts.maxWarnings)).join('\n'));

@@ -80,4 +80,15 @@ test('an unknown format is a usage error; an unreadable file exits 3 with the re
   assert.equal(missing.exit, EXIT.UNREADABLE);
   assert.match(missing.err, /cannot open/);
   assert.equal(missing.out, '');
+  // Not an EVTX file at all (no header, nothing read): exit 3 too, not a silent success.
+  const dir = mkdtempSync(join(tmpdir(), 'dwell-dump-'));
+  try {
+    const json = join(dir, 'events.json');
+    writeFileSync(json, '{"Event":{"System":{"EventID":1}}}\n');
+    const notEvtx = await run([json]);
+    assert.equal(notEvtx.exit, EXIT.UNREADABLE);
+    assert.match(notEvtx.err, /no EVTX file header/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

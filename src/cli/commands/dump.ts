@@ -72,7 +72,12 @@ export async function dumpFile(
   } finally {
     if (events) ctx.stdout.off('error', onError);
   }
-  if (count === 0 && reader.warnings.some((w) => w.chunk < 0 && /^cannot (open|read)/.test(w.reason))) {
+  // Nothing read and no EVTX header either (unreadable, a folder, or not an EVTX file at all): say so in the exit
+  // code, as `dwell info` does, instead of a silent success.
+  if (
+    count === 0 &&
+    (reader.stats.header === null || reader.warnings.some((w) => /^cannot (open|read)/.test(w.reason)))
+  ) {
     ctx.setExit(EXIT.UNREADABLE);
   }
 }

@@ -24,7 +24,7 @@ export async function main(argv: string[]): Promise<number> {
   program
     .name('dwell')
     .description(
-      'Find long-dwell intrusions in Windows event logs (EVTX, JSON, XML) with Sigma rules,\n' +
+      'Find long-dwell intrusions in Windows event logs (EVTX, JSON, XML) with Sigma rules, ' +
         'and follow them across hosts and tenants.',
     )
     .version('0.1.0')

@@ -135,7 +135,8 @@ export const registerInfo: RegisterCommand = (program, ctx: CliContext) => {
   program
     .command('info')
     .description(
-      'show an EVTX file: header (version, dirty/full flags, CRC), chunks, records, recovered records, damage',
+      'show what EVTX files hold (a folder: every .evtx under it): header (version, dirty/full flags, CRC), ' +
+        'chunks, records, recovered records, damage',
     )
     .argument('<paths...>', 'EVTX files, or folders to look in for .evtx files (recursively)')
     .option(

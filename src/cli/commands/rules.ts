@@ -29,7 +29,7 @@ function dwellRules(): string {
 
 /** Registers `dwell rules check|explain`. */
 export const registerRules: RegisterCommand = (program, ctx: CliContext) => {
-  const rules = program.command('rules').description('Validate Sigma rules and show how Dwell compiles them');
+  const rules = program.command('rules').description('validate Sigma rules and show how Dwell compiles them');
 
   rules
     .command('check')

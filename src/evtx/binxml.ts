@@ -23,7 +23,7 @@ export function nameHash(buf: Buffer, start: number, count: number): number {
   let h = 0;
   // Bytes read directly: a cold worker runs this in baseline code, where readUInt16LE is a call per character.
   for (let p = start, end = start + 2 * count; p < end; p += 2)
-    h = (Math.imul(h, 65599) + (buf[p] | (buf[p + 1] << 8))) >>> 0;
+    h = (Math.imul(h, 65599) + u16At(buf, p)) >>> 0;
   return h & 0xffff;
 }
 

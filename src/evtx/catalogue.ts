@@ -6,7 +6,7 @@
 // the shared corpus: the first chunks' 141 templates recover 2,130 of the 2,224 carved records that any file's
 // templates could decode. The catalogue is plain data (node trees), so it can cross threads.
 import { closeSync, openSync, readSync } from 'node:fs';
-import { parseChunk } from './chunk.js';
+import { firstChunkOffset, parseChunk } from './chunk.js';
 import { CHUNK_SIZE, FILE_HEADER_SIZE } from './constants.js';
 import type { TemplateIds } from './instance.js';
 import type { Node } from './nodes.js';
@@ -19,15 +19,15 @@ export type TemplateCatalogue = ReadonlyMap<number, readonly Node[]>;
 const MAX_FILES = 512;
 const MAX_TEMPLATES = 4096;
 
-/** The first chunk of an EVTX file (after the file header; a bare run of chunks starts at 0), or null. */
-function firstChunk(path: string): Buffer | null {
+/** The first chunk of an EVTX file and its offset in the file (a bare run of chunks starts at 0), or null. */
+function firstChunk(path: string): { chunk: Buffer; offset: number } | null {
   let fd: number | undefined;
   try {
     fd = openSync(path, 'r');
     const buf = Buffer.allocUnsafe(FILE_HEADER_SIZE + CHUNK_SIZE);
     const got = readSync(fd, buf, 0, buf.length, 0);
-    const base = got >= 8 && buf.toString('latin1', 0, 8) === 'ElfChnk\0' ? 0 : FILE_HEADER_SIZE;
-    return got > base ? buf.subarray(base, Math.min(got, base + CHUNK_SIZE)) : null;
+    const offset = firstChunkOffset(buf.subarray(0, got));
+    return got > offset ? { chunk: buf.subarray(offset, Math.min(got, offset + CHUNK_SIZE)), offset } : null;
   } catch {
     return null; // the reading proper reports unreadable files
   } finally {
@@ -42,13 +42,13 @@ function firstChunk(path: string): Buffer | null {
 export function readTemplateCatalogue(files: readonly string[]): TemplateCatalogue {
   const out = new Map<number, readonly Node[]>();
   for (const path of files.slice(0, MAX_FILES)) {
-    const chunk = firstChunk(path);
-    if (chunk === null) continue;
+    const first = firstChunk(path);
+    if (first === null) continue;
     const ids: TemplateIds = new Map();
     try {
       parseChunk(
-        chunk,
-        { file: path, chunkIndex: 0, fileOffset: FILE_HEADER_SIZE },
+        first.chunk,
+        { file: path, chunkIndex: 0, fileOffset: first.offset },
         { recover: false, templateIds: ids },
       );
     } catch {

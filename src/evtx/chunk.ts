@@ -1,6 +1,6 @@
 // Chunk and file headers, and record framing inside a chunk: normal records up to the free-space offset,
 // then carving of slack space and damaged chunks. Never throws; problems become warnings.
-import { CHUNK_HEADER_SIZE, RECORD_HEADER_SIZE, RECORD_SIGNATURE } from './constants.js';
+import { CHUNK_HEADER_SIZE, FILE_HEADER_SIZE, RECORD_HEADER_SIZE, RECORD_SIGNATURE } from './constants.js';
 import { crc32 } from './crc32.js';
 import { ChunkContext, resolveFragment, type FragmentInfo, type TemplateIds } from './instance.js';
 import { EvtxRecord } from './record.js';
@@ -15,6 +15,18 @@ const CHUNK_MAGIC_LOW = CHUNK_MAGIC.readUInt32LE(0);
 const CHUNK_MAGIC_HIGH = CHUNK_MAGIC.readUInt32LE(4);
 /** Warnings listed per chunk; the rest are counted in one summary warning. */
 const MAX_CHUNK_WARNINGS = 64;
+
+/**
+ * Offset of chunk 0 given a file's first bytes: 0 for a bare run of chunks (carved or split files, which start
+ * with the chunk magic), else after the file header.
+ */
+export function firstChunkOffset(head: Buffer): number {
+  return head.length >= 8 &&
+    head.readUInt32LE(0) === CHUNK_MAGIC_LOW &&
+    head.readUInt32LE(4) === CHUNK_MAGIC_HIGH
+    ? 0
+    : FILE_HEADER_SIZE;
+}
 
 /** Reads the EVTX file header from the first bytes of a file; null when the magic is missing. */
 export function readFileHeader(buf: Buffer): EvtxFileHeader | null {

@@ -1,7 +1,7 @@
 // Public face of the EVTX reader (and writer): read files or buffers into lazy records, render them.
 export { CHUNK_SIZE, FILE_HEADER_SIZE } from './constants.js';
 export { crc32 } from './crc32.js';
-export { parseChunk, readFileHeader } from './chunk.js';
+export { firstChunkOffset, parseChunk, readFileHeader } from './chunk.js';
 export type { ChunkHeaderInfo, ChunkLocation, ChunkOptions, ChunkResult } from './chunk.js';
 export type { TemplateIds } from './instance.js';
 export { catalogueTemplateIds, readTemplateCatalogue, type TemplateCatalogue } from './catalogue.js';

@@ -2,7 +2,7 @@
 // an iterable of lazy records plus the warnings and statistics gathered on the way (stale carved copies dropped).
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { CHUNK_SIZE, FILE_HEADER_SIZE } from './constants.js';
-import { parseChunk, readFileHeader, type ChunkResult } from './chunk.js';
+import { firstChunkOffset, parseChunk, readFileHeader, type ChunkResult } from './chunk.js';
 import type { EvtxRecord } from './record.js';
 import type { TemplateIds } from './instance.js';
 import type { EvtxFileStats, EvtxReadOptions, EvtxWarning } from './types.js';
@@ -172,7 +172,7 @@ export class EvtxReader implements Iterable<EvtxRecord> {
     const header = readFileHeader(head);
     this.stats.header = header;
     // A bare run of chunks (carved, or split off a bigger file) has no file header: chunk 0 is at 0.
-    const base = header === null && head.toString('latin1', 0, 8) === 'ElfChnk\0' ? 0 : FILE_HEADER_SIZE;
+    const base = firstChunkOffset(head);
     if (header === null && base > 0) {
       this.warn({ file, chunk: -1, offset: 0, reason: 'no EVTX file header (bad magic or file too short)' });
     } else if (header !== null) {

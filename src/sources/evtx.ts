@@ -2,7 +2,13 @@
 // lazy records; a chunk range lets several workers share one big file. Gzip-compressed EVTX is streamed
 // through the same chunk parser.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { CHUNK_SIZE, FILE_HEADER_SIZE, parseChunk, type TemplateIds } from '../evtx/index.js';
+import {
+  CHUNK_SIZE,
+  FILE_HEADER_SIZE,
+  firstChunkOffset,
+  parseChunk,
+  type TemplateIds,
+} from '../evtx/index.js';
 import { openByteStream } from './byte-stream.js';
 import type { RecordSink, SourceInput, SourceKind, SourceStats } from './types.js';
 
@@ -11,11 +17,6 @@ const CHUNK_MAGIC = 'ElfChnk\0';
 
 function magicOf(head: Buffer): string {
   return head.toString('latin1', 0, 8);
-}
-
-/** Offset of chunk 0: after the file header, or 0 for a bare run of chunks (carved or split files). */
-function chunkBase(head: Buffer): number {
-  return magicOf(head) === CHUNK_MAGIC ? 0 : FILE_HEADER_SIZE;
 }
 
 function parseOne(
@@ -51,7 +52,7 @@ function readPlain(input: SourceInput, sink: RecordSink): SourceStats {
     const size = fstatSync(fd).size;
     const head = Buffer.alloc(8);
     readSync(fd, head, 0, 8, 0);
-    const base = chunkBase(head);
+    const base = firstChunkOffset(head);
     if (base > 0 && magicOf(head) !== FILE_MAGIC) {
       stats.warnings++;
       sink.warning({
@@ -177,5 +178,5 @@ export const evtxKind: SourceKind = {
 
 /** Number of chunks in a plain EVTX file (for splitting it into worker jobs). */
 export function evtxChunkCount(size: number, head: Buffer): number {
-  return Math.ceil(Math.max(0, size - chunkBase(head)) / CHUNK_SIZE);
+  return Math.ceil(Math.max(0, size - firstChunkOffset(head)) / CHUNK_SIZE);
 }

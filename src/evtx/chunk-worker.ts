@@ -1,7 +1,10 @@
 // The worker thread behind ChunkPool: loads the job module once, builds its runner from `init`, runs the
 // warm-up jobs (if any, results dropped), then runs one job per message and posts back the result (or the
-// error) tagged with the job's sequence number.
+// error) tagged with the job's sequence number. A module that cannot be loaded fails the worker (the pool
+// fails every run with that error).
 import { parentPort, workerData } from 'node:worker_threads';
+import { READY, errorText, failedSignal } from '../workers/index.js';
+import type { ChunkWorkerData, ChunkWorkerReply } from './parallel.js';
 import type { ChunkJob } from './parallel-plan.js';
 
 /** What a job module exports. */
@@ -9,14 +12,11 @@ export type CreateChunkJobRunner = (init: unknown) => ChunkJobRunner | Promise<C
 /** Runs one job inside a worker. */
 export type ChunkJobRunner = (job: ChunkJob) => unknown;
 
-const data = workerData as { module: string; init: unknown; warmUp?: readonly ChunkJob[] };
+const data = workerData as ChunkWorkerData;
 const port = parentPort;
 
-function message(err: unknown): string {
-  return err instanceof Error ? (err.stack ?? err.message) : String(err);
-}
-
 if (port) {
+  const reply = (m: ChunkWorkerReply) => port.postMessage(m);
   const runner: Promise<ChunkJobRunner> = import(data.module).then(
     async (mod: { createChunkJobRunner?: unknown }) => {
       if (typeof mod.createChunkJobRunner !== 'function') {
@@ -25,7 +25,7 @@ if (port) {
       const run = await (mod.createChunkJobRunner as CreateChunkJobRunner)(data.init);
       // Warm-up: the JIT compiles the runner's hot paths here, before the first real job. A failing warm-up
       // job is ignored: the same input, if a real job reads it, reports the problem there.
-      for (const job of data.warmUp ?? []) {
+      for (const job of data.warmUp) {
         try {
           await run(job);
         } catch {
@@ -35,17 +35,16 @@ if (port) {
       return run;
     },
   );
-  // -1: setup failed; -2: ready (module loaded, runner built).
   runner.then(
-    () => port.postMessage({ index: -2, ok: true }),
-    (err: unknown) => port.postMessage({ index: -1, ok: false, error: message(err) }),
+    () => reply(READY),
+    (err: unknown) => port.postMessage(failedSignal(`setup of ${data.module} failed: ${errorText(err)}`)),
   );
   port.on('message', (job: ChunkJob & { seq: number }) => {
     runner
       .then((run) => run(job))
       .then(
-        (result) => port.postMessage({ index: job.seq, ok: true, result }),
-        (err: unknown) => port.postMessage({ index: job.seq, ok: false, error: message(err) }),
+        (result) => reply({ type: 'result', seq: job.seq, ok: true, result }),
+        (err: unknown) => reply({ type: 'result', seq: job.seq, ok: false, error: errorText(err) }),
       );
   });
 }

@@ -26,15 +26,17 @@
  * workers pay that while starting; `tuneJitForWorkers` makes it cheaper when the workers fill the machine.
  *
  * A runner that throws fails the run with an error naming the file and chunk range; a worker that dies is
- * replaced. At most `maxPending` jobs are in flight or waiting to be yielded, so memory stays bounded
- * however many jobs there are.
+ * replaced (one that fails before it is ready fails every run: a replacement would fail the same way). At
+ * most `maxPending` jobs are in flight or waiting to be yielded, so memory stays bounded however many jobs
+ * there are. Spawning, the JIT decision and worker failures are the generic `WorkerPool`'s (src/workers/).
  */
 import { availableParallelism } from 'node:os';
-import { setFlagsFromString } from 'node:v8';
-import { Worker, type ResourceLimits } from 'node:worker_threads';
+import type { ResourceLimits } from 'node:worker_threads';
+import { WorkerPool, type PoolWorker, type ReadySignal } from '../workers/index.js';
 import { planChunkJobs, type ChunkJob } from './parallel-plan.js';
 
 export { planChunkJobs, type ChunkJob };
+export { WORKER_JIT_FLAGS, jitTunedForWorkers, tuneJitForWorkers } from '../workers/index.js';
 
 /** How to build a pool. */
 export interface ChunkPoolOptions {
@@ -61,65 +63,24 @@ export interface ChunkPoolOptions {
   tuneJit?: boolean;
 }
 
-/**
- * V8 flags for a machine whose cores are all busy with pool workers, set once, before the first workers start
- * (V8 flags are per process; isolates created later, such as replacement workers, get them too):
- * - `--no-concurrent-recompilation`: isolates created from now on compile optimised code on their own thread
- *   (the main thread's isolate, created earlier, keeps its background compiler). With every core parsing,
- *   the background compiler threads have no idle core: their work (about 0.15 s of CPU per cold worker on
- *   the EVTX parser) competes with the workers, which meanwhile keep running the slow code it replaces.
- * - `--interrupt-budget` 4x the default (66 KiB of bytecode run per tick): a function must run 4x longer
- *   before it is optimised. Compiling now stops the worker, so only functions run for every record are
- *   worth it; template parsing (a few hundred templates per worker) then stays in baseline code instead of
- *   taking about half the compile time. Applies to the main thread too (it optimises later).
- * Measured on dense-256, 2 workers on 2 cores, cold pool, medians of 9 alternating runs each: at the first
- * flag's commit, no flags 0.46-0.50 s wall / 0.90 s CPU, the first flag 0.33-0.46 s / 0.64-0.90 s, both
- * 0.30-0.41 s / 0.57-0.81 s (first job of a worker ~120 -> ~60-80 ms); on the later, faster template code,
- * no flags 0.42 s / 0.80 s CPU, both 0.26 s / 0.50 s, warm pass 0.14 -> 0.10 s. Tried and dropped (no gain
- * or worse): budgets 2x, 3x, 6x, 8x, 16x, lower inlining limits, --always-sparkplug, --single-threaded,
- * --no-lazy-feedback-allocation, --min-semi-space-size, --initial-old-space-size (Maglev is not built in).
- */
-export function tuneJitForWorkers(): void {
-  if (jitTuned) return;
-  jitTuned = true;
-  for (const flag of WORKER_JIT_FLAGS) setFlagsFromString(flag);
-}
-let jitTuned = false;
+/** A chunk worker's answer to one job (`seq` as sent), or its ready signal. */
+export type ChunkWorkerReply =
+  | ReadySignal
+  | { readonly type: 'result'; readonly seq: number; readonly ok: boolean; result?: unknown; error?: string };
 
-/** The V8 flags `tuneJitForWorkers` sets (for reports). */
-export const WORKER_JIT_FLAGS: readonly string[] = [
-  '--no-concurrent-recompilation',
-  `--interrupt-budget=${4 * 66 * 1024}`,
-];
-
-/** True once `tuneJitForWorkers` has run in this process. */
-export function jitTunedForWorkers(): boolean {
-  return jitTuned;
+/** What a chunk worker is started with. */
+export interface ChunkWorkerData {
+  readonly module: string;
+  readonly init: unknown;
+  readonly warmUp: readonly ChunkJob[];
 }
 
-/** Message from a worker: a job's result or error, a setup failure (`index` -1) or readiness (`index` -2). */
-interface WorkerReply {
-  index: number;
-  ok: boolean;
-  result?: unknown;
-  error?: string;
-}
-
-/** A job sent to a worker: `seq` is unique for the pool's lifetime (replies carry it back). */
+/** A job sent to a worker, by its `seq` (unique for the pool's lifetime; replies carry it back). */
 interface SentJob {
   readonly job: ChunkJob;
   readonly run: number;
   /** Position in its run: results are yielded in this order. */
   readonly pos: number;
-}
-
-interface Slot {
-  worker: Worker;
-  /** Jobs sent and not answered, by seq. */
-  readonly inflight: Map<number, SentJob>;
-  /** Resolves when the worker has loaded the job module and built its runner (or failed to). */
-  readonly ready: Promise<void>;
-  markReady: () => void;
 }
 
 // Jobs queued per worker: a second job waits in the worker, so it never idles while the main thread,
@@ -130,16 +91,17 @@ const WORKER_SCRIPT = new URL('./chunk-worker.js', import.meta.url);
 
 /** A pool of worker threads running one job module over chunk ranges. */
 export class ChunkPool<R> {
-  private readonly slots: Slot[] = [];
-  private readonly moduleUrl: string;
-  private readonly init: unknown;
-  private readonly warmUp: readonly ChunkJob[];
-  private readonly resourceLimits: ResourceLimits | undefined;
+  private readonly pool: WorkerPool<ChunkWorkerReply>;
+  private readonly workerData: ChunkWorkerData;
+  /** Jobs sent and not answered, per worker slot. */
+  private readonly inflight: Map<number, SentJob>[] = [];
   private readonly maxPending: number;
   private running = false;
   private closed = false;
+  // A worker that failed before it was ready (its module or setup is broken): every run fails with this.
+  private setupError: Error | undefined;
   // Per run: completed results waiting for their turn, and a wake-up for the consumer.
-  private done = new Map<number, WorkerReply>();
+  private done = new Map<number, unknown>();
   private wake: (() => void) | undefined;
   private failure: Error | undefined;
   // Replies to jobs of an earlier (abandoned or failed) run are dropped by their run number.
@@ -148,30 +110,37 @@ export class ChunkPool<R> {
 
   constructor(opts: ChunkPoolOptions) {
     const count = Math.max(1, Math.floor(opts.workers ?? availableParallelism()));
-    this.moduleUrl =
+    const module =
       opts.module instanceof URL
         ? opts.module.href
         : new URL(opts.module, 'file://' + process.cwd() + '/').href;
-    this.init = opts.init;
-    this.warmUp = opts.warmUp ?? [];
-    this.resourceLimits = opts.resourceLimits;
+    this.workerData = { module, init: opts.init, warmUp: opts.warmUp ?? [] };
     this.maxPending = Math.max(count, Math.floor(opts.maxPending ?? count * 4));
-    if (opts.tuneJit ?? count >= availableParallelism()) tuneJitForWorkers();
-    for (let i = 0; i < count; i++) this.slots.push(this.spawn());
+    this.pool = new WorkerPool<ChunkWorkerReply>({
+      script: WORKER_SCRIPT,
+      label: 'chunk worker',
+      size: count,
+      ...(opts.resourceLimits ? { resourceLimits: opts.resourceLimits } : {}),
+      ...(opts.tuneJit !== undefined ? { tuneJit: opts.tuneJit } : {}),
+      onMessage: (reply, worker) => this.onReply(worker, reply),
+      onFailure: (err, worker) => this.onFailure(worker, err),
+    });
+    for (let i = 0; i < count; i++) this.startWorker(i);
   }
 
   /** Number of worker threads. */
   get size(): number {
-    return this.slots.length;
+    return this.pool.size;
   }
 
   /** Resolves once every worker has started and built its runner (setup errors surface in run()). */
   async ready(): Promise<void> {
-    for (const s of this.slots) s.worker.ref();
+    const workers = this.pool.workers;
+    for (const w of workers) w.ref();
     try {
-      await Promise.all(this.slots.map((s) => s.ready));
+      await Promise.all(workers.map((w) => w.ready));
     } finally {
-      if (!this.running) for (const s of this.slots) s.worker.unref();
+      if (!this.running) for (const w of this.pool.workers) w.unref();
     }
   }
 
@@ -179,10 +148,11 @@ export class ChunkPool<R> {
   async *run(jobs: Iterable<ChunkJob>): AsyncGenerator<R> {
     if (this.closed) throw new Error('ChunkPool is closed');
     if (this.running) throw new Error('ChunkPool is already running');
+    if (this.setupError) throw this.setupError;
     this.running = true;
     const run = ++this.runNumber;
     // Workers keep the process alive only while a run waits on them.
-    for (const s of this.slots) s.worker.ref();
+    for (const w of this.pool.workers) w.ref();
     this.done = new Map();
     this.failure = undefined;
     const source = jobs[Symbol.iterator]();
@@ -194,22 +164,22 @@ export class ChunkPool<R> {
         // Dispatch while a worker has room and the window allows.
         while (!exhausted && nextPos - yieldPos < this.maxPending) {
           const slot = this.leastBusy();
-          if (slot.inflight.size >= PER_WORKER) break;
+          if (this.inflight[slot].size >= PER_WORKER) break;
           const step = source.next();
           if (step.done) {
             exhausted = true;
             break;
           }
           const seq = this.nextSeq++;
-          slot.inflight.set(seq, { job: step.value, run, pos: nextPos++ });
-          slot.worker.postMessage({ ...step.value, seq });
+          this.inflight[slot].set(seq, { job: step.value, run, pos: nextPos++ });
+          this.pool.worker(slot)!.post({ ...step.value, seq });
         }
         if (this.failure) throw this.failure;
-        const reply = this.done.get(yieldPos);
-        if (reply) {
+        if (this.done.has(yieldPos)) {
+          const result = this.done.get(yieldPos) as R;
           this.done.delete(yieldPos);
           yieldPos++;
-          yield reply.result as R;
+          yield result;
           continue;
         }
         if (exhausted && yieldPos === nextPos) return;
@@ -219,7 +189,7 @@ export class ChunkPool<R> {
       // Jobs still in flight (early stop or failure) finish in the background; their replies are dropped.
       this.running = false;
       this.done.clear();
-      for (const s of this.slots) s.worker.unref();
+      for (const w of this.pool.workers) w.unref();
     }
   }
 
@@ -233,44 +203,30 @@ export class ChunkPool<R> {
   /** Stops the workers. */
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    await this.pool.close();
   }
 
-  private leastBusy(): Slot {
-    let best = this.slots[0];
-    for (const s of this.slots) if (s.inflight.size < best.inflight.size) best = s;
+  /** The slot with the fewest jobs in flight. */
+  private leastBusy(): number {
+    let best = 0;
+    for (let i = 1; i < this.inflight.length; i++) {
+      if (this.inflight[i].size < this.inflight[best].size) best = i;
+    }
     return best;
   }
 
-  private spawn(): Slot {
-    const worker = new Worker(WORKER_SCRIPT, {
-      workerData: { module: this.moduleUrl, init: this.init, warmUp: this.warmUp },
-      resourceLimits: this.resourceLimits,
-    });
-    let markReady = (): void => undefined;
-    const ready = new Promise<void>((resolve) => (markReady = resolve));
-    const slot: Slot = { worker, inflight: new Map(), ready, markReady };
-    worker.on('message', (reply: WorkerReply) => this.onReply(slot, reply));
-    worker.on('error', (err) => this.onDeath(slot, err));
-    worker.on('exit', (code) => {
-      if (!this.closed) this.onDeath(slot, new Error(`worker exited with code ${code}`));
-    });
+  private startWorker(slot: number): void {
+    this.inflight[slot] = new Map();
+    const worker = this.pool.start(slot, this.workerData);
     if (!this.running) worker.unref();
-    return slot;
   }
 
-  private onReply(slot: Slot, reply: WorkerReply): void {
-    if (reply.index === -2) {
-      slot.markReady();
-      return;
-    }
-    if (reply.index === -1) slot.markReady();
-    const sent = slot.inflight.get(reply.index);
-    if (reply.index === -1 || !sent) {
-      this.fail(new Error(`chunk worker setup failed for ${this.moduleUrl}: ${reply.error}`));
-      return;
-    }
-    slot.inflight.delete(reply.index);
+  private onReply(worker: PoolWorker, reply: ChunkWorkerReply): void {
+    if (reply.type !== 'result') return; // ready: the worker's `ready` promise has settled
+    const inflight = this.inflight[worker.index];
+    const sent = inflight.get(reply.seq);
+    if (!sent) return;
+    inflight.delete(reply.seq);
     if (sent.run !== this.runNumber || !this.running) {
       this.notify(); // a stale reply: the worker has room again
       return;
@@ -279,19 +235,20 @@ export class ChunkPool<R> {
       this.fail(new Error(`${describe(sent.job)}: ${reply.error}`));
       return;
     }
-    this.done.set(sent.pos, reply);
+    this.done.set(sent.pos, reply.result);
     this.notify();
   }
 
-  private onDeath(slot: Slot, err: Error): void {
+  private onFailure(worker: PoolWorker, err: Error): void {
     if (this.closed) return;
-    const i = this.slots.indexOf(slot);
-    if (i < 0) return; // already replaced ('error' and 'exit' both report a death)
-    slot.markReady();
-    this.slots[i] = this.spawn();
-    const lost = [...slot.inflight.values()].filter((s) => s.run === this.runNumber);
-    slot.inflight.clear();
+    const inflight = this.inflight[worker.index];
+    const lost = [...inflight.values()].filter((s) => s.run === this.runNumber);
+    // The worker died after it was ready (a job crashed it): replace it. One that never got ready would fail the
+    // same way again, so the pool stays failed instead of starting workers in a loop.
+    if (worker.wasReady) this.startWorker(worker.index);
+    else this.setupError ??= err;
     if (lost.length > 0) this.fail(new Error(`${describe(lost[0].job)}: ${err.message}`));
+    else if (!worker.wasReady) this.fail(err);
     else this.notify();
   }
 

@@ -1,6 +1,7 @@
 // Messages between the hunt's main thread and its workers (all plain, structured-cloneable data), and the one
 // place a matcher's load report is turned into such a message.
 import type { RuleInfo } from '../engine/types.js';
+import type { FailedSignal } from '../workers/index.js';
 import type { TemplateCatalogue } from '../evtx/index.js';
 import type { RuleStat } from '../outputs/rule-stats.js';
 import type { HuntJob, JobResult } from './scan.js';
@@ -49,7 +50,7 @@ export type FromWorker =
       stats: RuleStat[];
       snapshot?: unknown;
     }
-  | { type: 'error'; error: string };
+  | FailedSignal;
 
 /**
  * A matcher's load report, as plain data. Only one reporter (the first worker, or the single-thread hunt)

@@ -1,6 +1,7 @@
 // Hunt worker thread: loads the rules once, then runs jobs sent by the main thread until told to finish.
 import { parentPort, workerData } from 'node:worker_threads';
 import { catalogueTemplateIds } from '../evtx/index.js';
+import { errorText, failedSignal } from '../workers/index.js';
 import { createMatcher } from './matcher.js';
 import { JobScanner } from './scan.js';
 import { createObserver } from './observe.js';
@@ -52,15 +53,10 @@ async function start(): Promise<void> {
             );
           }
         })
-        .catch((err: unknown) =>
-          send({ type: 'error', error: err instanceof Error ? (err.stack ?? err.message) : String(err) }),
-        );
+        .catch((err: unknown) => send(failedSignal(errorText(err))));
     });
   } catch (err) {
-    send({
-      type: 'error',
-      error: `worker setup failed: ${err instanceof Error ? err.message : String(err)}`,
-    });
+    send(failedSignal(`worker setup failed: ${err instanceof Error ? err.message : String(err)}`));
   }
 }
 

@@ -1,6 +1,6 @@
 // Public face of the worker-thread pool that the EVTX chunk pool and the hunt build on.
 export {
-  PoolWorker,
+  type PoolWorker,
   WORKER_JIT_FLAGS,
   WorkerPool,
   jitTunedForWorkers,

@@ -85,16 +85,34 @@ export function jitTunedForWorkers(): boolean {
   return jitTuned;
 }
 
-/** One worker thread of a pool. */
-export class PoolWorker {
-  /** Resolves once the worker is ready, or has failed (so waiting on it never hangs). */
+/** One worker thread of a pool, as its owner sees it. */
+export interface PoolWorker {
+  /** The worker's slot number (a restarted slot keeps it). */
+  readonly index: number;
+  /** Resolves once the worker is ready, or has failed or been retired (so waiting on it never hangs). */
+  readonly ready: Promise<void>;
+  /** True once the worker has sent its ready signal (it may have failed since). */
+  readonly wasReady: boolean;
+  /** True until the worker has failed, been retired or its pool closed. */
+  readonly alive: boolean;
+  /** Sends a message (transferred objects move instead of being copied). */
+  post(message: unknown, transfer?: readonly Transferable[]): void;
+  /** Lets the thread keep the process alive (while someone waits on it). */
+  ref(): void;
+  /** Lets the process exit although the thread is alive (an idle pool must not hold the process). */
+  unref(): void;
+  /** Stops the thread as planned: its exit is not a failure. */
+  retire(): Promise<number>;
+}
+
+// The pool's side of a worker: besides the owner's view, the hooks for a ready signal and a failure.
+class Thread implements PoolWorker {
   readonly ready: Promise<void>;
   private markReady!: () => void;
-  private readied = false;
-  // Set when the pool expects the thread to end (retired, closed) or it has already failed: no more reports.
-  private settled = false;
+  wasReady = false;
+  // False once the pool expects the thread to end (retired, closed) or it has already failed: no more reports.
+  alive = true;
 
-  /** Starts the thread; `index` is the worker's slot number. */
   constructor(
     readonly index: number,
     private readonly thread: Worker,
@@ -102,48 +120,34 @@ export class PoolWorker {
     this.ready = new Promise<void>((resolve) => (this.markReady = resolve));
   }
 
-  /** Sends a message (transferred objects move instead of being copied). */
   post(message: unknown, transfer?: readonly Transferable[]): void {
     this.thread.postMessage(message, transfer);
   }
 
-  /** Lets the thread keep the process alive (while someone waits on it). */
   ref(): void {
     this.thread.ref();
   }
 
-  /** Lets the process exit although the thread is alive (an idle pool must not hold the process). */
   unref(): void {
     this.thread.unref();
   }
 
-  /** True once the worker has sent its ready signal (it may have failed since). */
-  get wasReady(): boolean {
-    return this.readied;
-  }
-
-  /** True until the worker has failed, been retired or its pool closed. */
-  get alive(): boolean {
-    return !this.settled;
-  }
-
-  /** Stops the thread as planned: its exit is not a failure. */
   retire(): Promise<number> {
-    this.settled = true;
+    this.alive = false;
     this.markReady();
     return this.thread.terminate();
   }
 
-  /** @internal The pool's hooks: a ready signal, and a failure reported at most once. */
+  /** The worker said it is ready. */
   signalReady(): void {
-    this.readied = true;
+    this.wasReady = true;
     this.markReady();
   }
 
-  /** @internal True the first time a failure is to be reported (later ones are echoes of it). */
+  /** True the first time a failure is to be reported (later ones, such as the exit after a crash, echo it). */
   takeFailure(): boolean {
-    if (this.settled) return false;
-    this.settled = true;
+    if (!this.alive) return false;
+    this.alive = false;
     this.markReady();
     return true;
   }
@@ -151,11 +155,11 @@ export class PoolWorker {
 
 /** Numbered worker threads with one failure path; see the header comment. */
 export class WorkerPool<M extends { readonly type: string }> {
-  private readonly slots: (PoolWorker | undefined)[];
+  private readonly slots: (Thread | undefined)[];
   private closed = false;
 
   constructor(private readonly opts: WorkerPoolOptions<M>) {
-    this.slots = new Array<PoolWorker | undefined>(Math.max(1, Math.floor(opts.size))).fill(undefined);
+    this.slots = new Array<Thread | undefined>(Math.max(1, Math.floor(opts.size))).fill(undefined);
     if (opts.tuneJit ?? this.slots.length >= availableParallelism()) tuneJitForWorkers();
   }
 
@@ -171,7 +175,7 @@ export class WorkerPool<M extends { readonly type: string }> {
 
   /** Workers started so far (one per slot: a restarted slot lists its newest). */
   get workers(): PoolWorker[] {
-    return this.slots.filter((w): w is PoolWorker => w !== undefined);
+    return this.slots.filter((w): w is Thread => w !== undefined);
   }
 
   /**
@@ -181,7 +185,7 @@ export class WorkerPool<M extends { readonly type: string }> {
   start(index: number, workerData: unknown): PoolWorker {
     if (this.closed) throw new Error(`${this.opts.label} pool is closed`);
     const thread = new Worker(this.opts.script, { workerData, resourceLimits: this.opts.resourceLimits });
-    const worker = new PoolWorker(index, thread);
+    const worker = new Thread(index, thread);
     this.slots[index] = worker;
     const name = `${this.opts.label} ${index}`;
     thread.on('message', (m: M | FailedSignal) => {
@@ -205,7 +209,7 @@ export class WorkerPool<M extends { readonly type: string }> {
     await Promise.all(this.workers.map((w) => w.retire()));
   }
 
-  private failed(worker: PoolWorker, err: Error): void {
+  private failed(worker: Thread, err: Error): void {
     if (this.closed || !worker.takeFailure()) return;
     this.opts.onFailure(err, worker);
   }

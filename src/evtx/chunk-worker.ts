@@ -3,7 +3,8 @@
 // error) tagged with the job's sequence number. A module that cannot be loaded fails the worker (the pool
 // fails every run with that error).
 import { parentPort, workerData } from 'node:worker_threads';
-import { READY, errorText, failedSignal } from '../workers/index.js';
+// The worker side only (not the pool, which the thread never needs): one small module to load per worker.
+import { READY, errorText, failedSignal } from '../workers/thread.js';
 import type { ChunkWorkerData, ChunkWorkerReply } from './parallel.js';
 import type { ChunkJob } from './parallel-plan.js';
 

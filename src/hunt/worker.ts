@@ -1,7 +1,8 @@
 // Hunt worker thread: loads the rules once, then runs jobs sent by the main thread until told to finish.
 import { parentPort, workerData } from 'node:worker_threads';
 import { catalogueTemplateIds } from '../evtx/index.js';
-import { errorText, failedSignal } from '../workers/index.js';
+// The worker side only (not the pool, which the thread never needs): one small module to load per worker.
+import { errorText, failedSignal } from '../workers/thread.js';
 import { createMatcher } from './matcher.js';
 import { JobScanner } from './scan.js';
 import { createObserver } from './observe.js';

@@ -197,8 +197,10 @@ test('a module without createChunkJobRunner fails with a clear error', async () 
     await pool.ready(); // settles on a setup failure too
     await assert.rejects(
       pool.map([{ file: 'x.evtx', firstChunk: 0, chunkCount: 0 }]),
-      /createChunkJobRunner/,
+      /chunk worker 0: setup of .* failed: .*createChunkJobRunner/,
     );
+    // Not respawned in a loop: every later run fails the same way, at once.
+    await assert.rejects(pool.map([]), /createChunkJobRunner/);
   } finally {
     await pool.close();
   }

@@ -228,38 +228,55 @@ function bytesKey(buf: Buffer, defOffset: number): number {
   return u32At(buf, defOffset + 4) * 0x100000 + (u32At(buf, defOffset + 20) & 0xfffff);
 }
 
+/** sameBody's copy of a candidate definition (grown on demand; definitions are a few KB). */
+let candidateCopy = Buffer.alloc(8192);
+
+/** Below this many bytes a JavaScript loop compares faster than a call into Buffer.compare. */
+const NATIVE_COMPARE_MIN = 64;
+
+/** True when buf holds `bytes` at offset `at` (the caller checked that they fit). */
+function bytesAt(buf: Buffer, at: number, bytes: Buffer): boolean {
+  const n = bytes.length;
+  if (n >= NATIVE_COMPARE_MIN) return buf.compare(bytes, 0, n, at, at + n) === 0;
+  for (let j = 0; j < n; j++) if (buf[at + j] !== bytes[j]) return false;
+  return true;
+}
+
 /**
- * True when buf[start, end) is the cached body once its name references are taken relative to start. One flat
- * loop with direct byte reads: a chunk looks up each of its definitions here, mostly in a cold worker's
- * unoptimised code, where every helper call and Buffer method costs.
+ * True when buf[start, end) is the cached body once its name references are taken relative to start. The bytes
+ * are compared natively, on a copy of the candidate whose name references are written as the cache holds them
+ * (a JavaScript byte loop took 1.5-9 ns per byte, and a chunk looks up each of its definitions here); names
+ * elsewhere in the chunk are compared last, the long ones natively too: a damaged definition's "name" can run
+ * for most of the chunk (58 KB in one corpus file), and such definitions recur in every chunk's slack.
  */
 function sameBody(buf: Buffer, start: number, end: number, t: TemplateBytes): boolean {
   const body = t.body;
   const n = body.length;
   if (end - start !== n) return false;
   const fields = t.nameFields;
-  let k = 0;
-  let next = fields.length > 0 ? fields[0]! : n;
-  let i = 0;
-  while (i < n) {
-    if (i < next) {
-      if (buf[start + i] !== body[i]) return false;
-      i++;
-      continue;
-    }
-    // A name reference (4 bytes inside the body, as it was when cached).
-    const ref = u32At(buf, start + i);
-    const external = t.externals[k];
-    if (external === null || external === undefined) {
-      if (ref - start !== u32At(body, i)) return false;
-    } else {
-      // The same name elsewhere in the chunk (not inline here, which would change the token layout).
-      if (ref === start + i + 4 || ref + 4 + external.length > buf.length) return false;
-      for (let j = 0; j < external.length; j++) if (buf[ref + 4 + j] !== external[j]) return false;
-    }
-    i += 4;
-    k++;
-    next = k < fields.length ? fields[k]! : n;
+  if (fields.length === 0) return buf.compare(body, 0, n, start, end) === 0;
+  if (candidateCopy.length < n) candidateCopy = Buffer.alloc(Math.max(n, 2 * candidateCopy.length));
+  const copy = candidateCopy;
+  buf.copy(copy, 0, start, end);
+  const externals = t.externals;
+  for (let k = 0; k < fields.length; k++) {
+    const at = fields[k]!;
+    // A name inside the body: referenced at the same relative offset as when cached.
+    if (externals[k] === null && u32At(buf, start + at) - start !== u32At(body, at)) return false;
+    copy[at] = body[at]!;
+    copy[at + 1] = body[at + 1]!;
+    copy[at + 2] = body[at + 2]!;
+    copy[at + 3] = body[at + 3]!;
+  }
+  if (copy.compare(body, 0, n, 0, n) !== 0) return false;
+  for (let k = 0; k < fields.length; k++) {
+    const external = externals[k];
+    if (external === null || external === undefined) continue;
+    // The same name elsewhere in the chunk (not inline here, which would change the token layout).
+    const at = fields[k]!;
+    const ref = u32At(buf, start + at);
+    if (ref === start + at + 4 || ref + 4 + external.length > buf.length) return false;
+    if (!bytesAt(buf, ref + 4, external)) return false;
   }
   return true;
 }

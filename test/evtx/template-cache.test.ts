@@ -6,6 +6,7 @@ import { parseChunk } from '../../src/evtx/chunk.js';
 import { renderXml } from '../../src/evtx/render-xml.js';
 import { cachedShapeCount, parsedTemplateCount } from '../../src/evtx/shape.js';
 import { writeEvtx } from '../../src/evtx/writer.js';
+import { nameHash } from '../../src/evtx/writer-template.js';
 import type { EventSpec } from '../../src/evtx/writer-types.js';
 
 const TIME = Date.UTC(2024, 4, 1, 12, 30, 45, 123);
@@ -84,4 +85,41 @@ test('a definition whose shared name differs is parsed, not taken from the cache
   assert.equal(a.records[1].get('NameAAAA'), 'n');
   assert.equal(b.records[1].get('NameBBBB'), 'n');
   assert.equal(b.records[1].get('NameAAAA'), undefined);
+});
+
+test('a long shared name (compared natively) that differs in its last character is parsed anew', () => {
+  // UserData field names are element names: the writer stores each once per chunk, so the second template
+  // refers to the name the first one defined (a name outside its body, compared byte for byte on lookup).
+  const long = (last: string): string => `CacheProbeLongSharedName${'x'.repeat(20)}${last}`;
+  const spec = (provider: string, fields: Record<string, string>): EventSpec => ({
+    ...event('Unused', ''),
+    provider,
+    data: undefined,
+    userData: { element: 'CacheProbeData', fields },
+  });
+  const chunk = writeEvtx([
+    spec('Dwell-Template-Cache-Long-1', { [long('A')]: 'v', Other: 'x' }),
+    spec('Dwell-Template-Cache-Long-2', { CacheProbeLong: 'l', [long('A')]: 'n' }),
+  ]).subarray(4096, 4096 + 65536);
+  // The same chunk with the shared name's last character changed (and its stored hash fixed): the second
+  // template's own bytes and id are unchanged, only the name it refers to differs.
+  const patched = Buffer.from(chunk);
+  const at = patched.indexOf(Buffer.from(long('A'), 'utf16le'));
+  assert.ok(
+    at > 0 && patched.indexOf(Buffer.from(long('A'), 'utf16le'), at + 1) < 0,
+    'the name is stored once',
+  );
+  patched.write('B', at + 2 * (long('A').length - 1), 'utf16le');
+  patched.writeUInt16LE(nameHash(long('B')), at - 4);
+  const a = parse(chunk, 0);
+  const parsedBefore = parsedTemplateCount();
+  const b = parse(patched, 1);
+  assert.equal(
+    parsedTemplateCount(),
+    parsedBefore + 2,
+    'both definitions parsed, neither taken from the cache',
+  );
+  assert.equal(a.records[1].get(long('A')), 'n');
+  assert.equal(b.records[1].get(long('B')), 'n');
+  assert.equal(b.records[1].get(long('A')), undefined);
 });

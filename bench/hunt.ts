@@ -10,7 +10,7 @@
 // space alone), so records/s compare like with like; Dwell's record count is used for both.
 // Prints records/s (wall and CPU), peak RSS and the ratios against the targets (≥ 3× evtxexport records/s,
 // peak RSS ≤ 400 MB).
-// Options: --mb <size> (default 1024), --workers <n> (default: CPU count), --no-baseline, --file <evtx>.
+// Options: --mb <size> (default 1024), --workers <n> (default: the hunt's own choice), --no-baseline, --file <evtx>.
 import { spawnSync } from 'node:child_process';
 import {
   closeSync,
@@ -103,7 +103,8 @@ function main(): void {
     return;
   }
   const mb = Number(arg('--mb') ?? 1024);
-  const workers = arg('--workers') ?? String(cpus().length);
+  // Without --workers the hunt picks its own thread count (defaultHuntWorkers), as a user's hunt does.
+  const workers = arg('--workers');
   const cached = arg('--file') ?? ensureDense(mb);
   // A private hard link keeps the input alive for the whole run even if the shared cache folder is cleaned.
   let dense = join(tmpdir(), `dwell-bench-hunt-${process.pid}.evtx`);
@@ -125,7 +126,7 @@ function main(): void {
   const ruleArgs = sigma.flatMap((s) => ['--sigma', s]);
   console.log(
     `bench:hunt — ${files.length} files, ${fmt(bytes / 1048576)} MiB (dense ${fmt(statSync(dense).size / 1048576)} MiB + sparse corpus), ` +
-      `${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)}, workers ${workers}`,
+      `${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)}, workers ${workers ?? 'default'}`,
   );
 
   // Baseline: evtxexport over the same files.
@@ -163,20 +164,24 @@ function main(): void {
       '--no-recover',
       '--json',
       '-q',
-      '--workers',
-      workers,
+      ...(workers !== undefined ? ['--workers', workers] : []),
     ],
     false,
   );
   if (run.status !== 0 && run.status !== 1) throw new Error(`dwell hunt failed (exit ${run.status})`);
-  const s = JSON.parse(run.stdout) as { records: number; detections: number; rules: { selected: number } };
+  const s = JSON.parse(run.stdout) as {
+    records: number;
+    detections: number;
+    rules: { selected: number };
+    workers: number;
+  };
   const hunt: Measure = { ...run.m, records: s.records, detections: s.detections, rules: s.rules.selected };
   const records = s.records;
 
   const rows: [string, Measure | undefined][] = [
     ['evtxexport -f xml (baseline)', base],
     ['dwell rule loading only (1 thread)', load.m],
-    [`dwell hunt (${workers} workers)`, hunt],
+    [`dwell hunt (${s.workers > 1 ? `${s.workers} workers` : '1 thread'})`, hunt],
   ];
   console.log(
     `records ${fmt(records)}; rules ${fmt(loadSummary.rules.selected)}; detections ${fmt(s.detections)}`,

@@ -15,7 +15,7 @@ import { DetectionDeduper } from './dedup.js';
 import { createMatcher, type CorrelationSetup, type MatcherConfig } from './matcher.js';
 import { createObserver } from './observe.js';
 import { HeapTrimmer } from './heap-trim.js';
-import { evtxInputs, planHunt } from './plan.js';
+import { defaultHuntWorkers, evtxInputs, planHunt } from './plan.js';
 import { runOnWorkers } from './pool.js';
 import { loadSharedRuleSources } from './shared-sources.js';
 import { loadReportOf, type LoadReport } from './protocol.js';
@@ -220,8 +220,8 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
     if (!report || r.correlation) report = r;
   };
 
-  const cpus = Math.min(availableParallelism(), 8);
-  const workers = Math.max(1, Math.min(opts.workers ?? cpus, plan.jobs.length || 1));
+  const threads = opts.workers ?? defaultHuntWorkers(availableParallelism(), plan.bytes);
+  const workers = Math.max(1, Math.min(threads, plan.jobs.length || 1));
   // Rule files are read and parsed once, on a short-lived thread (its YAML garbage dies with it), into one
   // shared buffer; each matcher only deserialises and compiles them. The buffer is passed straight on, so
   // nothing here keeps it once the matchers have their copies.

@@ -210,7 +210,11 @@ export const registerHunt: RegisterCommand = (program, ctx) => {
     )
     .option('--no-recover', 'do not carve EVTX records from slack space and damaged chunks')
     .option('--no-dedup', 'count records seen in several files (copies, exports) each time')
-    .option('--workers <n>', 'worker threads (0 or 1: none; default: CPU count)', parseWorkers)
+    .option(
+      '--workers <n>',
+      'worker threads (0 or 1: none; default: none on 2 cores or fewer, else one per core and 64 MiB of input, at most 8)',
+      parseWorkers,
+    )
     .option('--csv <file>', 'write the CSV timeline (Excel / Timeline Explorer)')
     .option('--jsonl <file>', 'write JSON lines for Timesketch')
     .option('--navigator <file>', 'write an ATT&CK Navigator layer of the techniques seen')

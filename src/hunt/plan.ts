@@ -84,22 +84,21 @@ export function evtxInputs(jobs: readonly HuntJob[]): string[] {
   return [...seen];
 }
 
-/** Input that pays for one more worker thread (see defaultHuntWorkers). */
-const BYTES_PER_WORKER = 64 * 1024 * 1024;
+/** Input per worker thread a hunt starts by default (see defaultHuntWorkers). */
+const BYTES_PER_WORKER = 256 * 1024 * 1024;
 /** Worker threads a hunt starts at most by default. */
 const MAX_DEFAULT_WORKERS = 8;
 
 /**
- * Threads a hunt matches on when the user does not say (1: the calling thread, no workers): none on machines
- * with two cores or fewer, else one per core (at most 8) and per 64 MiB of input. Measured on 2 cores (dense
- * EVTX of 32 MiB, 256 MiB and 1 GiB, the 68 MB corpus, the SigmaHQ rules): the calling thread alone keeps about
- * 1.3-1.4 cores busy (V8 compiles and collects on the other one), and two workers took the same wall time (1 GiB:
- * 18.6 s against 18.9 s) or longer (corpus: 6.1 s against 4.6 s) for 30-40% more CPU and 5-35% more memory: each
- * worker compiles the rules (about a second) and builds its own automata before it matches. At about 50 MB/s per
- * thread, a worker on a machine with cores to spare pays that second back from about 64 MiB of input on.
+ * Threads a hunt matches on when the user does not say (1: the calling thread, no workers): one worker per
+ * 256 MiB of input, at most one per core and 8, and none below two. Each worker compiles the rules (about a
+ * second) and builds its own automata before it matches, while the calling thread alone already keeps about 1.3-1.4
+ * cores busy (V8 compiles and collects on another). Measured on 2 cores, SigmaHQ Windows rules, one thread
+ * against 2 workers: 68 MB corpus 4.6 s against 6.1 s; dense EVTX 32 MiB 4.2 against 5.0 s, 256 MiB 8.2-8.7
+ * against 9.6-11.2 s; 1 GiB 23.9 against 20.3 s, and 24.3 against 16.3 s with the corpus added (bench:hunt).
  */
 export function defaultHuntWorkers(cores: number, inputBytes: number): number {
-  if (cores <= 2) return 1;
   const byInput = Math.floor(inputBytes / BYTES_PER_WORKER);
-  return Math.max(1, Math.min(cores, MAX_DEFAULT_WORKERS, byInput));
+  const workers = Math.min(cores, MAX_DEFAULT_WORKERS, byInput);
+  return workers >= 2 ? workers : 1;
 }

@@ -39,7 +39,7 @@ export interface HuntOptions extends RuleFilter {
   providerTenants?: string[];
   /** IOC files (CSV or STIX 2.1 bundles) matched against every record. */
   iocs?: string[];
-  /** Worker threads; 0 or 1 runs in this thread. Default: defaultHuntWorkers (none on 2 cores or small inputs). */
+  /** Worker threads; 0 or 1 runs in this thread. Default: defaultHuntWorkers (by input size and cores). */
   workers?: number;
   /** Output files. */
   csv?: string;

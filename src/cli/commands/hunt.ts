@@ -212,7 +212,7 @@ export const registerHunt: RegisterCommand = (program, ctx) => {
     .option('--no-dedup', 'count records seen in several files (copies, exports) each time')
     .option(
       '--workers <n>',
-      'worker threads (0 or 1: none; default: none on 2 cores or fewer, else one per core and 64 MiB of input, at most 8)',
+      'worker threads (0 or 1: none; default: one per 256 MiB of input and core, at most 8, none below two)',
       parseWorkers,
     )
     .option('--csv <file>', 'write the CSV timeline (Excel / Timeline Explorer)')

@@ -42,7 +42,10 @@ export interface WorkerPoolOptions<M> {
   readonly resourceLimits?: ResourceLimits;
   /** Tune V8 for workers that fill the machine (see `tuneJitForWorkers`). Default: when `size` fills every core. */
   readonly tuneJit?: boolean;
-  /** Every message of a live worker while the pool is open, its `ready` signal included. */
+  /**
+   * Every message of a live worker while the pool is open, its `ready` signal included. If it throws, the worker
+   * is stopped and `onFailure` gets the error.
+   */
   onMessage(message: M, worker: PoolWorker): void;
   /** A worker failed (crashed, exited unasked, or sent a `failed` signal); called once per worker, it is stopped. */
   onFailure(error: Error, worker: PoolWorker): void;
@@ -196,7 +199,17 @@ export class WorkerPool<M extends { readonly type: string }> {
         return;
       }
       if (m.type === 'ready') worker.signalReady();
-      this.opts.onMessage(m as M, worker);
+      try {
+        this.opts.onMessage(m as M, worker);
+      } catch (err) {
+        // The owner's handler failed on this message: the run fails with that error (named after the worker)
+        // instead of an uncaught exception in the event loop, and the worker stops.
+        this.failed(
+          worker,
+          new Error(`${name}: handling its message failed: ${(err as Error)?.message ?? err}`),
+        );
+        void thread.terminate();
+      }
     });
     thread.on('error', (err) => this.failed(worker, new Error(`${name} crashed: ${err.message}`)));
     thread.on('exit', (code) => this.failed(worker, new Error(`${name} exited early (code ${code})`)));

@@ -99,6 +99,40 @@ for (const [mode, expected] of [
   });
 }
 
+test(
+  'a handler that throws on a message fails that worker once, by name, instead of escaping',
+  { timeout: 20_000 },
+  async () => {
+    const failures: string[] = [];
+    let settle = (): void => undefined;
+    const settled = new Promise<void>((resolve) => (settle = resolve));
+    const pool = new WorkerPool<Reply>({
+      script: SCRIPT,
+      label: 'test worker',
+      size: 1,
+      tuneJit: false,
+      onMessage: (m) => {
+        if (m.type === 'echo') throw new Error(`cannot take ${m.n}`);
+      },
+      onFailure: (err) => {
+        failures.push(err.message);
+        settle();
+      },
+    });
+    try {
+      const w = start(pool, 0, 'echo');
+      await w.ready;
+      w.post({ n: 4 });
+      await settled;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.deepEqual(failures, ['test worker 0: handling its message failed: cannot take 8']);
+      assert.equal(w.alive, false);
+    } finally {
+      await pool.close();
+    }
+  },
+);
+
 test('a failed setup settles ready without wasReady, and the message names the worker', async () => {
   const t = tracedPool(1);
   try {

@@ -136,7 +136,7 @@ export function formatSummary(s: HuntSummary, opts: { color?: boolean } = {}): s
   lines.push(c.bold('Dwell hunt summary'));
   lines.push(
     `  files ${n(s.filesRead)}/${n(s.files)} read, ${n(s.records)} records, ${(s.bytes / 1048576).toFixed(1)} MiB` +
-      ` in ${(s.elapsedMs / 1000).toFixed(1)} s (${n(s.recordsPerSecond)} records/s, ${s.workers} worker${s.workers === 1 ? '' : 's'})`,
+      ` in ${(s.elapsedMs / 1000).toFixed(1)} s (${n(s.recordsPerSecond)} records/s, ${s.workers > 1 ? `${s.workers} worker threads` : 'one thread'})`,
   );
   lines.push(
     `  rules ${n(s.rules.selected)} selected of ${n(s.rules.loaded)} loaded, ${n(s.rules.problems)} rule problems` +

@@ -23,7 +23,8 @@ interface Trace {
   readonly settled: Promise<void>;
 }
 
-function tracedPool(size: number, expected = 0): Trace {
+/** A pool that records messages and failures; `handle` (if given) also sees each message, and may throw. */
+function tracedPool(size: number, expected = 0, handle?: (m: Reply) => void): Trace {
   const messages: string[] = [];
   const failures: string[] = [];
   let settle = (): void => undefined;
@@ -36,7 +37,8 @@ function tracedPool(size: number, expected = 0): Trace {
     resourceLimits: { maxYoungGenerationSizeMb: 8 },
     onMessage: (m, w: PoolWorker) => {
       messages.push(`${w.index}:${m.type}${m.type === 'echo' ? `=${m.n}` : ''}`);
-      if (messages.filter((s) => s.includes('echo')).length === expected) settle();
+      handle?.(m);
+      if (expected > 0 && messages.filter((s) => s.includes('echo')).length === expected) settle();
     },
     onFailure: (err) => {
       failures.push(err.message);
@@ -103,32 +105,19 @@ test(
   'a handler that throws on a message fails that worker once, by name, instead of escaping',
   { timeout: 20_000 },
   async () => {
-    const failures: string[] = [];
-    let settle = (): void => undefined;
-    const settled = new Promise<void>((resolve) => (settle = resolve));
-    const pool = new WorkerPool<Reply>({
-      script: SCRIPT,
-      label: 'test worker',
-      size: 1,
-      tuneJit: false,
-      onMessage: (m) => {
-        if (m.type === 'echo') throw new Error(`cannot take ${m.n}`);
-      },
-      onFailure: (err) => {
-        failures.push(err.message);
-        settle();
-      },
+    const t = tracedPool(1, 0, (m) => {
+      if (m.type === 'echo') throw new Error(`cannot take ${m.n}`);
     });
     try {
-      const w = start(pool, 0, 'echo');
+      const w = start(t.pool, 0, 'echo');
       await w.ready;
       w.post({ n: 4 });
-      await settled;
+      await t.settled;
       await new Promise((resolve) => setTimeout(resolve, 100));
-      assert.deepEqual(failures, ['test worker 0: handling its message failed: cannot take 8']);
+      assert.deepEqual(t.failures, ['test worker 0: handling its message failed: cannot take 8']);
       assert.equal(w.alive, false);
     } finally {
-      await pool.close();
+      await t.pool.close();
     }
   },
 );

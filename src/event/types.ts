@@ -31,6 +31,11 @@ export interface EventRecord {
   get(name: string): FieldValue | undefined;
   /** Every field as name/value pairs (System fields first, then event data), for keyword search and output. */
   fields(): Iterable<readonly [string, FieldValue]>;
+  /**
+   * Optional: fields() without the fields of the given names, and without decoding them (records that hold their
+   * values encoded, such as EVTX, save the work); otherwise equal to filtering fields().
+   */
+  fieldsExcept?(names: ReadonlySet<string>): Iterable<readonly [string, FieldValue]>;
   readonly eventId: number;
   readonly channel: string;
   readonly provider: string;

@@ -63,6 +63,13 @@ export class EvtxRecord extends TemplateValues implements EventRecord {
     return out;
   }
 
+  /** fields() without the named fields, which are not decoded (they count as already seen). */
+  fieldsExcept(names: ReadonlySet<string>): Iterable<readonly [string, FieldValue]> {
+    const out: [string, FieldValue][] = [];
+    this.collect(out, new Set(names));
+    return out;
+  }
+
   get eventId(): number {
     return (this.cachedEventId ??= toNumber(this.lookup('EventID')));
   }

@@ -31,7 +31,9 @@ const SYSTEM_FIELDS: ReadonlySet<string> = new Set(SYSTEM_FIELD_NAMES);
 export function recordKey(record: EventRecord): string {
   let h1 = FNV_OFFSET;
   let h2 = 0x9747b28c;
-  for (const [name, value] of record.fields()) {
+  // EVTX records skip decoding their System fields (GUIDs, times, SIDs as text), which the key leaves out anyway.
+  const fields = record.fieldsExcept ? record.fieldsExcept(SYSTEM_FIELDS) : record.fields();
+  for (const [name, value] of fields) {
     if (SYSTEM_FIELDS.has(name)) continue;
     const text = fieldText(value) ?? '';
     h1 = fnv(fnv(h1, name), text);

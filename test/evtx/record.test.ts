@@ -98,6 +98,32 @@ test('fields() lists System fields first, then event data, each once', () => {
   );
 });
 
+test('fieldsExcept() equals fields() without the named ones, also when event data repeats a System name', () => {
+  const withSystemName = writeEvtx([
+    {
+      provider: 'Dwell-Fields-Except',
+      eventId: 3,
+      channel: 'Application',
+      computer: 'ws02.corp.example',
+      time: TIME,
+      data: { Computer: 'not-the-host', Note: 'n', Channel: 'x' },
+    },
+  ]);
+  const records = [
+    ...parseEvtxBuffer(fixture(), 'fixture.evtx'),
+    ...parseEvtxBuffer(withSystemName, 'system-names.evtx'),
+  ];
+  const skip: ReadonlySet<string> = new Set(['Provider_Name', 'TimeCreated', 'Computer', 'Channel', 'Image']);
+  for (const rec of records) {
+    const expected = [...rec.fields()].filter(([name]) => !skip.has(name));
+    assert.deepEqual([...rec.fieldsExcept(skip)], expected);
+  }
+  assert.deepEqual(
+    [...records[2]!.fieldsExcept(skip)].map(([name]) => name).filter((n) => n === 'Note' || n === 'Computer'),
+    ['Note'],
+  );
+});
+
 test('renderXml escapes event data and renderJson nests it in the evtx_dump layout', () => {
   const [rec] = [...parseEvtxBuffer(fixture(), 'fixture.evtx')];
   const xml = renderXml(rec);

@@ -224,17 +224,17 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
   const workers = Math.max(1, Math.min(threads, plan.jobs.length || 1));
   // Rule files are read and parsed once, on a short-lived thread (its YAML garbage dies with it), into one
   // shared buffer; each matcher only deserialises and compiles them. The buffer is passed straight on, so
-  // nothing here keeps it once the matchers have their copies.
-  const loadRules = () =>
-    loadSharedRuleSources({
-      rulePaths: config.rulePaths,
-      ...(config.mappingFiles ? { mappingFiles: config.mappingFiles } : {}),
-    });
+  // nothing here keeps it once the matchers have their copies. Started first: this thread reads the template
+  // catalogue meanwhile.
+  const rulesLoading = loadSharedRuleSources({
+    rulePaths: config.rulePaths,
+    ...(config.mappingFiles ? { mappingFiles: config.mappingFiles } : {}),
+  });
   // Carved EVTX records whose template was overwritten borrow it from the inputs' first chunks (deterministic,
   // whatever each worker reads first; see src/evtx/catalogue.ts).
   const templates = opts.recover === false ? undefined : readTemplateCatalogue(evtxInputs(plan.jobs));
   if (workers <= 1) {
-    const matcher = await createMatcher({ ...config, sharedSources: await loadRules() });
+    const matcher = await createMatcher({ ...config, sharedSources: await rulesLoading });
     const observer = needGraph ? await createObserver() : undefined;
     const scanner = new JobScanner(
       matcher,
@@ -254,7 +254,7 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
       plan.jobs,
       workers,
       {
-        config: { ...config, sharedSources: await loadRules() },
+        config: { ...config, sharedSources: await rulesLoading },
         observe: needGraph,
         ...(templates ? { templates } : {}),
       },

@@ -118,7 +118,7 @@ async function readGzip(input: SourceInput, sink: RecordSink): Promise<SourceSta
           chunk.copy(buf, fill, pos, pos + need);
           fill += need;
           pos += need;
-          if (fill >= 8 && magicOf(buf) === CHUNK_MAGIC) {
+          if (fill >= 8 && firstChunkOffset(buf.subarray(0, fill)) === 0) {
             base = 0;
             continue;
           }

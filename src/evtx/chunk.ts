@@ -147,6 +147,12 @@ class ChunkParser {
     });
   }
 
+  /** Warns about the chunk's problems noted so far (problems that did not cost a record on their own). */
+  reportProblems(): void {
+    for (const p of this.ctx.problems) this.warn(0, p);
+    this.ctx.problems.length = 0;
+  }
+
   /** Adds the summary of suppressed warnings, if any. */
   summarise(): void {
     if (this.suppressed === 0) return;
@@ -317,8 +323,7 @@ class ChunkParser {
       }
     }
     const stop = this.walk(CHUNK_HEADER_SIZE, free);
-    for (const p of this.ctx.problems) this.warn(0, p);
-    this.ctx.problems.length = 0;
+    this.reportProblems();
     if (recover) {
       const n = this.carve(Math.max(stop, CHUNK_HEADER_SIZE), buf.length);
       if (n > 0) this.warn(stop, `recovered ${n} records from slack space`);
@@ -332,6 +337,8 @@ export function parseChunk(buf: Buffer, loc: ChunkLocation, opts: ChunkOptions =
   const parser = new ChunkParser(buf, loc, opts.templateIds);
   try {
     const result = parser.parse(opts);
+    // Problems met while carving (after the in-order records' problems were reported).
+    parser.reportProblems();
     parser.summarise();
     return result;
   } catch (err) {

@@ -35,6 +35,14 @@ import { decodeValue, textOf, valueText } from './values.js';
 const MAX_NESTING = 8;
 /** Template ids one reading remembers (see TemplateIds). */
 const MAX_TEMPLATE_IDS = 16384;
+/**
+ * BinXML bytes one chunk may parse (template bodies and raw fragments, counted as far as each parse got). A
+ * valid chunk parses each of its structures once: its definitions do not overlap, and records and values
+ * never share bytes, so it stays well under this (nested raw fragments are tried twice: still under 3 chunks).
+ * Hostile records can each point at a different definition inside one long run of valid tokens; without a
+ * budget every record parses most of the chunk again (records x definition size: ~1.5 s for one 64 KiB chunk).
+ */
+export const CHUNK_PARSE_BUDGET = 4 * 65536;
 
 /**
  * Template shapes by template id (the first 32 bits of the GUID) seen so far in one reading (a file read from
@@ -51,6 +59,8 @@ export class ChunkContext {
   readonly templates = new Map<number, Shape | string>();
   /** Problems worth a warning that did not cost a record (reported once per chunk by the chunk parser). */
   readonly problems: string[] = [];
+  /** BinXML bytes parsed so far in this chunk (see CHUNK_PARSE_BUDGET). */
+  private parsed = 0;
 
   constructor(
     readonly buf: Buffer,
@@ -82,6 +92,25 @@ export class ChunkContext {
     return shape;
   }
 
+  /**
+   * Null while the chunk may parse more BinXML, else why not (noted once as a chunk problem): see
+   * CHUNK_PARSE_BUDGET.
+   */
+  parseRefused(): string | null {
+    if (this.parsed < CHUNK_PARSE_BUDGET) return null;
+    const reason = `chunk parse budget spent (${CHUNK_PARSE_BUDGET} bytes of BinXML: overlapping or repeated structures)`;
+    if (this.parsed !== Infinity) {
+      this.parsed = Infinity;
+      this.problems.push(`${reason}; further templates and fragments in this chunk not parsed`);
+    }
+    return reason;
+  }
+
+  /** Counts the bytes a parse went through against the chunk's budget. */
+  spent(parser: BinXmlParser, start: number): void {
+    this.parsed += Math.max(1, parser.pos - start);
+  }
+
   /** Parses a definition not seen in this chunk (most chunks repeat definitions seen before: looked up by bytes). */
   private parseTemplate(info: InstanceInfo): Shape | string {
     const known = shapeByBytes(this.buf, info.defOffset, info.bodyStart, info.bodyEnd);
@@ -89,14 +118,19 @@ export class ChunkContext {
       if (!isFailure(known)) return known;
       return this.failedTemplate(info, `${known.reason} at chunk offset ${info.bodyStart + known.at}`);
     }
+    // Refused, not failed: nothing is cached by bytes, since the definition itself may be sound.
+    const refused = this.parseRefused();
+    if (refused !== null) return this.failedTemplate(info, refused);
     const parser = new BinXmlParser(this.buf, info.bodyStart, info.bodyEnd, this.names, true, true);
     try {
       const nodes = parser.fragment();
+      this.spent(parser, info.bodyStart);
       const shape = templateShape(nodes);
       // Cached by bytes: names inside the body by relative offset, names elsewhere by their bytes.
       rememberShapeBytes(this.buf, info.defOffset, info.bodyStart, info.bodyEnd, parser.nameFields, shape);
       return shape;
     } catch (err) {
+      this.spent(parser, info.bodyStart);
       if (!(err instanceof BinXmlError)) return this.failedTemplate(info, String(err));
       const failure = { reason: err.reason, at: err.offset - info.bodyStart };
       rememberShapeBytes(this.buf, info.defOffset, info.bodyStart, info.bodyEnd, parser.nameFields, failure);
@@ -162,14 +196,19 @@ export function resolveFragment(
   }
   let firstError = '';
   for (const dependencyId of nested ? [false, true] : [true, false]) {
+    const refused = ctx.parseRefused();
+    if (refused !== null) return firstError || refused;
+    const parser = new BinXmlParser(buf, p, end, ctx.names, dependencyId, false);
     try {
-      const nodes = new BinXmlParser(buf, p, end, ctx.names, dependencyId, false).fragment();
+      const nodes = parser.fragment();
+      ctx.spent(parser, p);
       out.shape = compileShape(nodes);
       out.descStart = 0;
       out.count = 0;
       out.dataStart = 0;
       return null;
     } catch (err) {
+      ctx.spent(parser, p);
       if (!firstError) firstError = err instanceof Error ? err.message : String(err);
     }
   }

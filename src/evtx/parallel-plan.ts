@@ -1,19 +1,43 @@
 // Splits EVTX files into chunk-range jobs for the chunk worker pool (file order, then chunk order).
-import { statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync } from 'node:fs';
+import { chunkBaseOf } from './parallel-read.js';
 
 const FILE_HEADER_SIZE = 4096;
 const CHUNK_SIZE = 65536;
 
-/** A slice of one file: `chunkCount` chunks from `firstChunk` (chunk i starts at 4096 + i * 65536). */
+/**
+ * A slice of one file: `chunkCount` chunks from `firstChunk` (chunk i starts at 4096 + i * 65536, or at
+ * i * 65536 in a bare run of chunks without a file header).
+ */
 export interface ChunkJob {
   readonly file: string;
   readonly firstChunk: number;
   readonly chunkCount: number;
 }
 
-/** Chunks a file holds by its size (a trailing partial chunk counts: recovery may still read from it). */
-export function chunkCountOf(fileSize: number): number {
-  return fileSize <= FILE_HEADER_SIZE ? 0 : Math.ceil((fileSize - FILE_HEADER_SIZE) / CHUNK_SIZE);
+/**
+ * Chunks a file holds by its size and the offset of its chunk 0 (a trailing partial chunk counts: recovery
+ * may still read from it).
+ */
+export function chunkCountOf(fileSize: number, base = FILE_HEADER_SIZE): number {
+  return fileSize <= base ? 0 : Math.ceil((fileSize - base) / CHUNK_SIZE);
+}
+
+/** Chunks in a file (0 when it cannot be read). */
+function fileChunkCount(file: string): number {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return 0;
+  }
+  try {
+    return chunkCountOf(fstatSync(fd).size, chunkBaseOf(fd));
+  } catch {
+    return 0;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**
@@ -24,12 +48,7 @@ export function planChunkJobs(files: readonly string[], opts: { chunksPerJob?: n
   const per = Math.max(1, Math.floor(opts.chunksPerJob ?? 8));
   const jobs: ChunkJob[] = [];
   for (const file of files) {
-    let chunks = 0;
-    try {
-      chunks = chunkCountOf(statSync(file).size);
-    } catch {
-      chunks = 0;
-    }
+    const chunks = fileChunkCount(file);
     if (chunks === 0) jobs.push({ file, firstChunk: 0, chunkCount: 0 });
     for (let first = 0; first < chunks; first += per) {
       jobs.push({ file, firstChunk: first, chunkCount: Math.min(per, chunks - first) });

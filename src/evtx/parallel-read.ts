@@ -1,5 +1,6 @@
 // Reading a job's chunks inside a worker: one read for the whole range, then a view per chunk.
 import { closeSync, openSync, readSync } from 'node:fs';
+import { firstChunkOffset } from './chunk.js';
 import type { ChunkJob } from './parallel-plan.js';
 
 const FILE_HEADER_SIZE = 4096;
@@ -33,14 +34,17 @@ export interface JobBytes {
  * cold worker (~10 ms of a worker's ~150 ms of compiling on dense-256).
  */
 export function readJobBytes(job: ChunkJob, opts: { reuse?: boolean } = {}): JobBytes {
-  const start = FILE_HEADER_SIZE + job.firstChunk * CHUNK_SIZE;
-  if (job.chunkCount <= 0) return { start, data: Buffer.alloc(0), count: 0 };
+  if (job.chunkCount <= 0)
+    return { start: FILE_HEADER_SIZE + job.firstChunk * CHUNK_SIZE, data: Buffer.alloc(0), count: 0 };
   const want = job.chunkCount * CHUNK_SIZE;
   if (opts.reuse && scratch.length < want) scratch = Buffer.allocUnsafe(want);
   const buf = opts.reuse ? scratch : Buffer.allocUnsafe(want);
   let got = 0;
+  let start = 0;
   const fd = openSync(job.file, 'r');
   try {
+    // Chunk 0 is after the file header, or at 0 in a bare run of chunks (as the reader and sources read).
+    start = chunkBaseOf(fd) + job.firstChunk * CHUNK_SIZE;
     while (got < want) {
       const n = readSync(fd, buf, got, want - got, start + got);
       if (n === 0) break;
@@ -50,6 +54,13 @@ export function readJobBytes(job: ChunkJob, opts: { reuse?: boolean } = {}): Job
     closeSync(fd);
   }
   return { start, data: buf.subarray(0, got), count: Math.ceil(got / CHUNK_SIZE) };
+}
+
+/** File offset of chunk 0 of an open EVTX file: 0 for a bare run of chunks, else after the file header. */
+export function chunkBaseOf(fd: number): number {
+  const head = Buffer.alloc(8);
+  const n = readSync(fd, head, 0, 8, 0);
+  return firstChunkOffset(head.subarray(0, n));
 }
 
 /** Chunk i of a job's bytes (i < bytes.count); `firstChunk` is the job's. */

@@ -104,7 +104,7 @@ export async function readRuleSources(paths: string[], opts: LoadOptions = {}): 
   function parseFile(file: string, read: { text: string } | { error: string }): void {
     const before = problems.length;
     const docs = 'text' in read ? parseYamlDocuments(read.text, file, problems) : [];
-    if ('error' in read) problems.push({ file, severity: 'invalid', reason: read.error });
+    if ('error' in read) problems.push({ file, line: 1, column: 1, severity: 'invalid', reason: read.error });
     if (docs.length === 0 && problems.length > before) {
       outcomes.push({ file, status: 'invalid', reason: problems[before]!.reason, kind: 'rule' });
     }

@@ -38,6 +38,9 @@ export interface FastDocument {
   readonly root: FastNode | null;
 }
 
+/** Deepest nesting of maps and sequences read here (rules nest ~6 deep; deeper text goes to the library). */
+const MAX_DEPTH = 64;
+
 /** Raised inside the reader when the text leaves the supported subset. */
 class Unsupported extends Error {}
 const NO = new Unsupported();
@@ -146,6 +149,8 @@ function plainText(line: string, pos: number): string {
 /** The reader of one document's lines. */
 class DocReader {
   private i: number;
+  /** Maps and sequences open around the current line: bounds the recursion, so no input overflows the stack. */
+  private depth = 0;
 
   constructor(
     private readonly lines: readonly string[],
@@ -198,6 +203,9 @@ class DocReader {
       keyAt: [],
       values: [],
     };
+    if (++this.depth > MAX_DEPTH) throw NO;
+    // Duplicate keys go to the library (which reports them); a set keeps a map of many keys linear.
+    const seen = new Set<string>();
     let col = firstCol;
     for (;;) {
       const line = this.lines[this.i]!;
@@ -206,12 +214,16 @@ class DocReader {
       if (key.length === 0 || key.length > 1000 || PLAIN_START_BAD.has(key[0]!) || key.trimEnd() !== key)
         throw NO;
       if (key === '<<' || key.includes(' #')) throw NO;
-      if (typeof plainValue(key) !== 'string' || node.keys.includes(key)) throw NO;
+      if (typeof plainValue(key) !== 'string' || seen.has(key)) throw NO;
+      seen.add(key);
       node.keys.push(key);
       node.keyAt.push(this.starts[this.i]! + col);
       node.values.push(this.valueAfter(line, keyEnd + 1, indent));
       const next = this.peekIndent();
-      if (next < indent) return node;
+      if (next < indent) {
+        this.depth--;
+        return node;
+      }
       if (next > indent) throw NO;
       const l = this.lines[this.i]!;
       if (l[indent] === '-' && (l.length === indent + 1 || l[indent + 1] === ' ')) throw NO;
@@ -372,6 +384,7 @@ class DocReader {
   /** A block sequence whose dashes sit at `indent`. */
   private seq(indent: number): FastSeq {
     const node: FastSeq = { kind: 'seq', at: this.starts[this.i]! + indent, items: [] };
+    if (++this.depth > MAX_DEPTH) throw NO;
     for (;;) {
       const line = this.lines[this.i]!;
       let p = indent + 1;
@@ -387,12 +400,15 @@ class DocReader {
       else if (this.isMapEntry(line, p)) node.items.push(this.map(p, p));
       else node.items.push(this.inline(line, p, this.starts[this.i]! + p, indent));
       const next = this.peekIndent();
-      if (next < indent) return node;
-      const l = this.lines[this.i]!;
-      if (next > indent || l[indent] !== '-' || (l.length > indent + 1 && l[indent + 1] !== ' ')) {
-        if (next === indent) return node; // a map key after a sequence at its key's indentation
-        throw NO;
+      const l = this.lines[this.i];
+      const more =
+        next === indent && l![indent] === '-' && (l!.length === indent + 1 || l![indent + 1] === ' ');
+      if (next < indent || (next === indent && !more)) {
+        // Below the sequence, or a map key after a sequence at its key's indentation.
+        this.depth--;
+        return node;
       }
+      if (!more) throw NO;
     }
   }
 
@@ -453,6 +469,20 @@ export function fastParseYaml(text: string): FastDocument[] | undefined {
   return docs;
 }
 
+/** Key → position of the maps with many keys, built on first lookup (a lookup per key stays linear overall). */
+const keyIndexes = new WeakMap<FastMap, Map<string, number>>();
+
+/** Position of `key` in a map's keys, or -1. */
+function keyIndex(map: FastMap, key: string): number {
+  if (map.keys.length <= 16) return map.keys.indexOf(key);
+  let index = keyIndexes.get(map);
+  if (!index) {
+    index = new Map(map.keys.map((k, i) => [k, i]));
+    keyIndexes.set(map, index);
+  }
+  return index.get(key) ?? -1;
+}
+
 /** The node at a key path, with the key (or item) node the path last named; the walk stops at a missing step. */
 export function fastNodesAt(
   root: FastNode | null,
@@ -462,7 +492,7 @@ export function fastNodesAt(
   let foundAt = root?.at;
   for (const seg of path) {
     if (node?.kind === 'map') {
-      const k = node.keys.indexOf(String(seg));
+      const k = keyIndex(node, String(seg));
       if (k < 0) return { foundAt, value: undefined };
       foundAt = node.keyAt[k];
       node = node.values[k];

@@ -3,7 +3,17 @@
 import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node } from 'yaml';
+import {
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseAllDocuments,
+  visit,
+  type Node,
+  type Pair,
+  type YAMLMap,
+} from 'yaml';
 import type { RuleProblem, SourcePosition } from './types.js';
 import { fastNodesAt, fastParseYaml, type FastDocument } from './fast-yaml.js';
 
@@ -64,6 +74,25 @@ export async function listRuleFiles(paths: readonly string[], problems: RuleProb
   return out;
 }
 
+/** Key → pair of the maps with many keys, built on first lookup (a lookup per key stays linear overall). */
+const pairIndexes = new WeakMap<YAMLMap, Map<string, Pair>>();
+
+/** The first pair of a map whose scalar key reads `key`. */
+function pairOf(map: YAMLMap, key: string): Pair | undefined {
+  if (map.items.length <= 16)
+    return map.items.find((p) => isScalar(p.key) && String(p.key.value) === key) as Pair | undefined;
+  let index = pairIndexes.get(map);
+  if (!index) {
+    index = new Map();
+    for (const p of map.items as Pair[]) {
+      const k = isScalar(p.key) ? String(p.key.value) : undefined;
+      if (k !== undefined && !index.has(k)) index.set(k, p);
+    }
+    pairIndexes.set(map, index);
+  }
+  return index.get(key);
+}
+
 /** The key node (for map segments) and the value node at a path; missing segments stop the walk. */
 function nodesAt(
   root: Node | null | undefined,
@@ -73,7 +102,7 @@ function nodesAt(
   let found: Node | undefined = root ?? undefined;
   for (const seg of path) {
     if (isMap(node)) {
-      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
+      const pair = pairOf(node, String(seg));
       if (!pair) return { found, value: undefined };
       found = (isScalar(pair.key) ? pair.key : undefined) ?? found;
       node = pair.value as Node | null;
@@ -146,9 +175,17 @@ export function parseYamlWithLibrary(text: string, file: string, problems: RuleP
   const out: YamlDocument[] = [];
   let docs;
   try {
-    docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+    // The library's own unique-key check compares every key with every other (minutes for a map of 100,000
+    // keys); duplicateKeys does it with a set.
+    docs = parseAllDocuments(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
   } catch (err) {
-    problems.push({ file, severity: 'invalid', reason: `YAML cannot be parsed: ${(err as Error).message}` });
+    problems.push({
+      file,
+      line: 1,
+      column: 1,
+      severity: 'invalid',
+      reason: `YAML cannot be parsed: ${yamlFailure(err)}`,
+    });
     return out;
   }
   if (!Array.isArray(docs)) return out;
@@ -157,27 +194,33 @@ export function parseYamlWithLibrary(text: string, file: string, problems: RuleP
     return { line: p.line, column: p.col };
   };
   docs.forEach((doc, index) => {
-    if (doc.errors.length > 0) {
-      for (const e of doc.errors.slice(0, 3)) {
-        const at = pos(e.pos[0]);
-        problems.push({
-          file,
-          ...at,
-          severity: 'invalid',
-          reason: `YAML syntax: ${e.message.split('\n')[0]}`,
-        });
+    const errors = [
+      ...doc.errors.map((e) => ({ offset: e.pos[0], reason: yamlFailure(e) })),
+      ...duplicateKeys(doc).map((offset) => ({ offset, reason: 'Map keys must be unique' })),
+    ].sort((a, b) => a.offset - b.offset);
+    if (errors.length > 0) {
+      for (const e of errors.slice(0, 3)) {
+        problems.push({ file, ...pos(e.offset), severity: 'invalid', reason: `YAML syntax: ${e.reason}` });
       }
       return;
     }
     let data: unknown;
+    const start = pos(doc.range[0]);
     try {
       data = doc.toJS({ maxAliasCount: 100 });
     } catch (err) {
-      problems.push({ file, severity: 'invalid', reason: `YAML cannot be read: ${(err as Error).message}` });
+      // Aliases (the usual cause) are placed at the first one in the document.
+      let at = start;
+      visit(doc, {
+        Alias(_key, node) {
+          if (node.range) at = pos(node.range[0]);
+          return visit.BREAK;
+        },
+      });
+      problems.push({ file, ...at, severity: 'invalid', reason: `YAML cannot be read: ${yamlFailure(err)}` });
       return;
     }
     if (data === null || data === undefined) return; // an empty document (e.g. a trailing '---')
-    const start = pos(doc.range[0]);
     out.push({
       file,
       index,
@@ -203,6 +246,33 @@ export function parseYamlWithLibrary(text: string, file: string, problems: RuleP
     });
   });
   return out;
+}
+
+/** Offsets of the scalar keys that repeat an earlier key of the same map (the library's uniqueKeys rule). */
+function duplicateKeys(doc: { contents: unknown }): number[] {
+  const out: number[] = [];
+  visit(doc.contents as Node, {
+    Map(_key, map) {
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue;
+        const value: unknown = pair.key.value;
+        const id = `${typeof value}:${String(value)}`;
+        if (seen.has(id)) out.push(pair.key.range?.[0] ?? 0);
+        else seen.add(id);
+      }
+    },
+  });
+  return out;
+}
+
+/** A reason for what the `yaml` library could not do, saying what to change in the rule. */
+function yamlFailure(err: unknown): string {
+  const message = err instanceof Error ? err.message.split('\n')[0]! : String(err);
+  if (err instanceof RangeError || message.includes('call stack'))
+    return 'nested too deeply to read (Sigma rules nest a few levels)';
+  if (/alias/i.test(message)) return `${message}; write the values out instead of YAML aliases`;
+  return message;
 }
 
 /** Reads a rule file's text, or says why it cannot be read (size-capped; never throws). */

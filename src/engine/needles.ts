@@ -6,6 +6,8 @@ import type { PrefilterNeedle } from './prefilter/index.js';
 export type Needles = readonly (readonly PrefilterNeedle[])[] | undefined;
 
 const MAX_AND_PRODUCT = 64;
+/** Children multiplied into an AND's needles: any subset is sound, and an AND of thousands must stay linear. */
+const MAX_AND_CHILDREN = 16;
 const MAX_OR_ALTERNATIVES = 8192;
 
 /** Needles of an OR: all children must be constrained, and their alternatives are pooled. */
@@ -29,7 +31,7 @@ export function andNeedles(children: readonly Needles[]): Needles {
   if (defined.some((c) => c.length === 0)) return [];
   defined.sort((a, b) => a.length - b.length || weight(b) - weight(a));
   let result: PrefilterNeedle[][] = defined[0]!.map((alt) => [...alt]);
-  for (let i = 1; i < defined.length; i++) {
+  for (let i = 1; i < Math.min(defined.length, MAX_AND_CHILDREN); i++) {
     const next = defined[i]!;
     if (result.length * next.length > MAX_AND_PRODUCT) continue;
     const product: PrefilterNeedle[][] = [];

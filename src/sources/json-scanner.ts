@@ -1,7 +1,7 @@
 // Splits a byte stream of JSON into top-level values without parsing them: a JSON array of objects,
 // concatenated (pretty) objects as evtx_dump writes them, or JSON Lines. Only braces, brackets, strings and
-// newlines are tracked (no regex, one pass), each value is bounded in size, and a broken value is reported
-// and skipped so the values after it still come out.
+// newlines are tracked (no regex, one pass), each value is bounded in size and nesting depth, and a broken
+// value is reported and skipped so the values after it still come out.
 
 const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
@@ -35,6 +35,8 @@ function isSpace(c: number): boolean {
 /** Incremental splitter: feed chunks with `push`, call `end` at the end of input. */
 export class JsonValueScanner {
   private depth = 0;
+  /** Deepest nesting of the current value. */
+  private deepest = 0;
   private inString = false;
   private escaped = false;
   private parts: Buffer[] = [];
@@ -56,6 +58,12 @@ export class JsonValueScanner {
     private readonly onValue: (value: JsonValueText) => void,
     private readonly onProblem: (problem: JsonScanProblem) => void,
     private readonly maxValueBytes = 16 * 1024 * 1024,
+    /**
+     * Deepest nesting a value may have (the XML reader's limit too). JSON.parse copes with any depth, but
+     * what consumes a record walks its values recursively: a line of 100,000 nested arrays overflowed the
+     * stack and ended the file's reading.
+     */
+    private readonly maxDepth = 64,
   ) {}
 
   /** Scans the next chunk of input. */
@@ -108,8 +116,9 @@ export class JsonValueScanner {
         continue;
       }
       if (c === QUOTE) this.inString = true;
-      else if (c === OPEN_BRACE || c === OPEN_BRACKET) this.depth++;
-      else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+      else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+        if (++this.depth > this.deepest) this.deepest = this.depth;
+      } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
         this.depth--;
         if (this.depth === 0) {
           this.appendPart(chunk, valueFrom, i + 1);
@@ -169,7 +178,13 @@ export class JsonValueScanner {
       this.lineMode = this.startLine === this.line && !this.inTopArray;
     }
     this.sawFirstToken = true;
-    if (this.size >= 0) {
+    if (this.deepest > this.maxDepth) {
+      this.onProblem({
+        line: this.startLine,
+        offset: this.startOffset,
+        reason: `value nested deeper than ${this.maxDepth} levels skipped`,
+      });
+    } else if (this.size >= 0) {
       const text =
         this.parts.length === 1
           ? this.parts[0]!.toString('utf8')
@@ -186,6 +201,7 @@ export class JsonValueScanner {
 
   private reset(): void {
     this.depth = 0;
+    this.deepest = 0;
     this.inString = false;
     this.escaped = false;
     this.parts = [];

@@ -1,6 +1,7 @@
-// A JSON value nested too deeply (100,000 arrays on one line) overflowed the stack of whatever walked the
-// record, which ended the reading of the whole file: the records after it were lost. The scanner now skips such
-// a value with a warning naming its line, and reading goes on.
+// Limits on one JSON value. Nested too deeply (100,000 arrays on one line), it overflowed the stack of whatever
+// walked the record, which ended the reading of the whole file: the records after it were lost. With hundreds of
+// thousands of object members, turning it into a record cost V8 superlinear time (~4 s for one 15 MB line). The
+// scanner now skips such values with a warning naming their line, and reading goes on.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
@@ -50,6 +51,27 @@ test('a deeply nested JSON value is skipped with a warning and the records after
         [path, 2, 'value nested deeper than 64 levels skipped'],
         [path, 4, 'value nested deeper than 64 levels skipped'],
       ],
+    );
+  } finally {
+    cleanup();
+  }
+});
+
+test('a value with more object members than an event can have is skipped with a warning', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const [a, b] = eventLines();
+    const members = (n: number): string =>
+      `{"EventID":1,${Array.from({ length: n }, (_, i) => `"k${i}":${i}`).join(',')}}`;
+    const path = join(dir, 'wide.jsonl');
+    // 65,536 members in all is the limit: one EventID plus 65,535 keys passes, one more key does not.
+    writeFileSync(path, [a, members(65_536), members(65_535), b].join('\n') + '\n');
+    const got = await readAll(path);
+    assert.equal(got.records.length, 3);
+    assert.equal(got.records[1]!.get('k65534'), 65534);
+    assert.deepEqual(
+      got.warnings.map((w) => [w.file, w.line, w.reason]),
+      [[path, 2, 'value with more than 65536 object members skipped']],
     );
   } finally {
     cleanup();

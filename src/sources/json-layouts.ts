@@ -58,39 +58,43 @@ function fromEcs(obj: Obj): Obj {
   return { Event: event };
 }
 
-const FLAT_SYSTEM: Record<string, string> = {
-  eventid: 'EventID',
-  event_id: 'EventID',
-  channel: 'Channel',
-  computer: 'Computer',
-  computername: 'Computer',
-  computer_name: 'Computer',
-  hostname: 'Computer',
-  eventrecordid: 'EventRecordID',
-  record_id: 'EventRecordID',
-  recordid: 'EventRecordID',
-  provider: 'Provider',
-  provider_name: 'Provider',
-  providername: 'Provider',
-  timecreated: 'TimeCreated',
-  systemtime: 'TimeCreated',
-  timestamp: 'TimeCreated',
-  '@timestamp': 'TimeCreated',
-  utctime: 'UtcTime',
-  level: 'Level',
-  task: 'Task',
-  opcode: 'Opcode',
-  keywords: 'Keywords',
-  version: 'Version',
-};
+// A Map, not an object literal: keys such as "constructor" or "__proto__" must not find Object.prototype members.
+const FLAT_SYSTEM = new Map<string, string>(
+  Object.entries({
+    eventid: 'EventID',
+    event_id: 'EventID',
+    channel: 'Channel',
+    computer: 'Computer',
+    computername: 'Computer',
+    computer_name: 'Computer',
+    hostname: 'Computer',
+    eventrecordid: 'EventRecordID',
+    record_id: 'EventRecordID',
+    recordid: 'EventRecordID',
+    provider: 'Provider',
+    provider_name: 'Provider',
+    providername: 'Provider',
+    timecreated: 'TimeCreated',
+    systemtime: 'TimeCreated',
+    timestamp: 'TimeCreated',
+    '@timestamp': 'TimeCreated',
+    utctime: 'UtcTime',
+    level: 'Level',
+    task: 'Task',
+    opcode: 'Opcode',
+    keywords: 'Keywords',
+    version: 'Version',
+  }),
+);
 
 /** Flat key/value objects (one level or nested `Event`-less objects, e.g. Hayabusa/SIEM exports). */
 function fromFlat(obj: Obj): Obj {
   const system: Obj = {};
-  const data: Obj = {};
+  // No prototype: a "__proto__" key is a field like any other, not the object's prototype.
+  const data: Obj = Object.create(null) as Obj;
   let time: unknown;
   for (const [key, value] of Object.entries(obj)) {
-    const sys = FLAT_SYSTEM[key.toLowerCase()];
+    const sys = FLAT_SYSTEM.get(key.toLowerCase());
     if (sys === 'TimeCreated') time ??= value;
     else if (sys === 'Provider') system.Provider = attrs({ Name: value });
     else if (sys && sys !== 'UtcTime') system[sys] = value;

@@ -174,3 +174,26 @@ test('a JSON file with broken lines keeps its good records and names the bad one
     cleanup();
   }
 });
+
+test('flat-layout keys named like Object.prototype members stay fields', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const path = join(dir, 'flat.jsonl');
+    writeFileSync(
+      path,
+      '{"EventID":4688,"Channel":"Security","constructor":"a","__proto__":"b","toString":"c","CommandLine":"d"}\n',
+    );
+    const got = await readAll(path);
+    assert.deepEqual(got.warnings, []);
+    const r = got.records[0]!;
+    assert.equal(r.eventId, 4688);
+    assert.equal(r.get('constructor'), 'a');
+    assert.equal(r.get('__proto__'), 'b');
+    assert.deepEqual(
+      [...r.fields()].map(([k]) => k),
+      ['EventID', 'Channel', 'constructor', '__proto__', 'toString', 'CommandLine'],
+    );
+  } finally {
+    cleanup();
+  }
+});

@@ -56,7 +56,7 @@ function localName(name: string): string {
 
 /** Parses the attributes between a tag's name and its `>` (or `/>`). */
 function parseAttributes(s: string): Record<string, string> {
-  const attrs: Record<string, string> = {};
+  const attrs = dict() as Record<string, string>;
   let i = 0;
   while (i < s.length) {
     const eq = s.indexOf('=', i);
@@ -137,13 +137,22 @@ export function parseXmlElement(xml: string): XmlNode {
 
 type Obj = Record<string, unknown>;
 
+/**
+ * An object without a prototype, for names taken from the input: a field or attribute named "__proto__" or
+ * "constructor" is then a field like any other (on a plain object the first replaced its prototype and `in`
+ * found the second on Object.prototype: both fields vanished).
+ */
+function dict(): Obj {
+  return Object.create(null) as Obj;
+}
+
 function attrsOrNull(node: XmlNode): Obj | null {
   return Object.keys(node.attrs).length > 0 ? { '#attributes': { ...node.attrs } } : null;
 }
 
 function userDataValue(node: XmlNode, depth: number): unknown {
   if (node.children.length === 0 || depth > 8) return node.text;
-  const out: Obj = {};
+  const out = dict();
   for (const child of node.children) {
     if (!(child.name in out)) out[child.name] = userDataValue(child, depth + 1);
   }
@@ -152,10 +161,10 @@ function userDataValue(node: XmlNode, depth: number): unknown {
 
 /** Maps a parsed `<Event>` onto the evtx_dump JSON layout ObjectRecord reads. */
 export function eventNodeToObject(event: XmlNode): Obj {
-  const out: Obj = {};
+  const out = dict();
   for (const section of event.children) {
     if (section.name === 'System') {
-      const system: Obj = {};
+      const system = dict();
       for (const f of section.children) {
         if (f.children.length === 0 && Object.keys(f.attrs).length === 0) system[f.name] = f.text;
         else if (f.name === 'EventID') system[f.name] = { '#attributes': { ...f.attrs }, '#text': f.text };
@@ -163,7 +172,7 @@ export function eventNodeToObject(event: XmlNode): Obj {
       }
       out.System = system;
     } else if (section.name === 'EventData') {
-      const data: Obj = {};
+      const data = dict();
       const unnamed: string[] = [];
       for (const d of section.children) {
         const name = d.attrs.Name;

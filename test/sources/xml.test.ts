@@ -131,3 +131,24 @@ test('an oversized or never-closed element is skipped in linear time and reading
     cleanup();
   }
 });
+
+test('XML fields and elements named like Object.prototype members stay fields', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const path = join(dir, 'proto.xml');
+    writeFileSync(
+      path,
+      '<Events><Event><System><EventID>1</EventID><Channel>Security</Channel></System><EventData>' +
+        '<Data Name="__proto__">x</Data><Data Name="constructor">y</Data><Data Name="CommandLine">c</Data>' +
+        '</EventData></Event><Event><System><EventID>2</EventID></System>' +
+        '<UserData><Op><constructor>q</constructor><toString>t</toString></Op></UserData></Event></Events>',
+    );
+    const got = await readAll(path);
+    assert.deepEqual(got.warnings, []);
+    const [a, b] = got.records;
+    assert.deepEqual([a!.get('__proto__'), a!.get('constructor'), a!.get('CommandLine')], ['x', 'y', 'c']);
+    assert.deepEqual([b!.get('constructor'), b!.get('toString')], ['q', 't']);
+  } finally {
+    cleanup();
+  }
+});

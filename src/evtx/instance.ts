@@ -36,9 +36,10 @@ const MAX_NESTING = 8;
 /** Template ids one reading remembers (see TemplateIds). */
 const MAX_TEMPLATE_IDS = 16384;
 /**
- * BinXML bytes one chunk may parse (template bodies and raw fragments, counted as far as each parse got). A
- * valid chunk parses each of its structures once: its definitions do not overlap, and records and values
- * never share bytes, so it stays well under this (nested raw fragments are tried twice: still under 3 chunks).
+ * BinXML bytes one chunk may parse: each template definition it resolves counts its size (or how far it parsed
+ * before failing), found in the bytes cache or not, and each raw fragment how far it parsed. A valid chunk
+ * resolves each of its structures once: its definitions do not overlap, and records and values never share
+ * bytes, so it stays well under this (nested raw fragments are tried twice: still under 3 chunks).
  * Hostile records can each point at a different definition inside one long run of valid tokens; without a
  * budget every record parses most of the chunk again (records x definition size: ~1.5 s for one 64 KiB chunk).
  */
@@ -106,33 +107,45 @@ export class ChunkContext {
     return reason;
   }
 
-  /** Counts the bytes a parse went through against the chunk's budget. */
-  spent(parser: BinXmlParser, start: number): void {
-    this.parsed += Math.max(1, parser.pos - start);
+  /** Counts bytes of BinXML against the chunk's budget. */
+  spend(bytes: number): void {
+    this.parsed += Math.max(1, bytes);
   }
 
-  /** Parses a definition not seen in this chunk (most chunks repeat definitions seen before: looked up by bytes). */
+  /**
+   * Parses a definition not seen in this chunk (most chunks repeat definitions seen before: looked up by bytes).
+   * A definition costs the budget the same whether parsed or found in the bytes cache (its size, or how far it
+   * parsed before failing): what a chunk yields must not depend on what the thread read before.
+   */
   private parseTemplate(info: InstanceInfo): Shape | string {
-    const known = shapeByBytes(this.buf, info.defOffset, info.bodyStart, info.bodyEnd);
-    if (known !== undefined) {
-      if (!isFailure(known)) return known;
-      return this.failedTemplate(info, `${known.reason} at chunk offset ${info.bodyStart + known.at}`);
-    }
     // Refused, not failed: nothing is cached by bytes, since the definition itself may be sound.
     const refused = this.parseRefused();
     if (refused !== null) return this.failedTemplate(info, refused);
+    const size = info.bodyEnd - info.bodyStart;
+    const known = shapeByBytes(this.buf, info.defOffset, info.bodyStart, info.bodyEnd);
+    if (known !== undefined) {
+      if (!isFailure(known)) {
+        this.spend(size);
+        return known;
+      }
+      this.spend(known.at + 1);
+      return this.failedTemplate(info, `${known.reason} at chunk offset ${info.bodyStart + known.at}`);
+    }
     const parser = new BinXmlParser(this.buf, info.bodyStart, info.bodyEnd, this.names, true, true);
     try {
       const nodes = parser.fragment();
-      this.spent(parser, info.bodyStart);
+      this.spend(size);
       const shape = templateShape(nodes);
       // Cached by bytes: names inside the body by relative offset, names elsewhere by their bytes.
       rememberShapeBytes(this.buf, info.defOffset, info.bodyStart, info.bodyEnd, parser.nameFields, shape);
       return shape;
     } catch (err) {
-      this.spent(parser, info.bodyStart);
-      if (!(err instanceof BinXmlError)) return this.failedTemplate(info, String(err));
+      if (!(err instanceof BinXmlError)) {
+        this.spend(size);
+        return this.failedTemplate(info, String(err));
+      }
       const failure = { reason: err.reason, at: err.offset - info.bodyStart };
+      this.spend(failure.at + 1);
       rememberShapeBytes(this.buf, info.defOffset, info.bodyStart, info.bodyEnd, parser.nameFields, failure);
       return this.failedTemplate(info, err.message);
     }
@@ -201,14 +214,14 @@ export function resolveFragment(
     const parser = new BinXmlParser(buf, p, end, ctx.names, dependencyId, false);
     try {
       const nodes = parser.fragment();
-      ctx.spent(parser, p);
+      ctx.spend(parser.pos - p);
       out.shape = compileShape(nodes);
       out.descStart = 0;
       out.count = 0;
       out.dataStart = 0;
       return null;
     } catch (err) {
-      ctx.spent(parser, p);
+      ctx.spend(parser.pos - p);
       if (!firstError) firstError = err instanceof Error ? err.message : String(err);
     }
   }

@@ -115,6 +115,12 @@ const MUTATIONS: Mutation[] = [
     return s.slice(0, i) + '1'.repeat(5000) + 'e99999' + s.slice(i);
   },
   (s) => s.replace(/\n/g, '\r\n'),
+  // Closed deep nesting (arrays or objects) in a value of its own: skipped, the values after it still read.
+  (s, rand) => {
+    const depth = 50 + Math.floor(rand() * 5000);
+    const [open, close] = rand() < 0.5 ? ['[', ']'] : ['{"a":', '}'];
+    return `${s}\n{"Event":{"EventData":{"x":${open.repeat(depth)}1${close.repeat(depth)}}}}\n`;
+  },
 ];
 
 test('mutated JSON, JSONL and XML event files never fail the readers, stay in time and memory', async () => {

@@ -4,6 +4,7 @@ import { relative, resolve, sep } from 'node:path';
 import type { RuleProblem } from '../sigma/types.js';
 import type { CompiledRule } from './compile-rule.js';
 import type { RuleSet } from './load.js';
+import { terminalText } from './terminal-text.js';
 
 /** One row of the `rules check` table. */
 export interface FolderCounts {
@@ -87,7 +88,7 @@ export function checkReport(
 export function formatCheckReport(report: RuleCheckReport): string {
   const head = ['folder', 'rules', 'compiled', 'unmapped', 'unsupported', 'invalid'];
   const rows = [...report.folders, report.total].map((r) => [
-    r.folder,
+    terminalText(r.folder),
     String(r.rules),
     String(r.compiled),
     String(r.unmapped),
@@ -113,8 +114,8 @@ export function formatCheckReport(report: RuleCheckReport): string {
   if (report.problems.length > 0) {
     out.push('', 'problems:');
     for (const p of report.problems) {
-      const where = `${p.file}${p.line !== undefined ? `:${p.line}:${p.column ?? 1}` : ''}`;
-      out.push(`${where} ${p.severity}: ${p.reason}`);
+      const where = `${terminalText(p.file)}${p.line !== undefined ? `:${p.line}:${p.column ?? 1}` : ''}`;
+      out.push(`${where} ${p.severity}: ${terminalText(p.reason)}`);
     }
   }
   return out.join('\n') + '\n';
@@ -164,5 +165,5 @@ export function explainRule(variants: readonly CompiledRule[], unmappedReason?: 
       if (v.needles.length > 40) out.push(`    … ${v.needles.length - 40} more`);
     }
   });
-  return out.join('\n') + '\n';
+  return out.map(terminalText).join('\n') + '\n';
 }

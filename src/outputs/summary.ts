@@ -4,6 +4,7 @@ import pc from 'picocolors';
 import type { Detection, Level } from '../engine/types.js';
 import { LEVELS } from '../engine/types.js';
 import { tacticsOf } from '../intel/index.js';
+import { terminalText } from '../engine/terminal-text.js';
 
 /** A file that could not be read fully: every reader warning is counted, the first few are kept. */
 export interface DamagedFile {
@@ -155,28 +156,28 @@ export function formatSummary(s: HuntSummary, opts: { color?: boolean } = {}): s
   if (s.topRules.length) {
     lines.push(c.bold('Top rules'));
     for (const r of s.topRules)
-      lines.push(`  ${n(r.hits).padStart(8)}  ${lvl(r.level, r.level.padEnd(13))} ${r.title}`);
+      lines.push(`  ${n(r.hits).padStart(8)}  ${lvl(r.level, r.level.padEnd(13))} ${terminalText(r.title)}`);
   }
   if (s.topHosts.length) {
     lines.push(c.bold('Top hosts'));
     for (const h of s.topHosts)
       lines.push(
-        `  ${n(h.detections).padStart(8)}  ${h.host || '(no host)'}${h.tenant ? `  [${h.tenant}]` : ''}`,
+        `  ${n(h.detections).padStart(8)}  ${terminalText(h.host) || '(no host)'}${h.tenant ? `  [${terminalText(h.tenant)}]` : ''}`,
       );
   }
   if (s.tactics.length) {
     lines.push(c.bold('ATT&CK tactics seen'));
-    lines.push('  ' + s.tactics.map((t) => `${t.tactic} (${n(t.detections)})`).join(', '));
+    lines.push('  ' + s.tactics.map((t) => `${terminalText(t.tactic)} (${n(t.detections)})`).join(', '));
   }
   if (s.tenants.length) {
     lines.push(c.bold('Tenants'));
-    lines.push('  ' + s.tenants.map((t) => `${t.tenant} (${n(t.detections)})`).join(', '));
+    lines.push('  ' + s.tenants.map((t) => `${terminalText(t.tenant)} (${n(t.detections)})`).join(', '));
   }
   if (s.damagedFiles.length) {
     lines.push(c.bold(c.yellow(`Damaged or unreadable files (${s.damagedFiles.length})`)));
     for (const f of s.damagedFiles.slice(0, 20))
       lines.push(
-        `  ${f.unreadable ? 'unreadable' : `${n(f.warnings)} warning${f.warnings === 1 ? '' : 's'}`}: ${f.file}: ${f.reasons[0] ?? ''}`,
+        `  ${f.unreadable ? 'unreadable' : `${n(f.warnings)} warning${f.warnings === 1 ? '' : 's'}`}: ${terminalText(f.file)}: ${terminalText(f.reasons[0] ?? '')}`,
       );
     if (s.damagedFiles.length > 20) lines.push(`  ... and ${s.damagedFiles.length - 20} more`);
   }

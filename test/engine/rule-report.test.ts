@@ -125,3 +125,28 @@ test('lean compiling (hunt workers) drops selections, raw documents and explain 
   );
   assert.equal(run(lean, [rec, other]).length, 1);
 });
+
+test('rules check and explain print rule text without terminal escape sequences', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dwell-check-esc-'));
+  writeFileSync(
+    join(dir, 'e.yml'),
+    rule(`    sel:\n        Image: x\n    condition: "sel and \\e]0;pwned\\a"`).replace(
+      /^title: .*$/m,
+      'title: "Red \\e[31m title"',
+    ),
+  );
+  const rs = await loadRuleSet([dir]);
+  const text = formatCheckReport(checkReport(rs, [dir]));
+  assert.ok(!text.includes('\u001b') && !text.includes('\u0007'), text);
+  assert.match(text, /e\.yml:\d+:\d+ invalid: .*\\u001b\]0;pwned\\u0007/);
+  writeFileSync(
+    join(dir, 'e.yml'),
+    rule(`    sel:\n        Image: x\n    condition: sel`).replace(
+      /^title: .*$/m,
+      'title: "Red \\e[31m title"',
+    ),
+  );
+  const ok = await loadRuleSet([dir]);
+  const explained = explainRule(findRule(ok, 'Red \u001b[31m title'));
+  assert.match(explained, /^Red \\u001b\[31m title\n/);
+});

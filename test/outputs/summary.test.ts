@@ -53,3 +53,21 @@ test('summary names the rules left out because their logsource is not a Windows 
   assert.equal(s.rules.unmapped, 726);
   assert.match(formatSummary(s), /726 more not run: their logsource is not a Windows event log/);
 });
+
+test('event and rule text reaches the terminal without escape sequences or line breaks', () => {
+  const hostile = {
+    id: 'r-esc',
+    title: 'Rule \u001b]0;pwned\u0007 title',
+    level: 'high' as const,
+    tags: ['attack.discovery'],
+    kind: 'rule' as const,
+  };
+  const s = buildSummary(
+    [detection({ rule: hostile, host: 'ws\u001b[2J\nFAKE LINE', tenant: 'acme\u202e' })],
+    counters,
+  );
+  const text = formatSummary(s);
+  assert.ok(!/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/.test(text), JSON.stringify(text));
+  assert.match(text, /Rule \\u001b\]0;pwned\\u0007 title/);
+  assert.match(text, /ws\\u001b\[2J\\u000aFAKE LINE {2}\[acme\\u202e\]/);
+});

@@ -382,3 +382,31 @@ test(
     assert.ok(matched > unique.length * 20, `too few matching samples (${matched})`);
   },
 );
+
+test('long counted repetitions get a looser guard instead of none (RE2 runs one thread per count)', () => {
+  const texts = [
+    'a'.repeat(5000) + '!',
+    'A'.repeat(3000) + 'x',
+    'b'.repeat(1200) + 'X',
+    'x',
+    'a'.repeat(999) + 'b',
+  ];
+  for (const [pattern, flags] of [
+    ['.{1000,}x', { i: true }],
+    ['a{300}a{300}b', { i: true }],
+    ['^[a-f0-9]{500}$', {}],
+  ] as const) {
+    const guard = regexGuard(pattern, flags);
+    assert.ok(guard, `a guard for ${pattern}`);
+    const re = compileRegex(pattern, flags);
+    assert.ok(re.ok);
+    for (const text of texts) {
+      const verdict = guard(text);
+      // Looser than the pattern: never a match verdict, and a "no" only where RE2 says no.
+      assert.notEqual(verdict, GUARD_MATCH);
+      if (verdict === GUARD_NO) assert.equal(re.test(text), false, `${pattern} on ${text.slice(-8)}`);
+    }
+    assert.equal(guard('z'.repeat(5000) + '!'), GUARD_NO);
+  }
+  assert.equal(regexGuard('.{1000,}x', { i: true })!('A'.repeat(1000) + 'X'), GUARD_MAYBE);
+});

@@ -24,6 +24,9 @@ import {
 
 /** Character positions of the unrolled pattern (each costs a follow set while building). */
 const MAX_POSITIONS = 256;
+const TOO_MANY_POSITIONS = 'too many positions';
+/** Counted repetitions of a pattern too long to unroll are read as at least this many (a looser guard). */
+const CLIP_REPEAT = 8;
 /**
  * Cache bounds per guard (a few hundred guards per rule set): transition cells and stored positions. When
  * either is full the cache starts over (the guard stays linear either way); hostile text cannot grow it.
@@ -74,7 +77,7 @@ function glushkov(root: RelaxedNode): Glushkov {
   const visit = (node: RelaxedNode): Part => {
     switch (node.kind) {
       case 'set': {
-        if (sets.length >= MAX_POSITIONS) throw new GiveUp('too many positions');
+        if (sets.length >= MAX_POSITIONS) throw new GiveUp(TOO_MANY_POSITIONS);
         const p = sets.length;
         sets.push(node.set);
         follow.push(new Set());
@@ -321,20 +324,31 @@ function hasAssertion(node: RelaxedNode): boolean {
 export function regexGuard(pattern: string, flags: RelaxedFlags = {}): RegexGuard | undefined {
   if (pattern.length > MAX_PATTERN) return undefined;
   let g: Glushkov;
-  let anchoredStart: boolean;
-  let anchoredEnd: boolean;
-  let exact: boolean;
-  try {
-    const parsed = parseRelaxed(pattern, flags);
+  let anchoredStart = false;
+  let anchoredEnd = false;
+  let exact = false;
+  const build = (clipRepeat?: number): Glushkov => {
+    const parsed = parseRelaxed(pattern, flags, clipRepeat);
     const stripped = anchors(parsed.node);
     anchoredStart = stripped.start;
     anchoredEnd = stripped.end;
     exact = !parsed.approximate && !hasAssertion(stripped.node);
     // Assertions left inside are relaxed; then anchoring is not honoured either.
-    g = glushkov(exact ? stripped.node : parsed.node);
+    const built = glushkov(exact ? stripped.node : parsed.node);
     if (!exact) anchoredStart = anchoredEnd = false;
-  } catch {
-    return undefined;
+    return built;
+  };
+  try {
+    g = build();
+  } catch (err) {
+    // Counted repetitions too long to unroll (`.{1000,}x`, `a{500}b`) are exactly where RE2 is slowest (one
+    // thread per count, per character): a looser guard with short counts still rejects most texts.
+    if (!(err instanceof GiveUp) || err.message !== TOO_MANY_POSITIONS) return undefined;
+    try {
+      g = build(CLIP_REPEAT);
+    } catch {
+      return undefined;
+    }
   }
   if (g.nullable || g.first.length === 0) return undefined;
   const dfa = new LazyDfa(g, anchoredStart, anchoredEnd);

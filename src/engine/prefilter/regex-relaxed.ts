@@ -157,6 +157,7 @@ class Parser {
     private ci: boolean,
     private multiLine: boolean,
     private dotAll: boolean,
+    private readonly clipRepeat?: number,
   ) {}
 
   parseAll(): RelaxedNode {
@@ -194,10 +195,20 @@ class Parser {
     const { min, max } = q.value;
     if (min > MAX_REPEAT || (max !== Infinity && max > MAX_REPEAT)) throw new GiveUp('bad repetition');
     this.pos = q.pos;
+    // Clipped: X{n,m} becomes X{c,} (c = min(n, clip)), a looser language with few positions.
+    let [lo, hi] = [min, max];
+    if (
+      this.clipRepeat !== undefined &&
+      (lo > this.clipRepeat || (hi !== Infinity && hi > this.clipRepeat))
+    ) {
+      lo = Math.min(lo, this.clipRepeat);
+      hi = Infinity;
+      this.approximate = true;
+    }
     if (this.src[this.pos] === '?') this.pos++; // lazy: same language
     // A second quantifier (a '{' only when it reads as one) is not RE2 syntax we follow.
     if (readQuantifier(this.src, this.pos)) throw new GiveUp('stacked repetition');
-    return { kind: 'rep', item, min, max };
+    return { kind: 'rep', item, min: lo, max: hi };
   }
 
   private atom(): RelaxedNode {
@@ -410,13 +421,15 @@ export interface RelaxedFlags {
 
 /**
  * The relaxed tree of a pattern; `approximate` when it is looser than the pattern on ASCII text (beyond its
- * assertions, which the caller sees as nodes). Throws GiveUp when the pattern is outside the reading.
+ * assertions, which the caller sees as nodes). With `clipRepeat`, counted repetitions above it are read as
+ * "at least min(n, clipRepeat)". Throws GiveUp when the pattern is outside the reading.
  */
 export function parseRelaxed(
   pattern: string,
   flags: RelaxedFlags = {},
+  clipRepeat?: number,
 ): { node: RelaxedNode; approximate: boolean } {
-  const parser = new Parser(pattern, flags.i === true, flags.m === true, flags.s === true);
+  const parser = new Parser(pattern, flags.i === true, flags.m === true, flags.s === true, clipRepeat);
   const node = parser.parseAll();
   return { node, approximate: parser.approximate };
 }

@@ -3,6 +3,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { CHUNK_SIZE, FILE_HEADER_SIZE } from './constants.js';
 import { firstChunkOffset, parseChunk, readFileHeader, type ChunkResult } from './chunk.js';
+import { IdRanges } from './id-ranges.js';
 import type { EvtxRecord } from './record.js';
 import type { TemplateIds } from './instance.js';
 import type { EvtxFileStats, EvtxReadOptions, EvtxWarning } from './types.js';
@@ -50,14 +51,15 @@ function bufferSource(data: Buffer): ByteSource {
  * one file in order (readEvtxFile does; chunk-level callers such as worker jobs can too).
  */
 export class StaleCopyFilter {
-  private readonly ranges: number[] = [];
+  private readonly ranges = new IdRanges();
+  private any = false;
 
   /** The chunk's records minus stale carved copies; then remembers the chunk's id range. */
   accept(records: EvtxRecord[]): EvtxRecord[] {
     let out = records;
     const ranges = this.ranges;
-    if (ranges.length > 0 && records.some((r) => r.recovered)) {
-      out = records.filter((r) => !r.recovered || !inRanges(ranges, r.recordId));
+    if (this.any && records.some((r) => r.recovered)) {
+      out = records.filter((r) => !r.recovered || !ranges.has(r.recordId));
     }
     let lo = Infinity;
     let hi = -Infinity;
@@ -70,18 +72,11 @@ export class StaleCopyFilter {
     }
     // A sane chunk holds a few hundred consecutive ids; a damaged one must not swallow everything.
     if (live > 0 && hi - lo < live * 4 + 64) {
-      const last = ranges.length - 1;
-      if (last > 0 && ranges[last] + 1 >= lo && ranges[last - 1] <= lo)
-        ranges[last] = Math.max(ranges[last], hi);
-      else ranges.push(lo, hi);
+      ranges.add(lo, hi);
+      this.any = true;
     }
     return out;
   }
-}
-
-function inRanges(ranges: number[], id: number): boolean {
-  for (let i = 0; i < ranges.length; i += 2) if (id >= ranges[i] && id <= ranges[i + 1]) return true;
-  return false;
 }
 
 /** Statistics before anything was read. */

@@ -10,13 +10,20 @@ function isObject(v: Json | undefined): v is JsonObject {
 }
 
 /** The text of an element: a scalar, or the `#text` of an element that also has attributes. */
-function textOf(v: Json | undefined): FieldValue | undefined {
+/**
+ * Nesting that textOf follows: the record sources stop at 64 levels already, but records built by other code
+ * (a library caller, a future ingest endpoint) must not overflow the stack either; deeper parts read as null.
+ */
+const MAX_TEXT_DEPTH = 64;
+
+function textOf(v: Json | undefined, depth = 0): FieldValue | undefined {
   if (v === undefined) return undefined;
+  if (depth > MAX_TEXT_DEPTH) return null;
   if (isObject(v)) {
-    if ('#text' in v) return textOf(v['#text']);
+    if ('#text' in v) return textOf(v['#text'], depth + 1);
     return undefined;
   }
-  if (Array.isArray(v)) return v.map((x) => textOf(x) ?? null);
+  if (Array.isArray(v)) return v.map((x) => textOf(x, depth + 1) ?? null);
   return v;
 }
 

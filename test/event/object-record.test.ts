@@ -45,3 +45,28 @@ test('ObjectRecord flattens UserData leaves', () => {
   assert.equal(r.get('SubjectUserName'), 'bob');
   assert.ok(Number.isNaN(r.timestamp));
 });
+
+test('ObjectRecord reads a value nested 200,000 levels deep without overflowing the stack', () => {
+  // Built by hand, as a library caller could: the record sources already stop at 64 levels.
+  let deep: unknown = 'leaf';
+  for (let i = 0; i < 200_000; i++) deep = [deep];
+  let text: unknown = 'x';
+  for (let i = 0; i < 200_000; i++) text = { '#text': text };
+  const r = new ObjectRecord(
+    { System: { EventID: 1 }, EventData: { Deep: deep, Text: text, Ok: 'fine' } },
+    {
+      file: 'deep.json',
+    },
+  );
+  assert.equal(r.get('Ok'), 'fine');
+  // Nesting past the limit reads as null inside the arrays that are kept.
+  let v = r.get('Deep');
+  let levels = 0;
+  while (Array.isArray(v)) {
+    v = v[0];
+    levels++;
+  }
+  assert.equal(v, null);
+  assert.ok(levels > 0 && levels <= 65, `${levels} levels kept`);
+  assert.equal(r.get('Text'), null);
+});

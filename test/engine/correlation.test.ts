@@ -482,3 +482,17 @@ test('fuzz: random, out-of-order, hostile hits never throw, stay bounded, and ev
   }
   assert.equal(e.stats().liveGroups, 0);
 });
+
+test('a full group table closes its least recently used sixteenth at once (finding the oldest key is not free)', () => {
+  const e = new CorrelationEngine([corr({ ...bruteForce, condition: { gte: 1000 } })], { maxGroups: 160 });
+  for (let i = 0; i < 160; i++)
+    e.onHit(hit('failed_login', i * 0.001, { TargetUserName: `u${i}` }), () => {});
+  // u0 is used again, so u1 … u10 are now the least recently used.
+  e.onHit(hit('failed_login', 0.2, { TargetUserName: 'u0' }), () => {});
+  assert.deepEqual([e.stats().liveGroups, e.stats().evictedGroups], [160, 0]);
+  e.onHit(hit('failed_login', 0.3, { TargetUserName: 'new' }), () => {});
+  assert.deepEqual([e.stats().liveGroups, e.stats().evictedGroups], [151, 10]);
+  // The survivors keep counting: u0 (recently used) and u11 were not closed.
+  for (const user of ['u0', 'u11']) e.onHit(hit('failed_login', 0.4, { TargetUserName: user }), () => {});
+  assert.equal(e.stats().liveGroups, 151);
+});

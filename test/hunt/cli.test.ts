@@ -50,3 +50,21 @@ test('exit codes: 0 done, 1 findings at --fail-on, 2 usage error, 3 nothing read
     c.cleanup();
   }
 });
+
+test('file names and reasons reach the terminal inert: control characters are written as \\u escapes', async () => {
+  const c = makeCase();
+  try {
+    // A collected file named to retitle the terminal and clear the screen when printed raw.
+    const name = 'ev\u001b]0;pwned\u0007\u001b[2J.evtx';
+    c.put(`junk/${name}`, Buffer.alloc(5000, 7));
+    const hunt = await dwell(['hunt', join(c.dir, 'junk'), '--sigma', c.rules, '--no-dwell-rules']);
+    assert.equal(hunt.code, 3);
+    assert.match(hunt.stderr, /ev\\u001b\]0;pwned\\u0007\\u001b\[2J\.evtx: not a recognised log format/);
+    const info = await dwell(['info', join(c.dir, 'junk', name)]);
+    assert.match(info.stdout + info.stderr, /ev\\u001b\]0;pwned\\u0007/);
+    for (const out of [hunt.stdout, hunt.stderr, info.stdout, info.stderr])
+      assert.doesNotMatch(out, /[\u0000-\u0008\u000b-\u001f\u007f]/, 'a raw control character was printed');
+  } finally {
+    c.cleanup();
+  }
+});

@@ -4,6 +4,7 @@ import { isAbsolute, join, relative } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import pc from 'picocolors';
 import { generateDemo, generateDemoParallel, scoreDemo, SCALES, type DemoScale } from '../../demo/index.js';
+import { terminalText } from '../../engine/index.js';
 import { runHunt } from '../../hunt/index.js';
 import { formatSummary } from '../../outputs/summary.js';
 import { EXIT, type CliContext, type RegisterCommand } from '../context.js';
@@ -155,7 +156,9 @@ export const registerDemo: RegisterCommand = (program, ctx: CliContext) => {
       out.write(`\n${c.bold('Outputs')}:\n`);
       for (const file of result.outputs) out.write(`  ${displayPath(file)}\n`);
       if (result.warnings.length > 0)
-        out.write(`\n${result.warnings.length} warnings (first: ${result.warnings[0].reason})\n`);
+        out.write(
+          `\n${result.warnings.length} warnings (first: ${terminalText(result.warnings[0].reason)})\n`,
+        );
       if (result.summary.records === 0) ctx.setExit(EXIT.UNREADABLE);
     });
 };

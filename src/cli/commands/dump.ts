@@ -1,6 +1,7 @@
 // `dwell dump <file>`: streams an EVTX file's records as evtx_dump-style JSON, JSON lines or XML.
 import { InvalidArgumentError } from 'commander';
 import { readEvtxFile, renderJson, renderXml, stringifyJson, type EvtxRecord } from '../../evtx/index.js';
+import { terminalText } from '../../engine/index.js';
 import { EXIT, type CliContext, type RegisterCommand } from '../context.js';
 
 type DumpFormat = 'json' | 'jsonl' | 'xml';
@@ -44,7 +45,7 @@ export async function dumpFile(
     recover: opts.recovered,
     onWarning: (w) =>
       ctx.stderr.write(
-        `dwell dump: ${w.file}${w.chunk >= 0 ? ` chunk ${w.chunk}` : ''} offset ${w.offset}: ${w.reason}\n`,
+        `dwell dump: ${terminalText(`${w.file}${w.chunk >= 0 ? ` chunk ${w.chunk}` : ''} offset ${w.offset}: ${w.reason}`)}\n`,
       ),
   });
   // A reader that goes away (`dwell dump f | head`) ends the dump quietly.

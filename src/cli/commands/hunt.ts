@@ -1,5 +1,6 @@
 // `dwell hunt <paths...>`: parses options and calls runHunt; prints the summary and sets the exit code.
 import { InvalidArgumentError, Option } from 'commander';
+import { terminalText } from '../../engine/index.js';
 import { LEVELS, type Level } from '../../engine/types.js';
 import { runHunt, type HuntOptions, type HuntResult } from '../../hunt/index.js';
 import { formatSummary } from '../../outputs/summary.js';
@@ -127,7 +128,8 @@ function describeWarning(w: HuntResult['warnings'][number]): string {
   ]
     .filter(Boolean)
     .join(' ');
-  return `${w.kind}: ${where ? where + ': ' : ''}${w.reason}`;
+  // File names and reasons can carry input bytes (a hostile file name, a value quoted in a reason).
+  return terminalText(`${w.kind}: ${where ? where + ': ' : ''}${w.reason}`);
 }
 
 /** Runs the hunt for the CLI. */
@@ -136,7 +138,7 @@ async function huntCommand(paths: string[], flags: HuntFlags, ctx: CliContext): 
   try {
     result = await runHunt(huntOptionsFromFlags(paths, flags, ctx.stderr));
   } catch (err) {
-    ctx.stderr.write(`dwell hunt: ${err instanceof Error ? err.message : String(err)}\n`);
+    ctx.stderr.write(`dwell hunt: ${terminalText(err instanceof Error ? err.message : String(err))}\n`);
     ctx.setExit(EXIT.USAGE);
     return;
   }

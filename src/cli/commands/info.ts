@@ -4,6 +4,7 @@ import { statSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
 import { readEvtxFile, type EvtxFileHeader, type EvtxWarning } from '../../evtx/index.js';
 import { discoverFiles } from '../../sources/index.js';
+import { terminalText } from '../../engine/index.js';
 import { EXIT, type CliContext, type RegisterCommand } from '../context.js';
 
 /** The facts `dwell info` prints for one file (also its --json output). */
@@ -62,7 +63,7 @@ const yesNo = (b: boolean): string => (b ? 'yes' : 'no');
 
 /** The human-readable report for one file; at most `maxWarnings` warnings are listed. */
 export function formatInfo(info: EvtxInfo, maxWarnings = 20): string {
-  const lines = [`${info.file}`, `  size            ${info.size.toLocaleString('en-US')} bytes`];
+  const lines = [terminalText(info.file), `  size            ${info.size.toLocaleString('en-US')} bytes`];
   const h = info.header;
   if (h) {
     lines.push(
@@ -84,7 +85,9 @@ export function formatInfo(info: EvtxInfo, maxWarnings = 20): string {
   if (info.firstTime !== null) lines.push(`  time range      ${info.firstTime} .. ${info.lastTime}`);
   lines.push(`  warnings        ${info.warnings.length}`);
   for (const w of info.warnings.slice(0, maxWarnings)) {
-    lines.push(`    ${w.chunk >= 0 ? `chunk ${w.chunk}` : 'header'} @ offset ${w.offset}: ${w.reason}`);
+    lines.push(
+      `    ${w.chunk >= 0 ? `chunk ${w.chunk}` : 'header'} @ offset ${w.offset}: ${terminalText(w.reason)}`,
+    );
   }
   if (info.warnings.length > maxWarnings)
     lines.push(`    ... and ${info.warnings.length - maxWarnings} more (see --json)`);
@@ -146,7 +149,7 @@ export const registerInfo: RegisterCommand = (program, ctx: CliContext) => {
     .option('--max-warnings <n>', 'warnings listed per file in the text output', (v) => Number(v), 20)
     .action((paths: string[], opts: { json?: boolean; maxWarnings: number }) => {
       const files = infoFiles(paths, (path, reason) => {
-        ctx.stderr.write(`dwell info: ${path}: ${reason}\n`);
+        ctx.stderr.write(`dwell info: ${terminalText(`${path}: ${reason}`)}\n`);
         ctx.setExit(EXIT.UNREADABLE);
       });
       const infos = files.map((file) => evtxInfo(file));

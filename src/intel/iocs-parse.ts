@@ -1,5 +1,8 @@
 // Reading indicator sets: the CSV layout `type,value,description,source` and STIX 2.1 bundles of indicators.
 // Indicator files come from outside, so parsing never throws on content: bad rows become problems.
+import { stixPatternComparisons } from './stix-pattern.js';
+
+export { stixPatternComparisons } from './stix-pattern.js';
 
 /** The indicator kinds Dwell matches on. */
 export type IocType =
@@ -108,15 +111,69 @@ export function checkIndicatorValue(type: IocType, raw: string): { value: string
   return { value };
 }
 
-/** Splits CSV text into rows of fields (RFC 4180 quoting; CRLF or LF); linear in the input. */
-export function parseCsvRows(text: string): { line: number; fields: string[] }[] {
-  const rows: { line: number; fields: string[] }[] = [];
+/** One CSV row: its fields and the line it starts on. */
+export interface CsvRow {
+  readonly line: number;
+  readonly fields: string[];
+}
+
+/** The rows of a CSV text, and the lines that could not be split (unterminated quoted fields). */
+export interface CsvRows {
+  readonly rows: CsvRow[];
+  readonly problems: { line: number; reason: string }[];
+}
+
+/**
+ * Splits CSV text into rows of fields (RFC 4180 quoting; CRLF or LF); linear in the input. A quote opens a
+ * quoted field only at the start of a field (`5" floppy` is plain text). A quoted field left open at the end of
+ * the text would swallow every row after it, so that row is reported and reading starts again on the next line,
+ * from then on with quoted fields ending at their line (at most two passes over the text).
+ */
+export function parseCsvRows(text: string): CsvRows {
+  const rows: CsvRow[] = [];
+  const problems: { line: number; reason: string }[] = [];
+  let from = 0;
+  let line = 1;
+  let multiLine = true;
+  while (from <= text.length) {
+    const stop = scanCsvRows(text, from, line, multiLine, rows, problems);
+    if (!stop) break;
+    problems.push({ line: stop.line, reason: 'unterminated quoted field: the row is skipped' });
+    const next = text.indexOf('\n', stop.index);
+    if (next < 0) break;
+    from = next + 1;
+    line = stop.line + 1;
+    multiLine = false;
+  }
+  return { rows, problems };
+}
+
+// Reads rows from `from`; returns where the row holding a quoted field still open at the end began.
+function scanCsvRows(
+  text: string,
+  from: number,
+  firstLine: number,
+  multiLine: boolean,
+  rows: CsvRow[],
+  problems: { line: number; reason: string }[],
+): { index: number; line: number } | undefined {
   let fields: string[] = [];
   let field = '';
+  let fieldStart = true;
   let inQuotes = false;
-  let line = 1;
-  let rowLine = 1;
-  for (let i = 0; i < text.length; i++) {
+  let line = firstLine;
+  let rowLine = firstLine;
+  let rowIndex = from;
+  const endRow = (next: number): void => {
+    fields.push(field);
+    if (fields.length > 1 || fields[0] !== '') rows.push({ line: rowLine, fields });
+    fields = [];
+    field = '';
+    fieldStart = true;
+    rowLine = line;
+    rowIndex = next;
+  };
+  for (let i = from; i < text.length; i++) {
     const c = text[i];
     if (inQuotes) {
       if (c === '"') {
@@ -124,35 +181,49 @@ export function parseCsvRows(text: string): { line: number; fields: string[] }[]
           field += '"';
           i++;
         } else inQuotes = false;
+      } else if (c === '\n' && !multiLine) {
+        // Single-line mode: the open quote ends with its line and the row is reported.
+        problems.push({ line: rowLine, reason: 'unterminated quoted field: the row is skipped' });
+        inQuotes = false;
+        fields = [];
+        field = '';
+        line++;
+        fieldStart = true;
+        rowLine = line;
+        rowIndex = i + 1;
       } else {
         if (c === '\n') line++;
         field += c;
       }
       continue;
     }
-    if (c === '"') inQuotes = true;
-    else if (c === ',') {
+    if (c === '"' && fieldStart) {
+      inQuotes = true;
+      fieldStart = false;
+    } else if (c === ',') {
       fields.push(field);
       field = '';
+      fieldStart = true;
     } else if (c === '\n' || c === '\r') {
       if (c === '\r' && text[i + 1] === '\n') i++;
-      fields.push(field);
-      if (fields.length > 1 || fields[0] !== '') rows.push({ line: rowLine, fields });
-      fields = [];
-      field = '';
       line++;
-      rowLine = line;
-    } else field += c;
+      endRow(i + 1);
+    } else {
+      field += c;
+      fieldStart = false;
+    }
   }
+  if (inQuotes) return { index: rowIndex, line: rowLine };
   fields.push(field);
   if (fields.length > 1 || fields[0] !== '') rows.push({ line: rowLine, fields });
-  return rows;
+  return undefined;
 }
 
 /** Reads a CSV indicator list `type,value,description,source` (a header row is recognised and skipped). */
 export function parseIocCsv(text: string, file: string): ParsedIocs {
   const out: ParsedIocs = { indicators: [], problems: [] };
-  const rows = parseCsvRows(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  const { rows, problems } = parseCsvRows(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  for (const p of problems) out.problems.push({ file, ...p });
   let typeCol = 0;
   let valueCol = 1;
   let descCol = 2;
@@ -211,16 +282,12 @@ function stixPathType(objectType: string, path: string): IocType | undefined {
   return undefined;
 }
 
-/** Pulls every `object:path = 'value'` comparison out of a STIX pattern (OR-ed comparisons all count). */
-export function stixPatternComparisons(
-  pattern: string,
-): { objectType: string; path: string; value: string }[] {
-  const found: { objectType: string; path: string; value: string }[] = [];
-  const re = /([a-z0-9-]+):([a-z0-9_.'-]+)\s*=\s*'((?:[^'\\]|\\.)*)'/gi;
-  for (let m = re.exec(pattern); m !== null; m = re.exec(pattern)) {
-    found.push({ objectType: m[1].toLowerCase(), path: m[2], value: m[3].replace(/\\(.)/g, '$1') });
-  }
-  return found;
+// Names a JSON value for a problem without converting it (String() of a deeply nested array recurses until the
+// stack overflows, and an object with a "toString" member cannot be converted at all).
+function describeValue(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v.slice(0, 80));
+  if (v === null || typeof v !== 'object') return String(v);
+  return Array.isArray(v) ? 'array' : 'object';
 }
 
 /** Reads the indicators of a STIX 2.1 bundle (or a bare array of objects); non-indicator objects are skipped. */
@@ -248,7 +315,11 @@ export function parseStixIndicators(text: string, file: string): ParsedIocs {
     if (o.type !== 'indicator') continue;
     const id = typeof o.id === 'string' ? o.id : undefined;
     if (o.pattern_type !== undefined && o.pattern_type !== 'stix') {
-      out.problems.push({ file, id, reason: `pattern_type ${String(o.pattern_type)} is not supported` });
+      out.problems.push({
+        file,
+        id,
+        reason: `pattern_type ${describeValue(o.pattern_type)} is not supported`,
+      });
       continue;
     }
     if (typeof o.pattern !== 'string') {

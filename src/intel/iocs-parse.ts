@@ -111,6 +111,11 @@ export function checkIndicatorValue(type: IocType, raw: string): { value: string
   return { value };
 }
 
+const QUOTE_MARK = 34;
+const COMMA = 44;
+const LF = 10;
+const CR = 13;
+
 /** One CSV row: its fields and the line it starts on. */
 export interface CsvRow {
   readonly line: number;
@@ -148,7 +153,8 @@ export function parseCsvRows(text: string): CsvRows {
   return { rows, problems };
 }
 
-// Reads rows from `from`; returns where the row holding a quoted field still open at the end began.
+// Reads rows from `from`; returns where the row holding a quoted field still open at the end began. Fields
+// are cut out as slices between special characters (appending character by character cost ~150 ns each).
 function scanCsvRows(
   text: string,
   from: number,
@@ -164,6 +170,7 @@ function scanCsvRows(
   let line = firstLine;
   let rowLine = firstLine;
   let rowIndex = from;
+  let seg = from; // start of the text not yet appended to `field`
   const endRow = (next: number): void => {
     fields.push(field);
     if (fields.length > 1 || fields[0] !== '') rows.push({ line: rowLine, fields });
@@ -172,48 +179,53 @@ function scanCsvRows(
     fieldStart = true;
     rowLine = line;
     rowIndex = next;
+    seg = next;
   };
   for (let i = from; i < text.length; i++) {
-    const c = text[i];
+    const c = text.charCodeAt(i);
     if (inQuotes) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
+      if (c === QUOTE_MARK) {
+        field += text.slice(seg, i);
+        if (text.charCodeAt(i + 1) === QUOTE_MARK) {
           field += '"';
           i++;
         } else inQuotes = false;
-      } else if (c === '\n' && !multiLine) {
-        // Single-line mode: the open quote ends with its line and the row is reported.
-        problems.push({ line: rowLine, reason: 'unterminated quoted field: the row is skipped' });
-        inQuotes = false;
-        fields = [];
-        field = '';
-        line++;
-        fieldStart = true;
-        rowLine = line;
-        rowIndex = i + 1;
-      } else {
-        if (c === '\n') line++;
-        field += c;
+        seg = i + 1;
+      } else if (c === LF) {
+        if (!multiLine) {
+          // Single-line mode: the open quote ends with its line and the row is reported.
+          problems.push({ line: rowLine, reason: 'unterminated quoted field: the row is skipped' });
+          inQuotes = false;
+          line++;
+          fields = [];
+          field = '';
+          fieldStart = true;
+          rowLine = line;
+          rowIndex = i + 1;
+          seg = i + 1;
+        } else line++;
       }
       continue;
     }
-    if (c === '"' && fieldStart) {
+    if (c === QUOTE_MARK && fieldStart) {
       inQuotes = true;
       fieldStart = false;
-    } else if (c === ',') {
+      seg = i + 1;
+    } else if (c === COMMA) {
+      field += text.slice(seg, i);
       fields.push(field);
       field = '';
       fieldStart = true;
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
+      seg = i + 1;
+    } else if (c === LF || c === CR) {
+      field += text.slice(seg, i);
+      if (c === CR && text.charCodeAt(i + 1) === LF) i++;
       line++;
       endRow(i + 1);
-    } else {
-      field += c;
-      fieldStart = false;
-    }
+    } else fieldStart = false;
   }
   if (inQuotes) return { index: rowIndex, line: rowLine };
+  field += text.slice(seg);
   fields.push(field);
   if (fields.length > 1 || fields[0] !== '') rows.push({ line: rowLine, fields });
   return undefined;

@@ -168,7 +168,12 @@ export function clusterNodes(
   nodes: ReadonlyMap<string, HostNode>,
   edges: readonly ResolvedEdge[],
   levelFn: LevelFn = levelOf,
-): { clusters: string[][]; artifacts: Map<string, Map<string, number>> } {
+): {
+  clusters: string[][];
+  artifacts: Map<string, Map<string, number>>;
+  /** Lone high hosts compared with clusters (bounded: see LONE_HIGH_MAX_CANDIDATES). */
+  loneComparisons: number;
+} {
   const uf = new UnionFind();
   // artifact key → host key → highest level of the detections naming it there.
   const byArtifact = new Map<string, Map<string, number>>();
@@ -218,7 +223,7 @@ export function clusterNodes(
       uf.union(a.key, b.key);
     }
   }
-  attachLoneHighs(nodes, uf, levelFn);
+  const loneComparisons = attachLoneHighs(nodes, uf, levelFn);
   const groups = new Map<string, string[]>();
   for (const key of nodes.keys()) {
     const root = uf.find(key);
@@ -226,11 +231,16 @@ export function clusterNodes(
     if (g) g.push(key);
     else groups.set(root, [key]);
   }
-  return { clusters: [...groups.values()], artifacts: byArtifact };
+  return { clusters: [...groups.values()], artifacts: byArtifact, loneComparisons };
 }
 
 /** How far around a cluster's high-level activity in a tenant a lone high-level host still joins it. */
 export const LONE_HIGH_WINDOW_MS = 7 * 86_400_000;
+/**
+ * Clusters of a tenant a lone high-level host is compared with, largest first (a real tenant has a handful of
+ * multi-host intrusions; thousands only under a flood of hostile events, where the largest are the ones to join).
+ */
+export const LONE_HIGH_MAX_CANDIDATES = 256;
 
 /**
  * A host whose only link to an intrusion is tenant and time (a phished workstation, a host whose logs name no
@@ -238,7 +248,7 @@ export const LONE_HIGH_WINDOW_MS = 7 * 86_400_000;
  * within LONE_HIGH_WINDOW_MS of that cluster's high-level activity in the same tenant, and the cluster needs high
  * activity on at least two hosts. Medium and low hits never join this way.
  */
-function attachLoneHighs(nodes: ReadonlyMap<string, HostNode>, uf: UnionFind, levelFn: LevelFn): void {
+function attachLoneHighs(nodes: ReadonlyMap<string, HostNode>, uf: UnionFind, levelFn: LevelFn): number {
   const members = new Map<string, HostNode[]>();
   for (const n of nodes.values()) {
     const root = uf.find(n.key);
@@ -267,20 +277,34 @@ function attachLoneHighs(nodes: ReadonlyMap<string, HostNode>, uf: UnionFind, le
     for (const [tenant, { from, to }] of byTenant)
       spans.push({ root, tenant, from, to, hosts: strong.length });
   }
+  // Per tenant, in order of preference (most strong hosts first; stable, so ties keep the order found): a lone
+  // host takes the first that meets it, and looks at no more than LONE_HIGH_MAX_CANDIDATES of them, so many
+  // clusters and many lone hosts in one tenant no longer cost their product.
+  const byTenant = new Map<string, typeof spans>();
+  for (const s of spans) {
+    const list = byTenant.get(s.tenant);
+    if (list) list.push(s);
+    else byTenant.set(s.tenant, [s]);
+  }
+  for (const list of byTenant.values()) list.sort((a, b) => b.hosts - a.hosts);
+  let looked = 0;
   for (const [root, list] of members) {
     if (list.length !== 1 || list[0].maxLevel < HIGH) continue;
     const n = list[0];
+    const candidates = byTenant.get(n.tenant);
+    if (!candidates) continue;
     const highs = spansAtLevel(n, HIGH, levelFn);
-    const candidates = spans.filter(
-      (s) =>
-        s.root !== root &&
-        s.tenant === n.tenant &&
-        spansMeet(highs, s.from - LONE_HIGH_WINDOW_MS, s.to + LONE_HIGH_WINDOW_MS),
-    );
-    if (candidates.length === 0) continue;
-    candidates.sort((a, b) => b.hosts - a.hosts);
-    uf.union(candidates[0].root, root);
+    const limit = Math.min(candidates.length, LONE_HIGH_MAX_CANDIDATES);
+    for (let i = 0; i < limit; i++) {
+      const s = candidates[i];
+      looked++;
+      if (s.root === root || !spansMeet(highs, s.from - LONE_HIGH_WINDOW_MS, s.to + LONE_HIGH_WINDOW_MS))
+        continue;
+      uf.union(s.root, root);
+      break;
+    }
   }
+  return looked;
 }
 
 /** `kind:value`, the key of an artifact in indexes. */

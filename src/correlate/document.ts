@@ -10,17 +10,30 @@ export interface IntrusionsDocument {
   /** How many intrusions there are, and the threshold that kept scattered noise out. */
   readonly count: number;
   readonly intrusions: readonly Intrusion[];
+  /** What the correlation's memory caps left out; present only when something was (a flood of entities). */
+  readonly capped?: CorrelationCaps;
+}
+
+/** Counts of what bounded correlation did not keep (see docs/intrusions.md, "Limits"). */
+export interface CorrelationCaps {
+  /** Hosts, accounts, addresses, edges and sessions the entity graph did not keep (GRAPH_LIMITS). */
+  readonly graphEntities: number;
+  /** Detections of (rule, host, tenant) pairs beyond DIGEST_LIMITS.pairs: counted, not correlated. */
+  readonly detections: number;
 }
 
 /** Wraps intrusions into the documented JSON document (write it with `JSON.stringify(doc, null, 2)`). */
 export function intrusionsDocument(
   intrusions: readonly Intrusion[],
   generated = new Date(),
+  capped?: CorrelationCaps,
 ): IntrusionsDocument {
+  const left = capped && (capped.graphEntities > 0 || capped.detections > 0);
   return {
     format: INTRUSIONS_SCHEMA_ID,
     generated: generated.toISOString(),
     count: intrusions.length,
     intrusions,
+    ...(left ? { capped: { graphEntities: capped.graphEntities, detections: capped.detections } } : {}),
   };
 }

@@ -11,7 +11,12 @@ export type {
   TimedSample,
 } from './graph-types.js';
 export { observeRecord } from './observe.js';
-export { buildIntrusions, type BuildIntrusionsOptions } from './intrusions.js';
+export {
+  buildIntrusions,
+  newIntrusionBuildStats,
+  type BuildIntrusionsOptions,
+  type IntrusionBuildStats,
+} from './intrusions.js';
 export {
   DetectionDigest,
   DIGEST_LIMITS,
@@ -22,7 +27,12 @@ export {
 export { SPAN_GAP_MS, addTime, nearSpans, spansMeet, unionSpans, type Spans } from './spans.js';
 export { INTRUSION_THRESHOLD, intrusionScore, isIntrusion } from './score.js';
 export { FILE_SERVER_MIN_ACCESSES, FILE_SERVER_MIN_SOURCES } from './roles.js';
-export { intrusionsDocument, INTRUSIONS_SCHEMA_ID, type IntrusionsDocument } from './document.js';
+export {
+  intrusionsDocument,
+  INTRUSIONS_SCHEMA_ID,
+  type CorrelationCaps,
+  type IntrusionsDocument,
+} from './document.js';
 export {
   accountUser,
   hostKey,

@@ -50,6 +50,27 @@ export interface BuildIntrusionsOptions {
   readonly tenantOf?: (host: string) => string | undefined;
   /** Tenants known to be service providers (their hosts that reach other tenants are jump hosts). */
   readonly providerTenants?: readonly string[];
+  /** Filled in with what the build did and what the caps left out (for the hunt's warnings and for tests). */
+  readonly stats?: IntrusionBuildStats;
+}
+
+/** Work counters and capped counts of one `buildIntrusions` run (all near-linear in the digest's size). */
+export interface IntrusionBuildStats {
+  /** Clusters of host nodes considered. */
+  clusters: number;
+  /** Steps spent judging each cluster's rules as background or not (linear in the sampled detections). */
+  ruleSteps: number;
+  /** Lone high-level hosts compared with multi-host clusters (bounded by LONE_HIGH_MAX_CANDIDATES each). */
+  loneComparisons: number;
+  /** Hosts, accounts, addresses, edges and sessions the entity graph's caps (GRAPH_LIMITS) left out. */
+  graphDropped: number;
+  /** Detections of (rule, host, tenant) pairs past DIGEST_LIMITS.pairs: counted, never correlated. */
+  digestDropped: number;
+}
+
+/** Fresh counters to pass as `BuildIntrusionsOptions.stats`. */
+export function newIntrusionBuildStats(): IntrusionBuildStats {
+  return { clusters: 0, ruleSteps: 0, loneComparisons: 0, graphDropped: 0, digestDropped: 0 };
 }
 
 const EMPTY: EntityGraphSnapshot = {
@@ -79,6 +100,8 @@ interface Context {
   readonly jumps: ReadonlySet<string>;
   readonly level: LevelFn;
   readonly edgesByHost: ReadonlyMap<string, readonly ResolvedEdge[]>;
+  /** Tactics of each ATT&CK technique (from `opts.attack`; built once per run, not per cluster). */
+  readonly tacticsOf: ReadonlyMap<string, readonly string[]>;
   /** Host keys each rule fired on (all detections of the run). */
   readonly ruleHosts: ReadonlyMap<string, ReadonlySet<string>>;
 }
@@ -129,15 +152,19 @@ export const OUTSIDE_MIN_HOSTS = 2;
  * signal (malicious times, anchors), DC evidence and score.
  */
 function localLevels(ctx: Context, members: readonly HostNode[]): LevelFn {
-  const inside = new Set(members.map((n) => n.key));
+  // Hosts inside that each rule fired on, counted from the members (never by walking a rule's hosts: with one
+  // cluster per host that walk made the whole build quadratic in the number of hosts).
+  const inside = new Map<string, number>();
+  for (const n of members) {
+    const seen = new Set<string>();
+    for (const d of n.detections) seen.add(d.rule.id);
+    if (ctx.opts.stats) ctx.opts.stats.ruleSteps += n.detections.length + seen.size;
+    for (const rule of seen) inside.set(rule, (inside.get(rule) ?? 0) + 1);
+  }
   const background = new Set<string>();
-  const rules = new Set<string>();
-  for (const n of members) for (const d of n.detections) rules.add(d.rule.id);
-  for (const rule of rules) {
+  for (const [rule, inCount] of inside) {
     const hosts = ctx.ruleHosts.get(rule);
     if (!hosts) continue;
-    let inCount = 0;
-    for (const h of hosts) if (inside.has(h)) inCount++;
     const outCount = hosts.size - inCount;
     if (outCount >= OUTSIDE_MIN_HOSTS && outCount >= inCount) background.add(rule);
   }
@@ -259,10 +286,7 @@ function buildOne(ctx: Context, keys: readonly string[]): Intrusion | undefined 
   const tags = detections.flatMap((d) => d.rule.tags);
   const techniques = techniquesOf(tags).sort();
   const tacticSet = new Set(tacticsOf(tags));
-  if (ctx.opts.attack) {
-    const byId = new Map(ctx.opts.attack.techniques.map((t) => [t.id, t.tactics]));
-    for (const t of techniques) for (const tactic of byId.get(t) ?? []) tacticSet.add(tactic);
-  }
+  for (const t of techniques) for (const tactic of ctx.tacticsOf.get(t) ?? []) tacticSet.add(tactic);
   const tactics = sortTactics(tacticSet);
   const { staging, exfiltration } = stagingAndExfiltration(detections, archives);
 
@@ -401,7 +425,13 @@ export function buildIntrusions(opts: BuildIntrusionsOptions): Intrusion[] {
   const digest = opts.digest ?? DetectionDigest.of(opts.detections ?? []);
   const level = prevalenceLevels(digest.samples());
   const nodes = hostNodes(digest, opts.tenantOf, level);
-  const { clusters } = clusterNodes(nodes, edges, level);
+  const { clusters, loneComparisons } = clusterNodes(nodes, edges, level);
+  if (opts.stats) {
+    opts.stats.clusters += clusters.length;
+    opts.stats.loneComparisons += loneComparisons;
+    opts.stats.graphDropped += snap.dropped;
+    opts.stats.digestDropped += digest.dropped;
+  }
   const ctx: Context = {
     opts,
     nodes,
@@ -409,6 +439,7 @@ export function buildIntrusions(opts: BuildIntrusionsOptions): Intrusion[] {
     edges,
     jumps: jumpHosts(edges, new Set(opts.providerTenants ?? [])),
     level,
+    tacticsOf: new Map((opts.attack?.techniques ?? []).map((t) => [t.id, t.tactics])),
     ruleHosts: ruleHostsOf(nodes),
     edgesByHost: indexEdges(edges),
   };

@@ -11,30 +11,36 @@ export interface ResolvedEdge {
   readonly edge: EdgeSnapshot;
 }
 
+/** Marks a short name that several hosts (of different tenants) carry. */
+const AMBIGUOUS = '\u0000';
+
+function shortOf(key: string): string {
+  return key.slice(key.indexOf('|') + 1);
+}
+
 /** Name and address lookups over one graph snapshot. */
 export class HostResolver {
   readonly hosts = new Map<string, HostSnapshot>();
-  private readonly byShort = new Map<string, string[]>();
+  /** Short name → the one host key carrying it, or AMBIGUOUS (no list: names collide across many tenants). */
+  private readonly byShort = new Map<string, string>();
   private readonly owners = new Map<string, EntityGraphSnapshot['addresses'][number]['owners']>();
 
   constructor(snap: EntityGraphSnapshot) {
     for (const h of snap.hosts) {
       this.hosts.set(h.key, h);
-      const short = h.key.slice(h.key.indexOf('|') + 1);
-      const list = this.byShort.get(short);
-      if (list) list.push(h.key);
-      else this.byShort.set(short, [h.key]);
+      const short = shortOf(h.key);
+      this.byShort.set(short, this.byShort.has(short) ? AMBIGUOUS : h.key);
     }
     for (const a of snap.addresses) this.owners.set(a.address, a.owners);
   }
 
   /** The host key a short name means, preferring the given tenant; '' when unknown or ambiguous. */
   byName(short: string, tenant: string): string {
-    const keys = this.byShort.get(short);
-    if (!keys) return '';
+    const only = this.byShort.get(short);
+    if (only === undefined) return '';
     const own = `${tenant}|${short}`;
-    if (keys.includes(own)) return own;
-    return keys.length === 1 ? keys[0] : '';
+    if (only === own || (only === AMBIGUOUS && this.hosts.has(own) && shortOf(own) === short)) return own;
+    return only === AMBIGUOUS ? '' : only;
   }
 
   /** The host key an address belongs to, preferring claims from the given tenant; '' when unknown. */

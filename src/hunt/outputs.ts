@@ -9,6 +9,8 @@ import {
   buildIntrusions,
   DetectionDigest,
   intrusionsDocument,
+  newIntrusionBuildStats,
+  type CorrelationCaps,
   type EntityGraph,
 } from '../correlate/index.js';
 import { loadAttackTable, type AttackTable } from '../intel/index.js';
@@ -49,6 +51,8 @@ export interface HuntOutputs {
   readonly intrusions: HuntResult['intrusions'];
   /** Files written, in the order they were written. */
   readonly outputs: string[];
+  /** What correlation's memory caps left out (when intrusions were built). */
+  readonly capped?: CorrelationCaps;
 }
 
 /** Writes every requested output of a hunt from its sorted detections (one pass) and returns the summary. */
@@ -94,14 +98,18 @@ export function writeHuntOutputs(input: HuntOutputsInput): HuntOutputs {
   if (opts.jsonl) outputs.push(opts.jsonl);
 
   let intrusions: HuntResult['intrusions'];
+  let capped: CorrelationCaps | undefined;
   if (digest) {
+    const stats = newIntrusionBuildStats();
     intrusions = buildIntrusions({
       graph,
       digest,
+      stats,
       attack: attack(),
       tenantOf: (h) => hostTenant.get(h),
       ...(opts.providerTenants ? { providerTenants: opts.providerTenants } : {}),
     });
+    capped = { graphEntities: stats.graphDropped, detections: stats.digestDropped };
   }
   const summary = summaryBuilder.build({ ...input.counters, elapsedMs: performance.now() - input.started });
   if (opts.navigator && navigator) {
@@ -109,7 +117,10 @@ export function writeHuntOutputs(input: HuntOutputsInput): HuntOutputs {
     outputs.push(opts.navigator);
   }
   if (opts.intrusions && intrusions) {
-    writeFileSync(opts.intrusions, JSON.stringify(intrusionsDocument(intrusions), null, 2) + '\n');
+    writeFileSync(
+      opts.intrusions,
+      JSON.stringify(intrusionsDocument(intrusions, new Date(), capped), null, 2) + '\n',
+    );
     outputs.push(opts.intrusions);
   }
   if (opts.stix && sightings) {
@@ -138,5 +149,5 @@ export function writeHuntOutputs(input: HuntOutputsInput): HuntOutputs {
     writeRuleStats(opts.ruleStats, input.ruleStats);
     outputs.push(opts.ruleStats);
   }
-  return { detections: kept, summary, intrusions, outputs };
+  return { detections: kept, summary, intrusions, outputs, ...(capped ? { capped } : {}) };
 }

@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Detection, RuleInfo } from '../engine/types.js';
 import { CorrelationEngine, type CorrelationHit } from '../engine/correlation/index.js';
-import { EntityGraph, type EntityGraphSnapshot } from '../correlate/index.js';
+import { DIGEST_LIMITS, EntityGraph, type EntityGraphSnapshot } from '../correlate/index.js';
 import { createProgress } from '../outputs/progress.js';
 import { mergeRuleStats, sortedRuleStats, type RuleStat } from '../outputs/rule-stats.js';
 import type { DamagedFile } from '../outputs/summary.js';
@@ -313,6 +313,15 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
     started,
     ruleStats: stats,
   });
+  // Correlation stays bounded under a flood of entities; say what its caps left out rather than drop it quietly.
+  if (out.capped && (out.capped.graphEntities > 0 || out.capped.detections > 0))
+    warnings.push({
+      kind: 'input',
+      reason:
+        `correlation capped: ${out.capped.graphEntities} hosts/accounts/addresses/edges/sessions and ` +
+        `${out.capped.detections} detections (beyond ${DIGEST_LIMITS.pairs} rule-host pairs) were counted ` +
+        'but not correlated (see docs/intrusions.md, Limits)',
+    });
   return {
     detections: keep ? out.detections : [],
     summary: out.summary,

@@ -55,10 +55,33 @@ export function defaultExpandDir(): string {
   return join(dirname(defaultMappingFile()), 'expand');
 }
 
-function lowerList(v: unknown): string[] | undefined {
+// A mapping value as text: only scalars are (a YAML map with a `toString` key cannot be converted with String(),
+// and String() of a deeply nested list recurses until the stack overflows).
+function scalarText(v: unknown): string | undefined {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
+}
+
+// What a non-scalar mapping value is, for a problem's reason.
+function kindOf(v: unknown): string {
+  return v === null
+    ? 'null'
+    : Array.isArray(v)
+      ? 'a list'
+      : typeof v === 'object'
+        ? 'a map'
+        : `a ${typeof v}`;
+}
+
+// Lower-cased names from a scalar or a list of scalars; `bad` hears of anything else.
+function lowerList(v: unknown, bad: (what: string) => void): string[] | undefined {
   if (v === undefined || v === null) return undefined;
-  const list = Array.isArray(v) ? v : [v];
-  return list.map((x) => String(x).toLowerCase());
+  const out: string[] = [];
+  for (const x of Array.isArray(v) ? v : [v]) {
+    const text = scalarText(x);
+    if (text === undefined) bad(`${kindOf(x)} instead of a name`);
+    else out.push(text.toLowerCase());
+  }
+  return out;
 }
 
 /** Reads mapping files; later files take precedence over earlier ones. Problems for malformed entries. */
@@ -100,24 +123,35 @@ export function loadLogsourceMapping(
         if (typeof e[key] === 'string') logsource[key] = (e[key] as string).toLowerCase();
       }
       const targets: LogsourceTarget[] = [];
-      for (const s of sources as Record<string, unknown>[]) {
-        if (!s || typeof s !== 'object') continue;
+      (sources as Record<string, unknown>[]).forEach((s, j) => {
+        if (!s || typeof s !== 'object') return;
+        const bad = (key: string) => (what: string) =>
+          problems.push({
+            file,
+            severity: 'invalid',
+            reason: `logsources[${i}].sources[${j}].${key}: ${what}`,
+          });
         const ids =
           s.event_ids === undefined ? undefined : Array.isArray(s.event_ids) ? s.event_ids : [s.event_ids];
-        const eventIds = ids?.map(Number).filter((n) => Number.isInteger(n));
-        const fields =
-          s.fields && typeof s.fields === 'object'
-            ? Object.fromEntries(
-                Object.entries(s.fields as Record<string, unknown>).map(([k, v]) => [k, String(v)]),
-              )
-            : undefined;
+        const eventIds = ids?.map((id) => Number(scalarText(id))).filter((n) => Number.isInteger(n));
+        let fields: Record<string, string> | undefined;
+        if (s.fields && typeof s.fields === 'object') {
+          // No prototype: the engine looks rule field names up here, and a rule field named "constructor" or
+          // "__proto__" must find no mapping rather than Object.prototype's members.
+          fields = Object.create(null) as Record<string, string>;
+          for (const [k, v] of Object.entries(s.fields as Record<string, unknown>)) {
+            const text = scalarText(v);
+            if (text === undefined) bad(`fields.${k}`)(`${kindOf(v)} instead of a field name`);
+            else fields[k] = text;
+          }
+        }
         targets.push({
-          channels: lowerList(s.channel) ?? [],
+          channels: lowerList(s.channel, bad('channel')) ?? [],
           eventIds,
-          providers: lowerList(s.providers),
+          providers: lowerList(s.providers, bad('providers')),
           fields,
         });
-      }
+      });
       entries.push({ logsource, targets, file });
     });
   }

@@ -89,3 +89,37 @@ test('the shipped mapping is found from a build folder of any name inside the pa
     rmSync(build, { recursive: true, force: true });
   }
 });
+
+test('hostile mapping values become problems naming the entry, and field maps have no prototype', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dwell-ls-'));
+  const file = join(dir, 'hostile.yaml');
+  writeFileSync(
+    file,
+    [
+      'logsources:',
+      '- category: x',
+      '  sources:',
+      '  - channel: [{toString: 1}, Security]',
+      '    providers: [[a]]',
+      '    event_ids: [{valueOf: 1}, 4688]',
+      '    fields: {Image: {toString: 1}, CommandLine: ProcessCommandLine}',
+    ].join('\n'),
+  );
+  const found: RuleProblem[] = [];
+  const [entry] = loadLogsourceMapping([file], found);
+  assert.deepEqual(
+    found.map((p) => [p.file, p.reason]),
+    [
+      [file, 'logsources[0].sources[0].fields.Image: a map instead of a field name'],
+      [file, 'logsources[0].sources[0].channel: a map instead of a name'],
+      [file, 'logsources[0].sources[0].providers: a list instead of a name'],
+    ],
+  );
+  const target = entry!.targets[0]!;
+  assert.deepEqual(target.channels, ['security']);
+  assert.deepEqual(target.eventIds, [4688]);
+  assert.equal(target.fields!.CommandLine, 'ProcessCommandLine');
+  // Rule fields named like Object.prototype members find no mapping.
+  assert.equal(target.fields!['constructor'], undefined);
+  assert.equal(target.fields!['__proto__'], undefined);
+});

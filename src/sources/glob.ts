@@ -8,12 +8,19 @@ function tokenize(pattern: string): Token[] {
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i]!;
     if (c === '*') {
+      let kind: 'star' | 'globstar' = 'star';
       if (pattern[i + 1] === '*') {
         // `**/` also matches zero folders.
-        out.push({ kind: 'globstar' });
+        kind = 'globstar';
         i++;
         if (pattern[i + 1] === '/') i++;
-      } else out.push({ kind: 'star' });
+      }
+      // Adjacent stars match what the widest of them matches: one token instead of a pass over the path each
+      // (`**/**/**/…` or `******` from a hostile map cost one O(path) pass per star).
+      const last = out[out.length - 1];
+      if (last?.kind === 'globstar') continue;
+      if (last?.kind === 'star') out[out.length - 1] = { kind };
+      else out.push({ kind });
     } else if (c === '?') out.push({ kind: 'any' });
     else if (c === '\\' && i + 1 < pattern.length) out.push({ kind: 'lit', ch: pattern[++i]! });
     else out.push({ kind: 'lit', ch: c });

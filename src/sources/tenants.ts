@@ -54,7 +54,13 @@ export function parseTenantMap(text: string, fileName: string): TenantRule[] {
     });
     return rules;
   }
-  let doc: unknown = parseYaml(text);
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (err) {
+    // The YAML library's messages (syntax, alias bombs, nesting that overflows its parser) name no file.
+    throw new Error(`${fileName}: not a readable YAML tenant map: ${(err as Error).message.split('\n')[0]}`);
+  }
   if (doc && typeof doc === 'object' && !Array.isArray(doc) && 'tenants' in doc)
     doc = (doc as { tenants: unknown }).tenants;
   if (Array.isArray(doc)) {

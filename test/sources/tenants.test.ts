@@ -39,3 +39,35 @@ test('tenant maps from CSV and YAML; first match wins; tenant-from-dir uses the 
   assert.equal(d.tenantOf(join(root, 'fr', 'host', 'a.evtx'), root), 'fr');
   assert.equal(d.tenantOf(join(root, 'a.evtx'), root), undefined);
 });
+
+test('unreadable YAML tenant maps are named in the error, whatever the YAML library objects to', () => {
+  const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]', 'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]'];
+  for (let i = 0; i < 3; i++) bomb.push(`${'cde'[i]}: &${'cde'[i]} [${`*${'bcd'[i]}, `.repeat(9)}]`);
+  const cases = ['a: [', '['.repeat(20_000), bomb.join('\n')];
+  for (const text of cases) {
+    assert.throws(
+      () => parseTenantMap(text, 'clients.yaml'),
+      (err: Error) => err.message.startsWith('clients.yaml: not a readable YAML tenant map: '),
+    );
+  }
+});
+
+test('globs: runs of stars match as their widest member', () => {
+  const paths = ['/c/acme/x', '/c/acme/sub/x', '/c/x', 'x', '/c/acme/xy', '/a/b/c/d/e/x'];
+  const expected: [string, boolean[]][] = [
+    ['**/**/**/x', [true, true, true, true, false, true]],
+    ['**/x', [true, true, true, true, false, true]],
+    // `**` not followed by a slash keeps the slash after it: no zero-folder match.
+    ['/c/*****/x', [true, true, false, false, false, false]],
+    ['/c/***/x', [true, true, false, false, false, false]],
+    ['/c/*/**/x', [true, true, false, false, false, false]],
+    ['/c/*/x', [true, false, false, false, false, false]],
+  ];
+  for (const [glob, want] of expected) {
+    assert.deepEqual(
+      paths.map((p) => new Glob(glob).matches(p)),
+      want,
+      glob,
+    );
+  }
+});

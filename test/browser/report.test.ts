@@ -66,6 +66,12 @@ function hostileReport(): { html: string; total: number } {
     );
   }
   all.push(detection(RULES.ntds, 'needle-host', 5, 'acme', { CommandLine: 'zq-unique-needle-42' }));
+  all.push(
+    detection(RULES.ntds, 'bidi-host\u202e', 5, 'acme', {
+      CommandLine: 'zq-bidi-needle',
+      Image: 'C:\\Users\\Public\\\u202egnp.exe\u2066\u200f',
+    }),
+  );
   // Names that are also properties of every JavaScript object must stay plain keys.
   const protoRule = {
     ...rule('constructor', 'toString', 'high', ['attack.t1003.003']),
@@ -233,6 +239,17 @@ test('the page stays responsive: search, level filter, paging and show more', { 
   await page.fill('#search', '');
   await page.waitForFunction(notOneMatch);
   await page.screenshot({ path: join(tmpdir(), 'dwell-report-test.png'), fullPage: false });
+});
+
+test('bidi controls in data are shown as visible escapes, not applied', { skip }, async () => {
+  await page.fill('#search', 'zq-bidi-needle');
+  await page.waitForFunction(oneMatch, null, { timeout: 10_000 });
+  const row = (await page.textContent('#rows tr')) ?? '';
+  assert.ok(row.includes('C:\\Users\\Public\\\\u202egnp.exe\\u2066\\u200f'), row);
+  assert.ok(row.includes('bidi-host\\u202e'), row);
+  assert.doesNotMatch(row, /[\u202a-\u202e\u2066-\u2069\u200e\u200f]/);
+  await page.fill('#search', '');
+  await page.waitForFunction(notOneMatch);
 });
 
 test('an empty hunt still renders: no intrusions, an empty table', { skip }, async () => {

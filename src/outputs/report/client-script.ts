@@ -7,7 +7,14 @@ const HELPERS_AND_SUMMARY = String.raw`
   'use strict';
   // Every value shown comes from event logs and is hostile: it only ever reaches the page through
   // textContent or numeric SVG attributes; no HTML parsing of data, no links built from data.
-  var DATA = JSON.parse(document.getElementById('dwell-data').textContent);
+  // Bidi controls (U+202E and kin) in a value would reorder what the reader sees (U+202E + 'gnp.exe' shows
+  // as 'exe.png'; host, user and file names can be spoofed), so every string from the data shows them as
+  // visible backslash-u escapes, as the terminal output does.
+  var BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+  function bidiEscape(c) { return '\\u' + ('000' + c.charCodeAt(0).toString(16)).slice(-4); }
+  var DATA = JSON.parse(document.getElementById('dwell-data').textContent, function (key, value) {
+    return typeof value === 'string' ? value.replace(BIDI, bidiEscape) : value;
+  });
   var SVGNS = 'http://www.w3.org/2000/svg';
   var LEVELS = ['informational', 'low', 'medium', 'high', 'critical'];
   var LEVEL_COLOR = { informational: '#9aa5b1', low: '#4c9be8', medium: '#f0b429', high: '#e8590c', critical: '#c92a2a' };

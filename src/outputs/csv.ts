@@ -42,10 +42,17 @@ const LINE_BREAKS = /\r\n|[\r\n\u0085\u2028\u2029]/g;
 // Other control characters would confuse viewers; they are shown as spaces.
 const CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 
-/** Makes one value safe for a CSV cell: no line breaks, no formula start, quoted when needed. */
+// Bidi controls would reorder a cell in the viewer (U+202E + 'gnp.exe' shows as 'exe.png'): shown as visible
+// \uXXXX escapes, as in the terminal and HTML report.
+const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Makes one value safe for a CSV cell: no line breaks, no formula start, no bidi controls, quoted when needed. */
 export function csvCell(value: string | number | undefined): string {
   let s = value === undefined ? '' : String(value);
-  s = s.replace(LINE_BREAKS, ' ⏎ ').replace(CONTROLS, ' ');
+  s = s
+    .replace(LINE_BREAKS, ' ⏎ ')
+    .replace(CONTROLS, ' ')
+    .replace(BIDI, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   // Spreadsheet formula injection: = + - @ (and tab/CR, removed above) at the start make Excel evaluate.
   const first = s.charCodeAt(0);
   if (

@@ -52,6 +52,18 @@ export function detectionToTimesketch(d: Detection): Record<string, unknown> {
   return obj;
 }
 
+/**
+ * One value as a JSON line. U+2028, U+2029 and U+0085 are legal raw inside JSON strings, but line readers that
+ * split on every Unicode line break (Python's str.splitlines, some editors) would cut the record in two; as
+ * \u escapes they read back to the same value.
+ */
+export function jsonLine(value: unknown): string {
+  return JSON.stringify(value).replace(
+    /[\u0085\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
 /** Streams detections to a JSONL file. */
 export class JsonlWriter {
   private readonly out: LineFileWriter;
@@ -62,7 +74,7 @@ export class JsonlWriter {
 
   /** Appends one detection. */
   write(d: Detection): void {
-    this.out.write(JSON.stringify(detectionToTimesketch(d)) + '\n');
+    this.out.write(jsonLine(detectionToTimesketch(d)) + '\n');
   }
 
   /** Finishes the file. */

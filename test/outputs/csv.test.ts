@@ -49,3 +49,12 @@ test('one CRLF line per detection with the documented columns; file starts with 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('bidi controls are shown as visible escapes, so a viewer cannot reorder a cell', () => {
+  assert.equal(csvCell('C:\\Users\\Public\\\u202egnp.exe'), 'C:\\Users\\Public\\\\u202egnp.exe');
+  assert.equal(csvCell('\u2066=1+1\u2069'), '\\u2066=1+1\\u2069');
+  assert.doesNotMatch(
+    csvCell('a\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u2067\u2068b'),
+    /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/,
+  );
+});

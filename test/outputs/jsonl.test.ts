@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { detectionToTimesketch } from '../../src/outputs/jsonl.js';
+import { detectionToTimesketch, jsonLine } from '../../src/outputs/jsonl.js';
 import { detection } from './csv-fixtures.js';
 
 test('Timesketch lines carry message, datetime, timestamp_desc and the rule/source attributes', () => {
@@ -20,4 +20,12 @@ test('Timesketch lines carry message, datetime, timestamp_desc and the rule/sour
   assert.equal(untimed.datetime, '1970-01-01T00:00:00.000Z');
   assert.equal(untimed.timestamp_desc, 'Not a time');
   assert.doesNotThrow(() => JSON.parse(JSON.stringify(o)));
+});
+
+test('JSON lines escape Unicode line breaks, so line readers that split on them keep one record a line', () => {
+  const value = { User: 'a\u2028b\u2029c\u0085d', [`k\u2028`]: 1 };
+  const line = jsonLine(value);
+  assert.doesNotMatch(line, /[\u0085\u2028\u2029\r\n]/);
+  assert.deepEqual(JSON.parse(line), value);
+  assert.equal(line.split(/\r\n|[\n\r\u0085\u2028\u2029\u000b\u000c\u001c-\u001e]/).length, 1);
 });

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { Detection, RuleInfo } from '../engine/types.js';
 import { fieldText, type EventRecord } from '../event/types.js';
+import { PathIndicatorIndex } from './path-index.js';
 import {
   parseIocCsv,
   parseStixIndicators,
@@ -76,6 +77,8 @@ interface Entry {
   readonly rule: RuleInfo;
   /** File names that are also legitimate Windows names match only outside the system directories. */
   readonly onlyOutOfPlace: boolean;
+  /** Position in the indicator set: hits of one field are reported in this order. */
+  readonly order: number;
 }
 
 const RULES = new Map<IocType, RuleInfo>();
@@ -133,7 +136,7 @@ export class IocSet {
   private readonly domains = new Map<string, Entry>();
   private readonly ips = new Map<string, Entry>();
   private readonly names = new Map<string, Entry>();
-  private readonly paths: Entry[] = [];
+  private readonly paths = new PathIndicatorIndex<Entry>();
   readonly problems: IocProblem[];
   readonly size: number;
 
@@ -145,6 +148,7 @@ export class IocSet {
         indicator,
         rule: ruleFor(indicator.type),
         onlyOutOfPlace: isLegitimateName(indicator),
+        order: size,
       };
       const key = indicator.value.toLowerCase();
       switch (indicator.type) {
@@ -171,7 +175,7 @@ export class IocSet {
           this.names.set(key, entry);
           break;
         case 'file_path':
-          this.paths.push(entry);
+          this.paths.add(key, entry);
           break;
       }
       size++;
@@ -201,7 +205,7 @@ export class IocSet {
         if (v) this.scanText(v, name, hits);
       }
     }
-    if (this.names.size > 0 || this.paths.length > 0) {
+    if (this.names.size > 0 || this.paths.size > 0) {
       for (const name of PATH_FIELDS) {
         const v = fieldText(record.get(name));
         if (v) this.matchPath(v, name, hits);
@@ -232,16 +236,13 @@ export class IocSet {
     const entry = this.names.get(basenameOf(lower));
     if (entry && !hits.has(entry) && !(entry.onlyOutOfPlace ? inSystemDir(lower) : inInstallDir(lower)))
       hits.set(entry, field);
-    for (const p of this.paths) {
-      if (hits.has(p)) continue;
-      const needle = p.indicator.value.toLowerCase();
-      // Absolute indicators (C:\Intel\) anchor at the start; relative ones (Temp\x.exe) at a path separator.
-      const absolute = /^[a-z]:\\/.test(needle);
-      const found = absolute
-        ? lower.startsWith(needle) || (needle.endsWith('\\') && lower === needle.slice(0, -1))
-        : lower.endsWith('\\' + needle) || (needle.endsWith('\\') && lower.includes('\\' + needle));
-      if (found) hits.set(p, field);
-    }
+    // Absolute indicators (C:\Intel\) anchor at the start; relative ones (Temp\x.exe) at a path separator.
+    const found: Entry[] = [];
+    this.paths.find(lower, (p) => {
+      if (!hits.has(p)) found.push(p);
+    });
+    found.sort((a, b) => a.order - b.order);
+    for (const p of found) if (!hits.has(p)) hits.set(p, field);
   }
 
   /** Splits text into host-name-shaped tokens; each token and its parent domains are looked up. */

@@ -20,6 +20,8 @@ export interface CorrelationCaps {
   readonly graphEntities: number;
   /** Detections of (rule, host, tenant) pairs beyond DIGEST_LIMITS.pairs: counted, not correlated. */
   readonly detections: number;
+  /** Account observations past GRAPH_LIMITS.accounts (the account table is not used to correlate). */
+  readonly accounts?: number;
 }
 
 /** Wraps intrusions into the documented JSON document (write it with `JSON.stringify(doc, null, 2)`). */
@@ -28,12 +30,20 @@ export function intrusionsDocument(
   generated = new Date(),
   capped?: CorrelationCaps,
 ): IntrusionsDocument {
-  const left = capped && (capped.graphEntities > 0 || capped.detections > 0);
+  const left = capped && (capped.graphEntities > 0 || capped.detections > 0 || (capped.accounts ?? 0) > 0);
   return {
     format: INTRUSIONS_SCHEMA_ID,
     generated: generated.toISOString(),
     count: intrusions.length,
     intrusions,
-    ...(left ? { capped: { graphEntities: capped.graphEntities, detections: capped.detections } } : {}),
+    ...(left
+      ? {
+          capped: {
+            graphEntities: capped.graphEntities,
+            detections: capped.detections,
+            ...(capped.accounts ? { accounts: capped.accounts } : {}),
+          },
+        }
+      : {}),
   };
 }

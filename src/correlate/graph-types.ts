@@ -123,4 +123,6 @@ export interface EntityGraphSnapshot {
   readonly processSessions: readonly ProcessSessionSnapshot[];
   /** Entities not kept because a cap was reached (memory stays bounded; the count says what was lost). */
   readonly dropped: number;
+  /** Account observations not kept past GRAPH_LIMITS.accounts (correlation does not use the account table). */
+  readonly droppedAccounts?: number;
 }

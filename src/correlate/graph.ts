@@ -22,7 +22,11 @@ type ProcessSessionState = Mutable<ProcessSessionSnapshot>;
 /** Caps that keep memory bounded whatever the input (documented in docs/intrusions.md). */
 export const GRAPH_LIMITS = {
   hosts: 100_000,
-  accounts: 200_000,
+  /**
+   * Accounts are kept only to skip re-reading SIDs and for library callers (intrusions take their accounts from
+   * the detections), yet cost ~1.1 KB each: a password spray fills them first. Drops are counted apart.
+   */
+  accounts: 25_000,
   addresses: 200_000,
   edges: 150_000,
   sessions: 50_000,
@@ -104,6 +108,7 @@ export class EntityGraph {
   private previousSessions = new Map<string, SessionSource>();
   private readonly processSessions = new Map<string, ProcessSessionState>();
   private dropped = 0;
+  private droppedAccounts = 0;
   // One-entry cache: consecutive records usually come from the same host.
   private lastComputer = '';
   private lastTenant: string | undefined = undefined;
@@ -148,7 +153,7 @@ export class EntityGraph {
     let a = this.accounts.get(key);
     if (!a) {
       if (this.accounts.size >= GRAPH_LIMITS.accounts) {
-        this.dropped++;
+        this.droppedAccounts++;
         return;
       }
       a = { key, names: [], sids: [], tenants: [], hosts: [], hostCount: 0 };
@@ -294,19 +299,42 @@ export class EntityGraph {
       })),
       addresses: [...this.addresses.values()].map((a) => ({ ...a, owners: a.owners.map((o) => ({ ...o })) })),
       edges: [...this.edges.values()].map((e) => ({ ...e, times: [...e.times] })),
-      sessions: [...this.previousSessions, ...this.sessions].map(([key, v]): SessionSnapshot => {
-        const cut = key.indexOf('\u0000');
-        return {
-          host: key.slice(0, cut),
-          logonId: key.slice(cut + 1),
-          src: v.src,
-          srcAlt: v.srcAlt,
-          account: v.account,
-        };
-      }),
+      sessions: this.sessionList(),
       processSessions: [...this.processSessions.values()].map((p) => ({ ...p })),
       dropped: this.dropped,
+      droppedAccounts: this.droppedAccounts,
     };
+  }
+
+  /**
+   * The graph as a read-only snapshot that shares this graph's state objects (no per-entity copies: at the caps
+   * a full copy is a few hundred MB). Valid until the graph changes; for building intrusions in-process.
+   */
+  view(): EntityGraphSnapshot {
+    return {
+      version: 1,
+      hosts: [...this.hosts.values()],
+      accounts: [...this.accounts.values()],
+      addresses: [...this.addresses.values()],
+      edges: [...this.edges.values()],
+      sessions: this.sessionList(),
+      processSessions: [...this.processSessions.values()],
+      dropped: this.dropped,
+      droppedAccounts: this.droppedAccounts,
+    };
+  }
+
+  private sessionList(): SessionSnapshot[] {
+    return [...this.previousSessions, ...this.sessions].map(([key, v]): SessionSnapshot => {
+      const cut = key.indexOf('\u0000');
+      return {
+        host: key.slice(0, cut),
+        logonId: key.slice(cut + 1),
+        src: v.src,
+        srcAlt: v.srcAlt,
+        account: v.account,
+      };
+    });
   }
 
   /** Folds another graph's snapshot (from a worker) into this one. */
@@ -314,6 +342,7 @@ export class EntityGraph {
     this.lastHost = undefined;
     this.lastComputer = '';
     this.dropped += snap.dropped;
+    this.droppedAccounts += snap.droppedAccounts ?? 0;
     for (const h of snap.hosts) this.mergeHost(h);
     for (const a of snap.accounts) this.mergeAccount(a);
     for (const a of snap.addresses) {
@@ -338,7 +367,7 @@ export class EntityGraph {
     let mine = this.accounts.get(a.key);
     if (!mine) {
       if (this.accounts.size >= GRAPH_LIMITS.accounts) {
-        this.dropped++;
+        this.droppedAccounts++;
         return;
       }
       mine = { key: a.key, names: [], sids: [], tenants: [], hosts: [], hostCount: 0 };

@@ -66,11 +66,20 @@ export interface IntrusionBuildStats {
   graphDropped: number;
   /** Detections of (rule, host, tenant) pairs past DIGEST_LIMITS.pairs: counted, never correlated. */
   digestDropped: number;
+  /** Account observations past GRAPH_LIMITS.accounts (not used by correlation; listed for completeness). */
+  accountsDropped: number;
 }
 
 /** Fresh counters to pass as `BuildIntrusionsOptions.stats`. */
 export function newIntrusionBuildStats(): IntrusionBuildStats {
-  return { clusters: 0, ruleSteps: 0, loneComparisons: 0, graphDropped: 0, digestDropped: 0 };
+  return {
+    clusters: 0,
+    ruleSteps: 0,
+    loneComparisons: 0,
+    graphDropped: 0,
+    digestDropped: 0,
+    accountsDropped: 0,
+  };
 }
 
 const EMPTY: EntityGraphSnapshot = {
@@ -418,7 +427,7 @@ function ruleHostsOf(nodes: ReadonlyMap<string, HostNode>): Map<string, Set<stri
 /** Turns a hunt's detections and entity graph into ranked intrusions (highest score first). */
 export function buildIntrusions(opts: BuildIntrusionsOptions): Intrusion[] {
   const snap =
-    opts.graph === undefined ? EMPTY : opts.graph instanceof EntityGraph ? opts.graph.snapshot() : opts.graph;
+    opts.graph === undefined ? EMPTY : opts.graph instanceof EntityGraph ? opts.graph.view() : opts.graph;
   const resolver = new HostResolver(snap);
   const base = resolver.edges(snap);
   const edges = [...base, ...derivedEdges(snap, resolver, base)];
@@ -431,6 +440,7 @@ export function buildIntrusions(opts: BuildIntrusionsOptions): Intrusion[] {
     opts.stats.loneComparisons += loneComparisons;
     opts.stats.graphDropped += snap.dropped;
     opts.stats.digestDropped += digest.dropped;
+    opts.stats.accountsDropped += snap.droppedAccounts ?? 0;
   }
   const ctx: Context = {
     opts,

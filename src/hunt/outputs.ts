@@ -109,7 +109,11 @@ export function writeHuntOutputs(input: HuntOutputsInput): HuntOutputs {
       tenantOf: (h) => hostTenant.get(h),
       ...(opts.providerTenants ? { providerTenants: opts.providerTenants } : {}),
     });
-    capped = { graphEntities: stats.graphDropped, detections: stats.digestDropped };
+    capped = {
+      graphEntities: stats.graphDropped,
+      detections: stats.digestDropped,
+      accounts: stats.accountsDropped,
+    };
   }
   const summary = summaryBuilder.build({ ...input.counters, elapsedMs: performance.now() - input.started });
   if (opts.navigator && navigator) {

@@ -318,9 +318,14 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
     warnings.push({
       kind: 'input',
       reason:
-        `correlation capped: ${out.capped.graphEntities} hosts/accounts/addresses/edges/sessions and ` +
+        `correlation capped: ${out.capped.graphEntities} observations of hosts/addresses/edges/sessions and ` +
         `${out.capped.detections} detections (beyond ${DIGEST_LIMITS.pairs} rule-host pairs) were counted ` +
         'but not correlated (see docs/intrusions.md, Limits)',
+    });
+  if (out.capped?.accounts)
+    warnings.push({
+      kind: 'note',
+      reason: `entity graph: ${out.capped.accounts} account observations beyond its account table (not used to correlate)`,
     });
   return {
     detections: keep ? out.detections : [],

@@ -9,6 +9,8 @@ import addFormatsModule from 'ajv-formats';
 import {
   buildIntrusions,
   DetectionDigest,
+  EntityGraph,
+  GRAPH_LIMITS,
   intrusionsDocument,
   newIntrusionBuildStats,
   type EntityGraphSnapshot,
@@ -164,4 +166,34 @@ test('what the caps left out is counted and written in the intrusions document',
   // Nothing capped: no `capped` member at all.
   const plain = intrusionsDocument([], new Date(T0), { graphEntities: 0, detections: 0 });
   assert.equal('capped' in plain, false);
+});
+
+test('a password spray fills the account table only to its cap, counted apart from correlated entities', () => {
+  const g = new EntityGraph();
+  const h = g.host('t', 'dc01', T0);
+  for (let i = 0; i < GRAPH_LIMITS.accounts + 500; i++)
+    g.touchAccount(`corp\\u${i}`, `u${i}`, '', 't', h?.key ?? '', T0 + i);
+  const snap = g.snapshot();
+  assert.equal(snap.accounts.length, GRAPH_LIMITS.accounts);
+  assert.equal(snap.droppedAccounts, 500);
+  assert.equal(snap.dropped, 0);
+  const merged = new EntityGraph();
+  merged.merge(snap);
+  merged.merge(snap);
+  // The second merge adds no new account; the dropped counts add up.
+  assert.equal(merged.snapshot().droppedAccounts, 1000);
+  const stats = newIntrusionBuildStats();
+  buildIntrusions({ graph: merged, detections: [], stats });
+  assert.equal(stats.accountsDropped, 1000);
+});
+
+test("the graph's view shares its state (no per-entity copies) and says what a snapshot says", () => {
+  const g = new EntityGraph();
+  g.host('t', 'ws01', T0);
+  g.addAddress('10.0.0.1', 'host:t|ws01', 't');
+  const e = g.addEdge('ip:10.0.0.9', '', 'host:t|ws01', 't', 'logon', 'corp\\a', 3, T0);
+  g.addSession('t|ws01', '0x3e7', e ?? { src: '', srcAlt: '', account: '' });
+  const view = g.view();
+  assert.equal(view.edges[0], e);
+  assert.deepEqual(JSON.parse(JSON.stringify(view)), JSON.parse(JSON.stringify(g.snapshot())));
 });

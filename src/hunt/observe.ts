@@ -6,12 +6,15 @@ import type { EventRecord } from '../event/types.js';
 export interface Observer {
   observe(record: EventRecord): void;
   snapshot(): unknown;
+  /** The graph itself, for a hunt on the main thread (adopted as is: no snapshot, no merged copy). */
+  readonly graph: EntityGraph;
 }
 
 /** Builds an observer feeding a fresh entity graph. */
 export async function createObserver(): Promise<Observer> {
   const graph = new EntityGraph();
   return {
+    graph,
     observe: (record) => observeRecord(record, graph),
     snapshot: () => graph.snapshot(),
   };

@@ -138,7 +138,7 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
     hits = [];
   };
   const ruleStats = new Map<string, RuleStat>();
-  const graph = needGraph ? new EntityGraph() : undefined;
+  let graph = needGraph ? new EntityGraph() : undefined;
   let report: LoadReport | undefined;
   let records = 0;
   const filesRead = new Set<string>();
@@ -247,7 +247,9 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
       onResult(await scanner.run(job));
       trimmer.betweenJobs();
     }
-    onFinish({ ...scanner.flush(), stats: matcher.stats(), snapshot: observer?.snapshot() });
+    onFinish({ ...scanner.flush(), stats: matcher.stats() });
+    // One thread: its graph is the hunt's graph (a snapshot merged into an empty graph held it three times).
+    if (observer) graph = observer.graph;
   } else {
     const mainTrimmer = new HeapTrimmer(MAIN_GC_SLACK_BYTES);
     await runOnWorkers(

@@ -16,6 +16,8 @@ export async function createObserver(): Promise<Observer> {
   return {
     graph,
     observe: (record) => observeRecord(record, graph),
-    snapshot: () => graph.snapshot(),
+    // Posted straight away (structured clone copies it), so the no-copy view suffices: a full snapshot first
+    // held the graph twice in each worker at the end of the scan.
+    snapshot: () => graph.view(),
   };
 }

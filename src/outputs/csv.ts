@@ -87,7 +87,9 @@ export const CSV_COLUMNS = [
 
 /** ISO time of a detection ('' when the record had none). */
 export function isoTime(ms: number): string {
-  return Number.isFinite(ms) ? new Date(ms).toISOString() : '';
+  // Finite is not enough: past ±8.64e15 ms a Date is invalid and toISOString throws.
+  const d = new Date(Number.isFinite(ms) ? ms : NaN);
+  return Number.isNaN(d.getTime()) ? '' : d.toISOString();
 }
 
 /** The Details cell: the detection's fields as `Name: value ¦ ...`. */

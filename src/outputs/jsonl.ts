@@ -2,7 +2,7 @@
 // source attributes and the detection's fields.
 import type { Detection } from '../engine/types.js';
 import { tacticsOf, techniquesOf } from '../intel/index.js';
-import { LineFileWriter } from './csv.js';
+import { LineFileWriter, isoTime } from './csv.js';
 
 const RESERVED = new Set([
   'message',
@@ -26,10 +26,11 @@ const RESERVED = new Set([
 
 /** The Timesketch-ready object for one detection. */
 export function detectionToTimesketch(d: Detection): Record<string, unknown> {
-  const ok = Number.isFinite(d.timestamp);
+  const iso = isoTime(d.timestamp);
+  const ok = iso !== '';
   const obj: Record<string, unknown> = {
     message: `[${d.rule.level}] ${d.rule.title} on ${d.host || 'unknown host'}${d.tenant ? ` (${d.tenant})` : ''}`,
-    datetime: ok ? new Date(d.timestamp).toISOString() : '1970-01-01T00:00:00.000Z',
+    datetime: ok ? iso : '1970-01-01T00:00:00.000Z',
     // Timesketch takes microseconds since the epoch.
     timestamp: ok ? Math.round(d.timestamp * 1000) : 0,
     timestamp_desc: ok ? 'Event Time' : 'Not a time',

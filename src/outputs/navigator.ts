@@ -1,6 +1,7 @@
 // ATT&CK Navigator layer (layer format 4.5) of the techniques a hunt's detections point to.
 import type { Detection } from '../engine/types.js';
 import { indexOf, tacticsOf, techniquesOf, type AttackTable } from '../intel/index.js';
+import { isoTime } from './csv.js';
 
 /** One technique entry of a layer (the subset of the 4.5 Technique object Dwell writes). */
 export interface NavigatorTechnique {
@@ -135,8 +136,8 @@ function layerOf(
       enabled: true,
       metadata: [
         { name: 'hosts', value: clip(listOf([...t.hosts].sort())) },
-        { name: 'first seen', value: isoOrEmpty(t.first) },
-        { name: 'last seen', value: isoOrEmpty(t.last) },
+        { name: 'first seen', value: isoTime(t.first) },
+        { name: 'last seen', value: isoTime(t.last) },
       ],
     };
     if (t.tenants.size) entry.metadata.push({ name: 'tenants', value: clip(listOf([...t.tenants].sort())) });
@@ -236,10 +237,6 @@ function listOf(items: string[]): string {
 
 function clip(text: string): string {
   return text.length > VALUE_LIMIT ? `${text.slice(0, VALUE_LIMIT - 1)}…` : text;
-}
-
-function isoOrEmpty(ms: number): string {
-  return Number.isFinite(ms) ? new Date(ms).toISOString() : '';
 }
 
 /** Navigator's `versions.attack` is the major release ("18"). */

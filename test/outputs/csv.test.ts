@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CSV_COLUMNS, CsvTimelineWriter, csvCell, csvLine } from '../../src/outputs/csv.js';
+import { CSV_COLUMNS, CsvTimelineWriter, csvCell, csvLine, isoTime } from '../../src/outputs/csv.js';
 import { detection } from './csv-fixtures.js';
 
 test('cells starting with = + - @ tab or CR are neutralised; quotes doubled; no line breaks survive', () => {
@@ -57,4 +57,12 @@ test('bidi controls are shown as visible escapes, so a viewer cannot reorder a c
     csvCell('a\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u2067\u2068b'),
     /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/,
   );
+});
+
+test('times outside the Date range are empty cells', () => {
+  assert.equal(isoTime(1e16), '');
+  assert.equal(isoTime(-1e16), '');
+  assert.equal(isoTime(Number.NaN), '');
+  assert.equal(isoTime(0), '1970-01-01T00:00:00.000Z');
+  assert.doesNotThrow(() => csvLine(detection({ timestamp: 8.64e15 + 1 })));
 });

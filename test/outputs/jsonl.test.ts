@@ -29,3 +29,9 @@ test('JSON lines escape Unicode line breaks, so line readers that split on them 
   assert.deepEqual(JSON.parse(line), value);
   assert.equal(line.split(/\r\n|[\n\r\u0085\u2028\u2029\u000b\u000c\u001c-\u001e]/).length, 1);
 });
+
+test('a finite time outside the Date range is "not a time", not an exception', () => {
+  const o = detectionToTimesketch(detection({ timestamp: 1e16 }));
+  assert.equal(o.datetime, '1970-01-01T00:00:00.000Z');
+  assert.equal(o.timestamp_desc, 'Not a time');
+});

@@ -60,3 +60,12 @@ test('hostile host names are clipped and carried as plain strings', () => {
   assert.ok(hosts.length <= 200);
   assert.ok(validate(layer));
 });
+
+test('a detection time outside the Date range leaves first/last seen empty instead of throwing', () => {
+  const odd = { ...detection(RULES.ntds, 'dc', 0), timestamp: 1e16 };
+  const layer = buildNavigatorLayer([odd], table);
+  assert.ok(validate(layer), JSON.stringify(validate.errors, null, 1));
+  const seen = layer.techniques.flatMap((t) => t.metadata ?? []).filter((m) => m.name === 'first seen');
+  assert.ok(seen.length > 0);
+  for (const m of seen) assert.equal(m.value, '');
+});

@@ -87,6 +87,21 @@ test('payload: row limit, intrusion detections always kept, values capped, rules
   assert.equal(payload.tactics.length, 14);
 });
 
+test('payload: a time outside the Date range is embedded as no time (the page would throw on it)', () => {
+  const odd = { ...detection(RULES.rdp, 'h', 1), timestamp: 1e16 };
+  const payload = buildReportPayload({
+    detections: [odd, detection(RULES.rdp, 'h', 2)],
+    table,
+    title: 't',
+    generated: new Date(0),
+    maxRows: 10,
+  });
+  assert.deepEqual(
+    payload.rows.map((r) => r[0] === null),
+    [true, false],
+  );
+});
+
 test('payload: detections the hunt left out before the table count as omitted ("showing X of Y")', () => {
   const { detections, intrusions } = scenario();
   const payload = buildReportPayload({

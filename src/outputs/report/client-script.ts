@@ -50,7 +50,10 @@ const HELPERS_AND_SUMMARY = String.raw`
   }
   function tip(node, text) { var t = svg('title', {}); t.textContent = String(text); node.appendChild(t); return node; }
   function short(text, n) { text = String(text); return text.length > n ? text.slice(0, n - 1) + '\u2026' : text; }
-  function iso(ms) { return ms === null || ms === undefined || !isFinite(ms) ? '' : new Date(ms).toISOString().replace('T', ' ').replace('.000Z', 'Z'); }
+  function iso(ms) {
+    var d = new Date(ms === null || ms === undefined ? NaN : Number(ms));
+    return isNaN(d.getTime()) ? '' : d.toISOString().replace('T', ' ').replace('.000Z', 'Z');
+  }
   /** Host label: the first DNS label of a name (full name in the tooltip); IP addresses as they are. */
   function hostLabel(name) {
     name = String(name);

@@ -4,6 +4,9 @@ import type { Intrusion } from '../../correlate/types.js';
 import type { Detection } from '../../engine/types.js';
 import { indexOf, tacticsOf, techniquesOf, type AttackTable } from '../../intel/index.js';
 
+// The largest time (ms from the epoch, either way) a JavaScript Date can hold.
+const MAX_DATE_MS = 8.64e15;
+
 /** Longest value kept per field (the page shows a prefix with "show more"). */
 export const VALUE_CAP = 20_000;
 const FIELD_COUNT_CAP = 64;
@@ -121,7 +124,8 @@ export function buildReportPayload(input: PayloadInput): ReportPayload {
       fields.push([cap(k, 200), cap(v, VALUE_CAP)]);
     }
     const row: ReportRow = [
-      Number.isFinite(d.timestamp) ? d.timestamp : null,
+      // Finite is not enough: the page's Date throws on times past ±8.64e15 ms.
+      Math.abs(d.timestamp) <= MAX_DATE_MS ? d.timestamp : null,
       r,
       cap(d.host, NAME_CAP),
       cap(d.tenant, NAME_CAP),

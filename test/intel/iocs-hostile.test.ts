@@ -3,6 +3,25 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseCsvRows, parseIocCsv, parseStixIndicators } from '../../src/intel/iocs-parse.js';
 import { stixPatternComparisons } from '../../src/intel/stix-pattern.js';
+import { buildIocSet } from '../../src/intel/iocs.js';
+import { ObjectRecord } from '../../src/event/object-record.js';
+
+function recordWith(commandLine: string): ObjectRecord {
+  return new ObjectRecord(
+    {
+      Event: {
+        System: {
+          EventID: 1,
+          Channel: 'Microsoft-Windows-Sysmon/Operational',
+          Computer: 'ws01',
+          TimeCreated: { '#attributes': { SystemTime: '2020-05-01T10:00:00.000Z' } },
+        },
+        EventData: { CommandLine: commandLine },
+      },
+    },
+    { file: 'sysmon.evtx' },
+  );
+}
 
 const MD5 = 'd41d8cd98f00b204e9800998ecf8427e';
 
@@ -71,4 +90,18 @@ test('STIX values of the wrong type become problems, not exceptions', () => {
     { file: 'feed.json', id: undefined, reason: 'indicator without a pattern' },
   ]);
   assert.deepEqual(parsed.indicators, [{ type: 'file_name', value: 'a.exe' }]);
+});
+
+test('domains deep inside many-label host names are found (lookups start at the longest indicator)', () => {
+  const set = buildIocSet([
+    { type: 'domain', value: 'evil.example.com' },
+    { type: 'domain', value: 'c2.net' },
+  ]);
+  const hitsFor = (text: string): string[] =>
+    set.match(recordWith(text)).map((d) => d.fields?.IocValue ?? '');
+  assert.deepEqual(hitsFor(`x ${'a.'.repeat(100)}evil.example.com y`), ['evil.example.com']);
+  assert.deepEqual(hitsFor(`${'a.'.repeat(120)}c2.net`), ['c2.net']);
+  assert.deepEqual(hitsFor('evil.example.com'), ['evil.example.com']);
+  assert.deepEqual(hitsFor('www.evil.example.com.au notevil.example.com c2.net.evil'), []);
+  assert.deepEqual(hitsFor(`${'a.'.repeat(130)}c2.net`), [], 'tokens over 253 characters are not host names');
 });

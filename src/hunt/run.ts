@@ -285,7 +285,11 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
         reason: `${p.severity}${p.ruleId ? ` rule ${p.ruleId}` : ''}: ${p.reason}`,
       });
   }
-  for (const p of report?.iocProblems ?? []) warnings.push({ kind: 'rule', reason: `IOC: ${p}` });
+  // An indicator file is an input the user gave: its problems are shown by default, within the warnings cap.
+  for (const p of report?.iocProblems ?? []) {
+    if (warnings.length < MAX_WARNINGS) warnings.push({ kind: 'input', reason: `IOC: ${p}` });
+    else droppedWarnings++;
+  }
   if (droppedWarnings > 0)
     warnings.push({ kind: 'input', reason: `${droppedWarnings} more input warnings not listed` });
 

@@ -90,3 +90,29 @@ test('IOC files are matched on every record and reported as ioc: detections', as
     c.cleanup();
   }
 });
+
+test('problems in an IOC file are input warnings (shown by default), within the warnings cap', async () => {
+  const c = makeCase();
+  try {
+    c.put('logs/Sysmon.evtx', evtxOf(sysmonEvents('ws1', 3)));
+    // One good indicator, then 12,000 rows of an unknown type: a broken feed must not flood the warnings.
+    const bad = Array.from({ length: 12_000 }, (_, i) => `nonsense,value-${i},,\n`).join('');
+    const iocs = c.put('iocs.csv', `type,value,description,source\ndomain,evil-cloud.example,,\n${bad}`);
+    const r = await runHunt({
+      paths: [join(c.dir, 'logs')],
+      sigma: [c.rules],
+      noDwellRules: true,
+      quiet: true,
+      workers: 1,
+      iocs: [iocs],
+    });
+    const ioc = r.warnings.filter((w) => w.reason.startsWith('IOC: '));
+    assert.ok(ioc.length > 0, 'the IOC file problems are reported');
+    assert.ok(ioc.every((w) => w.kind === 'input'));
+    assert.match(ioc[0]!.reason, /iocs\.csv:\d+: /);
+    assert.ok(r.warnings.length <= 10_001, `${r.warnings.length} warnings`);
+    assert.ok(r.warnings.some((w) => /more input warnings not listed/.test(w.reason)));
+  } finally {
+    c.cleanup();
+  }
+});

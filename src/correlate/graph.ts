@@ -64,7 +64,8 @@ function maxTime(a: number, b: number): number {
   return Number.isNaN(a) ? b : Number.isNaN(b) ? a : Math.max(a, b);
 }
 
-function newHost(key: string, name: string, tenant: string, time: number): HostState {
+/** A host seen once, at `time`, with nothing counted yet (also for tests that build snapshots by hand). */
+export function newHost(key: string, name: string, tenant: string, time: number): HostState {
   return {
     key,
     name,

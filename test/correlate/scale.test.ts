@@ -17,6 +17,7 @@ import {
   type HostSnapshot,
 } from '../../src/correlate/index.js';
 import { clusterNodes, hostNodes, LONE_HIGH_MAX_CANDIDATES } from '../../src/correlate/cluster.js';
+import { newHost } from '../../src/correlate/graph.js';
 import { HostResolver } from '../../src/correlate/resolve.js';
 import type { Detection } from '../../src/engine/types.js';
 import { PROJECT_ROOT } from '../helpers/corpus.js';
@@ -95,27 +96,8 @@ test('a lone high host still joins the largest cluster active near it in its ten
 });
 
 function hostSnap(key: string): HostSnapshot {
-  return {
-    key,
-    name: key.slice(key.indexOf('|') + 1),
-    tenant: key.slice(0, key.indexOf('|')),
-    first: T0,
-    last: T0,
-    kerberos: 0,
-    ntlm: 0,
-    directory: 0,
-    netlogon: 0,
-    dcDuties: 0,
-    shareAccess: 0,
-    shareSources: [],
-    interactiveLogons: 0,
-    networkLogonsIn: 0,
-    netEvents: 0,
-    dnsEvents: 0,
-    addresses: [],
-    archives: [],
-    remoteExec: [],
-  };
+  const bar = key.indexOf('|');
+  return newHost(key, key.slice(bar + 1), key.slice(0, bar), T0);
 }
 
 function snapshot(hosts: HostSnapshot[], dropped = 0): EntityGraphSnapshot {

@@ -14,7 +14,7 @@ export type { CompiledRule } from './compile-rule.js';
 export { RecordView } from './record-view.js';
 export { RuleIndex } from './rule-index.js';
 export { CONTEXT_FIELDS } from './detection-fields.js';
-export { terminalText } from './terminal-text.js';
+export { BIDI_CONTROLS, terminalText, unicodeEscape } from './terminal-text.js';
 export type { RuleProblem } from '../sigma/types.js';
 export { LEVELS, type Detection, type RuleInfo, type Level } from './types.js';
 export {

@@ -1,6 +1,7 @@
 // The CSV timeline: one line per detection, safe for Excel and Timeline Explorer (UTF-8 BOM, CRLF, every cell
 // quoted when needed, no embedded line breaks, formula-looking cells neutralised).
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { BIDI_CONTROLS, unicodeEscape } from '../engine/terminal-text.js';
 import type { Detection } from '../engine/types.js';
 import { tacticsOf, techniquesOf } from '../intel/index.js';
 
@@ -44,15 +45,12 @@ const CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 
 // Bidi controls would reorder a cell in the viewer (U+202E + 'gnp.exe' shows as 'exe.png'): shown as visible
 // \uXXXX escapes, as in the terminal and HTML report.
-const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const BIDI = new RegExp(`[${BIDI_CONTROLS}]`, 'g');
 
 /** Makes one value safe for a CSV cell: no line breaks, no formula start, no bidi controls, quoted when needed. */
 export function csvCell(value: string | number | undefined): string {
   let s = value === undefined ? '' : String(value);
-  s = s
-    .replace(LINE_BREAKS, ' ⏎ ')
-    .replace(CONTROLS, ' ')
-    .replace(BIDI, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  s = s.replace(LINE_BREAKS, ' ⏎ ').replace(CONTROLS, ' ').replace(BIDI, unicodeEscape);
   // Spreadsheet formula injection: = + - @ (and tab/CR, removed above) at the start make Excel evaluate.
   const first = s.charCodeAt(0);
   if (

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import type { Intrusion } from '../correlate/types.js';
+import { unicodeEscape } from '../engine/terminal-text.js';
 import type { Detection } from '../engine/types.js';
 import { loadAttackTable, type AttackTable } from '../intel/index.js';
 import { REPORT_SCRIPT } from './report/client-script.js';
@@ -36,10 +37,7 @@ export function escapeHtml(text: string): string {
  * separators U+2028/U+2029 become \u escapes, so no value can close the element or start markup.
  */
 export function jsonForScript(value: unknown): string {
-  return JSON.stringify(value).replace(
-    /[<>&\u2028\u2029]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, unicodeEscape);
 }
 
 /** Renders the report as one HTML string (no external resources). */

@@ -1,5 +1,6 @@
 // JSON Lines for Timesketch: every line has `message`, `datetime` and `timestamp_desc`, plus the rule and
 // source attributes and the detection's fields.
+import { unicodeEscape } from '../engine/terminal-text.js';
 import type { Detection } from '../engine/types.js';
 import { tacticsOf, techniquesOf } from '../intel/index.js';
 import { LineFileWriter, isoTime } from './csv.js';
@@ -59,10 +60,7 @@ export function detectionToTimesketch(d: Detection): Record<string, unknown> {
  * \u escapes they read back to the same value.
  */
 export function jsonLine(value: unknown): string {
-  return JSON.stringify(value).replace(
-    /[\u0085\u2028\u2029]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  return JSON.stringify(value).replace(/[\u0085\u2028\u2029]/g, unicodeEscape);
 }
 
 /** Streams detections to a JSONL file. */

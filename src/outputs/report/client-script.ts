@@ -1,5 +1,6 @@
 // The report page's script: renders the embedded JSON with DOM text nodes only (never HTML from data).
 // Kept as plain ES2017 in raw strings so the page needs no build step and no network.
+import { BIDI_CONTROLS } from '../../engine/terminal-text.js';
 import { REPORT_CHARTS } from './client-charts.js';
 
 const HELPERS_AND_SUMMARY = String.raw`
@@ -10,7 +11,7 @@ const HELPERS_AND_SUMMARY = String.raw`
   // Bidi controls (U+202E and kin) in a value would reorder what the reader sees (U+202E + 'gnp.exe' shows
   // as 'exe.png'; host, user and file names can be spoofed), so every string from the data shows them as
   // visible backslash-u escapes, as the terminal output does.
-  var BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+  var BIDI = /[${BIDI_CONTROLS}]/g;
   function bidiEscape(c) { return '\\u' + ('000' + c.charCodeAt(0).toString(16)).slice(-4); }
   var DATA = JSON.parse(document.getElementById('dwell-data').textContent, function (key, value) {
     return typeof value === 'string' ? value.replace(BIDI, bidiEscape) : value;

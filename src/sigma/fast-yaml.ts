@@ -4,6 +4,7 @@
 // a fraction of the cost (parsing was ~2/3 of rule loading). Anything else — anchors, tags, flow maps,
 // multi-line plain or quoted scalars, duplicate keys, tabs, CR, odd indentation — returns undefined, and the
 // caller parses the file with the library, which also reports every problem with its position.
+import { indexOfKey } from './key-index.js';
 
 /** A parsed value with where it was written: `at` is the offset of its first character. */
 export type FastNode = FastMap | FastSeq | FastScalar;
@@ -469,19 +470,8 @@ export function fastParseYaml(text: string): FastDocument[] | undefined {
   return docs;
 }
 
-/** Key → position of the maps with many keys, built on first lookup (a lookup per key stays linear overall). */
+/** Key indexes of the maps with many keys (see key-index.ts). */
 const keyIndexes = new WeakMap<FastMap, Map<string, number>>();
-
-/** Position of `key` in a map's keys, or -1. */
-function keyIndex(map: FastMap, key: string): number {
-  if (map.keys.length <= 16) return map.keys.indexOf(key);
-  let index = keyIndexes.get(map);
-  if (!index) {
-    index = new Map(map.keys.map((k, i) => [k, i]));
-    keyIndexes.set(map, index);
-  }
-  return index.get(key) ?? -1;
-}
 
 /** The node at a key path, with the key (or item) node the path last named; the walk stops at a missing step. */
 export function fastNodesAt(
@@ -492,7 +482,8 @@ export function fastNodesAt(
   let foundAt = root?.at;
   for (const seg of path) {
     if (node?.kind === 'map') {
-      const k = keyIndex(node, String(seg));
+      const keys = node.keys;
+      const k = indexOfKey(node, keys.length, (i) => keys[i], String(seg), keyIndexes);
       if (k < 0) return { foundAt, value: undefined };
       foundAt = node.keyAt[k];
       node = node.values[k];

@@ -16,6 +16,7 @@ import {
 } from 'yaml';
 import type { RuleProblem, SourcePosition } from './types.js';
 import { fastNodesAt, fastParseYaml, type FastDocument } from './fast-yaml.js';
+import { indexOfKey } from './key-index.js';
 
 /** One YAML document of a rule file, as plain data, with a way to locate any key path inside it. */
 export interface YamlDocument {
@@ -74,23 +75,18 @@ export async function listRuleFiles(paths: readonly string[], problems: RuleProb
   return out;
 }
 
-/** Key → pair of the maps with many keys, built on first lookup (a lookup per key stays linear overall). */
-const pairIndexes = new WeakMap<YAMLMap, Map<string, Pair>>();
+/** Key indexes of the maps with many keys (see key-index.ts). */
+const pairIndexes = new WeakMap<YAMLMap, Map<string, number>>();
 
 /** The first pair of a map whose scalar key reads `key`. */
 function pairOf(map: YAMLMap, key: string): Pair | undefined {
-  if (map.items.length <= 16)
-    return map.items.find((p) => isScalar(p.key) && String(p.key.value) === key) as Pair | undefined;
-  let index = pairIndexes.get(map);
-  if (!index) {
-    index = new Map();
-    for (const p of map.items as Pair[]) {
-      const k = isScalar(p.key) ? String(p.key.value) : undefined;
-      if (k !== undefined && !index.has(k)) index.set(k, p);
-    }
-    pairIndexes.set(map, index);
-  }
-  return index.get(key);
+  const items = map.items as Pair[];
+  const keyAt = (i: number): string | undefined => {
+    const k = items[i]!.key;
+    return isScalar(k) ? String(k.value) : undefined;
+  };
+  const i = indexOfKey(map, items.length, keyAt, key, pairIndexes);
+  return i < 0 ? undefined : items[i];
 }
 
 /** The key node (for map segments) and the value node at a path; missing segments stop the walk. */

@@ -58,6 +58,18 @@ correlation:
   }
 });
 
+/** A one-thread hunt of the case's logs/ with its rules (not Dwell's) and one indicator file. */
+function huntWithIocs(c: ReturnType<typeof makeCase>, iocs: string) {
+  return runHunt({
+    paths: [join(c.dir, 'logs')],
+    sigma: [c.rules],
+    noDwellRules: true,
+    quiet: true,
+    workers: 1,
+    iocs: [iocs],
+  });
+}
+
 test('IOC files are matched on every record and reported as ioc: detections', async () => {
   const c = makeCase();
   try {
@@ -75,14 +87,7 @@ test('IOC files are matched on every record and reported as ioc: detections', as
       'iocs.csv',
       'type,value,description,source\ndomain,evil-cloud.example,test indicator,unit test\n',
     );
-    const r = await runHunt({
-      paths: [join(c.dir, 'logs')],
-      sigma: [c.rules],
-      noDwellRules: true,
-      quiet: true,
-      workers: 1,
-      iocs: [iocs],
-    });
+    const r = await huntWithIocs(c, iocs);
     const hits = r.detections.filter((d) => d.rule.id.startsWith('ioc:'));
     assert.equal(hits.length, 3);
     assert.ok(hits.every((d) => d.host === 'ws1' && d.rule.level === 'high'));
@@ -98,14 +103,7 @@ test('problems in an IOC file are input warnings (shown by default), within the 
     // One good indicator, then 12,000 rows of an unknown type: a broken feed must not flood the warnings.
     const bad = Array.from({ length: 12_000 }, (_, i) => `nonsense,value-${i},,\n`).join('');
     const iocs = c.put('iocs.csv', `type,value,description,source\ndomain,evil-cloud.example,,\n${bad}`);
-    const r = await runHunt({
-      paths: [join(c.dir, 'logs')],
-      sigma: [c.rules],
-      noDwellRules: true,
-      quiet: true,
-      workers: 1,
-      iocs: [iocs],
-    });
+    const r = await huntWithIocs(c, iocs);
     const ioc = r.warnings.filter((w) => w.reason.startsWith('IOC: '));
     assert.ok(ioc.length > 0, 'the IOC file problems are reported');
     assert.ok(ioc.every((w) => w.kind === 'input'));

@@ -148,6 +148,35 @@ test('condition grammar end to end: not, 1 of, all of, them', async () => {
   assert.ok(await fires(`${sels}    condition: (filter_x or sel_cli) and sel_img`, r));
 });
 
+test('cidr rules over a stream of addresses: each record is judged on its own address', async () => {
+  // The cidr test keeps the last parsed address: records that alternate addresses (and rules that test the
+  // same address against other networks, and non-addresses in between) must never see a stale one.
+  const texts = [
+    rule(`    sel:\n        DestinationIp|cidr: '10.0.0.0/8'\n    condition: sel`),
+    rule(`    sel:\n        DestinationIp|cidr: ['192.168.0.0/16', 'fe80::/10']\n    condition: sel`),
+    rule(
+      `    sel:\n        DestinationIp|cidr: '10.0.0.0/8'\n    filter:\n        SourceIp|cidr: '10.0.0.0/8'\n    condition: sel and not filter`,
+    ),
+  ];
+  const rs = await loadRules(texts);
+  const [ten, privateOrLinkLocal, tenFromOutside] = texts.map((t) => /^title: (.*)$/m.exec(t)![1]);
+  const stream: [string, string, (string | undefined)[]][] = [
+    ['10.1.2.3', '10.9.9.9', [ten]],
+    ['192.168.1.1', '192.168.1.1', [privateOrLinkLocal]],
+    ['10.1.2.3', '8.8.8.8', [ten, tenFromOutside]],
+    ['-', '10.1.2.3', []],
+    ['fe80::1%eth0', '10.1.2.3', [privateOrLinkLocal]],
+    ['10.255.0.1', '-', [ten, tenFromOutside]],
+    ['11.0.0.1', '11.0.0.1', []],
+  ];
+  const engine = new Engine(rs);
+  for (const [dst, src, want] of stream) {
+    const got: string[] = [];
+    engine.match(proc({ DestinationIp: dst, SourceIp: src }), (d) => got.push(d.rule.title));
+    assert.deepEqual(got.sort(), [...want].sort(), `${dst} from ${src}`);
+  }
+});
+
 test('windash, re, cidr, lt/gt, base64offset, fieldref, time parts', async () => {
   const r = proc({
     CommandLine: 'powershell \u2013enc SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoAZQBjAHQA',

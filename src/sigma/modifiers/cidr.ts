@@ -8,17 +8,29 @@ export interface CidrNetwork {
 }
 
 function parseIpv4(text: string): Uint8Array | undefined {
-  const parts = text.split('.');
-  if (parts.length !== 4) return undefined;
+  // One pass over the characters (no split, no per-part strings): the cidr test runs on every record of a
+  // logon channel, and this was most of its cost.
   const out = new Uint8Array(4);
-  for (let i = 0; i < 4; i++) {
-    const p = parts[i]!;
-    if (p.length === 0 || p.length > 3) return undefined;
-    for (const c of p) if (c < '0' || c > '9') return undefined;
-    const n = Number(p);
-    if (n > 255) return undefined;
-    out[i] = n;
+  let part = 0;
+  let digits = 0;
+  let value = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x2e) {
+      if (digits === 0 || part === 3) return undefined;
+      out[part++] = value;
+      digits = 0;
+      value = 0;
+    } else if (c >= 0x30 && c <= 0x39) {
+      if (++digits > 3) return undefined;
+      value = value * 10 + (c - 0x30);
+      if (value > 255) return undefined;
+    } else {
+      return undefined;
+    }
   }
+  if (digits === 0 || part !== 3) return undefined;
+  out[3] = value;
   return out;
 }
 

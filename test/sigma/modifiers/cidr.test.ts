@@ -37,4 +37,19 @@ test('malformed networks and addresses are rejected', () => {
   for (const bad of ['-', '1.2.3', '1.2.3.4.5', '01234::', ':::', 'a'.repeat(100)]) {
     assert.equal(parseIp(bad), undefined, bad);
   }
+  // Dotted-quad edge cases: empty parts, a trailing or leading dot, four digits, a part over 255, signs, spaces.
+  for (const bad of [
+    '1..2.3',
+    '1.2.3.4.',
+    '.1.2.3',
+    '1.2.3.0004',
+    '1.2.3.256',
+    '1.2.+3.4',
+    '1.2. 3.4',
+    '1.2.3.4x',
+  ]) {
+    assert.equal(parseIp(bad), undefined, bad);
+  }
+  assert.deepEqual([...parseIp('001.02.255.0')!], [1, 2, 255, 0], 'leading zeros are decimal');
+  assert.deepEqual([...parseIp(' 10.0.0.1 ')!], [10, 0, 0, 1], 'surrounding spaces are trimmed');
 });

@@ -63,11 +63,19 @@ test('event and rule text reaches the terminal without escape sequences or line 
     kind: 'rule' as const,
   };
   const s = buildSummary(
-    [detection({ rule: hostile, host: 'ws\u001b[2J\nFAKE LINE', tenant: 'acme\u202e' })],
+    [
+      detection({ rule: hostile, host: 'ws\u001b[2J\nFAKE LINE', tenant: 'acme\u202e' }),
+      // Bidi marks (RLM, LRM, ALM) reorder digits and extensions as overrides do.
+      detection({ rule: hostile, host: 'dc01\u200f.corp\u200e\u061c', tenant: 'acme\u202e' }),
+    ],
     counters,
   );
   const text = formatSummary(s);
-  assert.ok(!/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/.test(text), JSON.stringify(text));
+  assert.ok(
+    !/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202e]/.test(text),
+    JSON.stringify(text),
+  );
   assert.match(text, /Rule \\u001b\]0;pwned\\u0007 title/);
   assert.match(text, /ws\\u001b\[2J\\u000aFAKE LINE {2}\[acme\\u202e\]/);
+  assert.match(text, /dc01\\u200f\.corp\\u200e\\u061c/);
 });

@@ -125,4 +125,9 @@ export interface EntityGraphSnapshot {
   readonly dropped: number;
   /** Account observations not kept past GRAPH_LIMITS.accounts (correlation does not use the account table). */
   readonly droppedAccounts?: number;
+  /**
+   * Hosts (`tenant|short` keys) the hunt saw detections on while filling the graph, with the highest level index
+   * (LEVELS): merging keeps the edges touching them when the edge table is full (see edge-cap.ts).
+   */
+  readonly detectedHosts?: readonly { readonly key: string; readonly level: number }[];
 }

@@ -11,6 +11,7 @@ import type {
   TimedSample,
 } from './graph-types.js';
 import { hostKey } from './normalize.js';
+import { DetectedHosts, evictEdges } from './edge-cap.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer U)[] ? U[] : T[K] };
 export type HostState = Mutable<HostSnapshot>;
@@ -96,8 +97,18 @@ export interface SessionSource {
   readonly account: string;
 }
 
+/** Caps a caller may lower (tests: to reach a cap with a few thousand records); never above GRAPH_LIMITS. */
+export interface GraphLimitOptions {
+  /** Distinct edges kept (default GRAPH_LIMITS.edges). */
+  readonly edges?: number;
+}
+
 /** Hosts, accounts, addresses, edges and sessions seen in the logs, kept per entity with bounded lists. */
 export class EntityGraph {
+  private readonly edgeLimit: number;
+  // Hosts with detections so far (the hunt tells the graph): a full edge table keeps the edges touching them.
+  private readonly detected = new DetectedHosts(GRAPH_LIMITS.hosts);
+  private readonly addressOwners = (address: string) => this.addresses.get(address)?.owners;
   private readonly hosts = new Map<string, HostState>();
   private readonly accounts = new Map<string, AccountState>();
   private readonly addresses = new Map<string, AddressState>();
@@ -114,6 +125,42 @@ export class EntityGraph {
   private lastComputer = '';
   private lastTenant: string | undefined = undefined;
   private lastHost: HostState | undefined = undefined;
+  private lastDetectedComputer = '';
+  private lastDetectedTenant: string | undefined = undefined;
+  private lastLevel = 0;
+
+  constructor(limits: GraphLimitOptions = {}) {
+    const edges = limits.edges;
+    this.edgeLimit =
+      edges !== undefined && Number.isFinite(edges) && edges >= 1
+        ? Math.min(Math.floor(edges), GRAPH_LIMITS.edges)
+        : GRAPH_LIMITS.edges;
+  }
+
+  /** Records that a host (`tenant|short` key) has a detection of level index `level` (LEVELS). */
+  markDetected(key: string, level: number): void {
+    this.detected.mark(key, level);
+  }
+
+  /** Records a detection on the host that logged it (by `Computer` name), with its level index (LEVELS). */
+  markDetectedComputer(tenant: string | undefined, computer: string, level: number): void {
+    // One-entry cache: a host's detections come in runs, and most repeat the level already recorded.
+    if (
+      computer === this.lastDetectedComputer &&
+      tenant === this.lastDetectedTenant &&
+      level <= this.lastLevel
+    )
+      return;
+    this.detected.mark(hostKey(tenant, computer), level);
+    this.lastDetectedComputer = computer;
+    this.lastDetectedTenant = tenant;
+    this.lastLevel = level;
+  }
+
+  /** Makes room in a full edge table (see edge-cap.ts); what it drops is counted in `dropped`. */
+  private makeEdgeRoom(): void {
+    this.dropped += evictEdges(this.edges, this.detected, this.addressOwners);
+  }
 
   /** The state of the host that logged a record (created on first sight), or undefined without a name. */
   host(tenant: string | undefined, computer: string, time: number): HostState | undefined {
@@ -213,10 +260,7 @@ export class EntityGraph {
     const key = `${src}\u0000${srcAlt}\u0000${dst}\u0000${how}\u0000${account}`;
     let e = this.edges.get(key);
     if (!e) {
-      if (this.edges.size >= GRAPH_LIMITS.edges) {
-        this.dropped++;
-        return undefined;
-      }
+      if (this.edges.size >= this.edgeLimit) this.makeEdgeRoom();
       e = { src, srcAlt, dst, tenant, how, account, logonType, count: 0, first: time, last: time, times: [] };
       this.edges.set(key, e);
     }
@@ -304,6 +348,7 @@ export class EntityGraph {
       processSessions: [...this.processSessions.values()].map((p) => ({ ...p })),
       dropped: this.dropped,
       droppedAccounts: this.droppedAccounts,
+      detectedHosts: this.detected.list(),
     };
   }
 
@@ -322,6 +367,7 @@ export class EntityGraph {
       processSessions: [...this.processSessions.values()],
       dropped: this.dropped,
       droppedAccounts: this.droppedAccounts,
+      detectedHosts: this.detected.list(),
     };
   }
 
@@ -344,6 +390,8 @@ export class EntityGraph {
     this.lastComputer = '';
     this.dropped += snap.dropped;
     this.droppedAccounts += snap.droppedAccounts ?? 0;
+    // What the worker knew of detections first, so a full edge table keeps the edges they make useful.
+    for (const d of snap.detectedHosts ?? []) this.detected.mark(d.key, d.level);
     for (const h of snap.hosts) this.mergeHost(h);
     for (const a of snap.accounts) this.mergeAccount(a);
     for (const a of snap.addresses) {
@@ -426,10 +474,7 @@ export class EntityGraph {
     const key = `${e.src}\u0000${e.srcAlt}\u0000${e.dst}\u0000${e.how}\u0000${e.account}`;
     const mine = this.edges.get(key);
     if (!mine) {
-      if (this.edges.size >= GRAPH_LIMITS.edges) {
-        this.dropped++;
-        return;
-      }
+      if (this.edges.size >= this.edgeLimit) this.makeEdgeRoom();
       this.edges.set(key, { ...e, times: [...e.times] });
       return;
     }

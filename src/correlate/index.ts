@@ -1,5 +1,6 @@
 // Public face of correlate: the entity graph hunt workers fill, and the intrusions built from it.
-export { EntityGraph, GRAPH_LIMITS } from './graph.js';
+export { EntityGraph, GRAPH_LIMITS, type GraphLimitOptions } from './graph.js';
+export { EDGE_EVICTION_SHARE } from './edge-cap.js';
 export type {
   AccountSnapshot,
   AddressSnapshot,
@@ -10,7 +11,7 @@ export type {
   SessionSnapshot,
   TimedSample,
 } from './graph-types.js';
-export { observeRecord } from './observe.js';
+export { observeDetection, observeRecord } from './observe.js';
 export {
   buildIntrusions,
   newIntrusionBuildStats,

@@ -1,6 +1,8 @@
 // Pulls entity facts out of one record into the graph. Runs in hunt workers on every record, so it switches on
 // the event id first and returns at once (no allocation) for the events it does not care about.
+import type { Detection } from '../engine/types.js';
 import type { EventRecord, FieldValue } from '../event/types.js';
+import { levelOf } from './cluster.js';
 import { EntityGraph, GRAPH_LIMITS, type HostState } from './graph.js';
 import {
   baseName,
@@ -393,4 +395,9 @@ function observeInteresting(record: EventRecord, graph: EntityGraph, id: number)
       // 5723, 5805, 5827-5831: Netlogon secure channel events, logged by domain controllers.
       if (channel === 'System') h.netlogon++;
   }
+}
+
+/** Tells the graph a record matched a rule on its host, so a full edge table keeps that host's edges. */
+export function observeDetection(detection: Detection, graph: EntityGraph): void {
+  graph.markDetectedComputer(detection.tenant, detection.host, levelOf(detection));
 }

@@ -1,6 +1,7 @@
 // Messages between the hunt's main thread and its workers (all plain, structured-cloneable data), and the one
 // place a matcher's load report is turned into such a message.
 import type { RuleInfo } from '../engine/types.js';
+import type { GraphLimitOptions } from '../correlate/index.js';
 import type { FailedSignal } from '../workers/index.js';
 import type { TemplateCatalogue } from '../evtx/index.js';
 import type { RuleStat } from '../outputs/rule-stats.js';
@@ -15,6 +16,8 @@ export interface WorkerInit {
   readonly reportProblems: boolean;
   /** The hunt's EVTX template catalogue (see readTemplateCatalogue), when records are carved. */
   readonly templates?: TemplateCatalogue;
+  /** Lowered entity-graph caps (HuntOptions.graphEdgeLimit). */
+  readonly graphLimits?: GraphLimitOptions;
 }
 
 /** What the main thread sends. */

@@ -40,7 +40,7 @@ const SORT_RUN_COUNT = 100_000;
  * its heap grew to ~45 MB on a 4 GiB hunt.
  */
 const MAIN_GC_SLACK_BYTES = 8 * 1024 * 1024;
-const RECOVERY_NOTE = /^chunk \d+: recovered \d+ records? from slack space$/;
+const RECOVERY_NOTE = /^chunk \d+: recovered \d+ records? from slack space(?: \([^()]*\))?$/;
 
 /** The rule files a hunt loads: Dwell's own rules (unless disabled) and the user's Sigma paths. */
 export function huntRulePaths(opts: Pick<HuntOptions, 'sigma' | 'noDwellRules'>): string[] {
@@ -86,6 +86,7 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
 
   // What is needed downstream decides what is kept.
   const needGraph = Boolean(opts.intrusions || opts.report || opts.stix);
+  const graphLimits = opts.graphEdgeLimit !== undefined ? { edges: opts.graphEdgeLimit } : {};
   // Outputs need no detection kept (src/hunt/outputs.ts streams them): only the caller may want them back.
   const keep = opts.keepDetections !== false;
   const config: MatcherConfig = {
@@ -138,7 +139,7 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
     hits = [];
   };
   const ruleStats = new Map<string, RuleStat>();
-  let graph = needGraph ? new EntityGraph() : undefined;
+  let graph = needGraph ? new EntityGraph(graphLimits) : undefined;
   let report: LoadReport | undefined;
   let records = 0;
   const filesRead = new Set<string>();
@@ -235,7 +236,7 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
   const templates = opts.recover === false ? undefined : readTemplateCatalogue(evtxInputs(plan.jobs));
   if (workers <= 1) {
     const matcher = await createMatcher({ ...config, sharedSources: await rulesLoading });
-    const observer = needGraph ? await createObserver() : undefined;
+    const observer = needGraph ? await createObserver(graphLimits) : undefined;
     const scanner = new JobScanner(
       matcher,
       observer?.observe,
@@ -258,6 +259,7 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
       {
         config: { ...config, sharedSources: await rulesLoading },
         observe: needGraph,
+        graphLimits,
         ...(templates ? { templates } : {}),
       },
       {

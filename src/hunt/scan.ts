@@ -45,8 +45,8 @@ export interface JobResult {
   readonly unreadable: boolean;
 }
 
-/** Per-record observers besides rule matching (the correlation entity graph). */
-export type RecordObserver = (record: EventRecord) => void;
+/** Per-record observers besides rule matching (the correlation entity graph), told the record's detections. */
+export type RecordObserver = (record: EventRecord, detections: readonly Detection[]) => void;
 
 const MAX_WARNINGS_PER_JOB = 1000;
 
@@ -99,7 +99,7 @@ export class JobScanner {
           if (job.tenant !== undefined && record.source.tenant === undefined)
             record.source.tenant = job.tenant;
           this.matcher.match(record, this.collect);
-          this.observe?.(record);
+          this.observe?.(record, this.pending);
           const recordHits = this.matcher.takeHits();
           if (this.pending.length > 0 || recordHits.length > 0) {
             const key = recordKey(record);

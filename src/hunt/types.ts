@@ -63,6 +63,8 @@ export interface HuntOptions extends RuleFilter {
   progressStream?: NodeJS.WritableStream;
   /** Extra logsource mapping files for the engine. */
   mappingFiles?: string[];
+  /** Distinct edges the entity graph keeps (default and maximum GRAPH_LIMITS.edges); lowered by tests. */
+  graphEdgeLimit?: number;
 }
 
 /** What a hunt produced. */

@@ -19,7 +19,7 @@ async function start(): Promise<void> {
     // The parsed sources are compiled now: let them go (workerData would otherwise keep them for the whole run).
     delete init.config.sources;
     delete init.config.sharedSources;
-    const observer = init.observe ? await createObserver() : undefined;
+    const observer = init.observe ? await createObserver(init.graphLimits) : undefined;
     const scanner = new JobScanner(
       matcher,
       observer?.observe,

@@ -74,7 +74,9 @@ function endLevel(ref: string, detected: DetectedHosts, owners: AddressOwners): 
  * detection level of its two ends, then remote execution over plain logons, then its latest time.
  */
 export function edgeUsefulness(e: EdgeSnapshot, detected: DetectedHosts, owners: AddressOwners): number {
-  const src = Math.max(endLevel(e.src, detected, owners), endLevel(e.srcAlt, detected, owners));
+  // The address of a named source only counts when the name says nothing (it is the same host, usually).
+  let src = endLevel(e.src, detected, owners);
+  if (src === 0) src = endLevel(e.srcAlt, detected, owners);
   const dst = endLevel(e.dst, detected, owners);
   const tier =
     (Math.min(src, dst) * LEVEL_STEPS + Math.max(src, dst)) * 2 + (REMOTE_EXEC_EDGES.has(e.how) ? 1 : 0);
@@ -82,16 +84,48 @@ export function edgeUsefulness(e: EdgeSnapshot, detected: DetectedHosts, owners:
   return tier * TIME_SPAN + last;
 }
 
+/** The k-th smallest (0-based) of `values`, reordering them: Hoare's selection, expected O(n), no randomness. */
+function kthSmallest(values: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = values.length - 1;
+  while (lo < hi) {
+    // Median of three as the pivot keeps sorted and reversed tables linear too.
+    const mid = lo + ((hi - lo) >> 1);
+    const a = values[lo];
+    const b = values[mid];
+    const c = values[hi];
+    const pivot = a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (values[i] < pivot) i++;
+      while (values[j] > pivot) j--;
+      if (i <= j) {
+        const t = values[i];
+        values[i] = values[j];
+        values[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return values[k];
+  }
+  return values[k];
+}
+
 /**
  * Which of `scores` to drop to free `count` slots: every score below `threshold`, and the first `ties` scores
  * equal to it (in table order, so the choice is deterministic).
  */
 export function evictionCut(scores: Float64Array, count: number): { threshold: number; ties: number } {
-  const sorted = scores.slice().sort();
-  const threshold = sorted[Math.min(count, sorted.length) - 1] ?? -Infinity;
+  const n = Math.min(count, scores.length);
+  if (n <= 0) return { threshold: -Infinity, ties: 0 };
+  const threshold = kthSmallest(scores.slice(), n - 1);
   let below = 0;
-  while (below < sorted.length && sorted[below] < threshold) below++;
-  return { threshold, ties: Math.min(count, sorted.length) - below };
+  for (let i = 0; i < scores.length; i++) if (scores[i] < threshold) below++;
+  return { threshold, ties: n - below };
 }
 
 /**

@@ -173,3 +173,22 @@ test('the detection hints stay bounded by their host cap', () => {
   assert.equal(d.levelOf('name:h0'), 4);
   assert.equal(d.levelOf('host:t|h5'), 0);
 });
+
+test('the eviction cut agrees with sorting on random, sorted, reversed and constant tables', () => {
+  let seed = 7;
+  const rand = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31) * 100;
+  const tables = [
+    Float64Array.from({ length: 1001 }, () => Math.floor(rand())),
+    Float64Array.from({ length: 500 }, (_, i) => i),
+    Float64Array.from({ length: 500 }, (_, i) => 500 - i),
+    new Float64Array(300).fill(4),
+  ];
+  for (const t of tables) {
+    const sorted = t.slice().sort();
+    for (const count of [1, 2, Math.floor(t.length / 4), t.length - 1, t.length]) {
+      const { threshold, ties } = evictionCut(t, count);
+      assert.equal(threshold, sorted[count - 1]);
+      assert.equal(sorted.filter((x) => x < threshold).length + ties, count);
+    }
+  }
+});

@@ -248,16 +248,31 @@ class ChunkParser {
     const buf = this.buf;
     let found = 0;
     let off = start;
-    while (off + RECORD_HEADER_SIZE <= end) {
-      const p = buf.indexOf(RECORD_MAGIC, off);
-      if (p < 0 || p + RECORD_HEADER_SIZE > end) break;
-      const size = this.framed(p);
-      if (size > 0 && !this.isLive(u64(buf, p + 8)) && this.record(p, size, true, true)) {
-        found++;
-        off = p + size;
-      } else off = p + 1;
+    this.ctx.carving = true;
+    try {
+      while (off + RECORD_HEADER_SIZE <= end) {
+        const p = buf.indexOf(RECORD_MAGIC, off);
+        if (p < 0 || p + RECORD_HEADER_SIZE > end) break;
+        const size = this.framed(p);
+        if (size > 0 && !this.isLive(u64(buf, p + 8)) && this.record(p, size, true, true)) {
+          found++;
+          off = p + size;
+        } else off = p + 1;
+      }
+    } finally {
+      this.ctx.carving = false;
     }
     return found;
+  }
+
+  /** The note on records carved from `where`, with the overwritten templates taken from another copy. */
+  private recoveryNote(found: number, where: string): string {
+    const borrowed = this.ctx.borrowedWhileCarving;
+    this.ctx.borrowedWhileCarving = 0;
+    const note = `recovered ${found} records from ${where}`;
+    if (borrowed === 0) return note;
+    const templates = borrowed === 1 ? '1 overwritten template' : `${borrowed} overwritten templates`;
+    return `${note} (${templates} taken from an earlier copy with the same id)`;
   }
 
   parse(opts: ChunkOptions): ChunkResult {
@@ -281,7 +296,7 @@ class ChunkParser {
       );
       if (recover) {
         const n = this.carve(buf.length < CHUNK_HEADER_SIZE ? 0 : CHUNK_HEADER_SIZE, buf.length);
-        if (n > 0) this.warn(0, `recovered ${n} records from a chunk without a valid header`);
+        if (n > 0) this.warn(0, this.recoveryNote(n, 'a chunk without a valid header'));
       }
       return r;
     }
@@ -326,7 +341,7 @@ class ChunkParser {
     this.reportProblems();
     if (recover) {
       const n = this.carve(Math.max(stop, CHUNK_HEADER_SIZE), buf.length);
-      if (n > 0) this.warn(stop, `recovered ${n} records from slack space`);
+      if (n > 0) this.warn(stop, this.recoveryNote(n, 'slack space'));
     }
     return r;
   }

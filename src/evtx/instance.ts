@@ -60,6 +60,15 @@ export class ChunkContext {
   readonly templates = new Map<number, Shape | string>();
   /** Problems worth a warning that did not cost a record (reported once per chunk by the chunk parser). */
   readonly problems: string[] = [];
+  /**
+   * True while the chunk parser carves slack space or a damaged chunk. Slack space holds old records whose
+   * template definitions were partly overwritten by newer ones, as a matter of course: taking such a template
+   * from another copy with the same id is then counted (borrowedWhileCarving) for the recovery note, not
+   * reported as damage.
+   */
+  carving = false;
+  /** Templates taken from another copy of the same id while carving (see carving). */
+  borrowedWhileCarving = 0;
   /** BinXML bytes parsed so far in this chunk (see CHUNK_PARSE_BUDGET). */
   private parsed = 0;
 
@@ -155,7 +164,10 @@ export class ChunkContext {
   private failedTemplate(info: InstanceInfo, message: string): Shape | string {
     const reason = `template at ${info.defOffset}: ${message}`;
     const known = this.templateIds.get(info.templateId);
-    if (known !== undefined) this.problems.push(`${reason}; used the template with the same id read earlier`);
+    if (known !== undefined) {
+      if (this.carving) this.borrowedWhileCarving++;
+      else this.problems.push(`${reason}; used the template with the same id read earlier`);
+    }
     return known ?? reason;
   }
 }

@@ -15,9 +15,11 @@ import {
   type EvtxReader,
 } from '../../src/evtx/index.js';
 import { writeEvtx } from '../../src/evtx/writer.js';
+import type { EventSpec } from '../../src/evtx/writer-types.js';
+import { slackWithOverwrittenTemplate } from '../helpers/evtx-slack.js';
 
-function sample(count = 40): Buffer {
-  const events = [];
+function sampleEvents(count: number): EventSpec[] {
+  const events: EventSpec[] = [];
   for (let i = 0; i < count; i++) {
     events.push({
       provider: 'Microsoft-Windows-Security-Auditing',
@@ -28,7 +30,11 @@ function sample(count = 40): Buffer {
       data: { TargetUserName: `user${i}`, CommandLine: `cmd.exe /c echo ${i}`, LogonType: i % 11 },
     });
   }
-  return writeEvtx(events);
+  return events;
+}
+
+function sample(count = 40): Buffer {
+  return writeEvtx(sampleEvents(count));
 }
 
 function drain(reader: EvtxReader): { ids: number[]; recovered: number } {
@@ -218,6 +224,25 @@ test('a bare run of chunks (no file header) is read from offset 0', () => {
   const { ids } = drain(reader);
   assert.equal(ids.length, 40);
   assert.equal(reader.stats.header, null);
+});
+
+test('carved records whose template was overwritten borrow an earlier copy: a recovery note, not damage', () => {
+  // Chunk 1's records all lie in slack space and the template they use has an overwritten name: carving decodes
+  // them with chunk 0's copy of that template id, which the recovery note counts; slack space holding stale
+  // definitions is normal, so nothing is reported as damage.
+  const { bytes } = slackWithOverwrittenTemplate(sampleEvents(600));
+  const reader = parseEvtxBuffer(bytes, 'slack.evtx');
+  const records = [...reader];
+  const carved = records.filter((r) => r.recovered);
+  assert.ok(
+    carved.length > 0 && records.length === 600,
+    `${records.length} records, ${carved.length} carved`,
+  );
+  for (const r of carved) assert.equal(r.get('Channel'), 'Security');
+  const chunk1 = reader.warnings.filter((w) => w.chunk === 1).map((w) => w.reason);
+  assert.deepEqual(chunk1, [
+    `recovered ${carved.length} records from slack space (1 overwritten template taken from an earlier copy with the same id)`,
+  ]);
 });
 
 test('a template whose names were overwritten is rejected by the name hash, not rendered as garbage', () => {

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { runHunt, type HuntResult } from '../../src/hunt/index.js';
 import type { Detection } from '../../src/engine/types.js';
+import { slackWithOverwrittenTemplate } from '../helpers/evtx-slack.js';
 import {
   RULE_NETUSE,
   RULE_WHOAMI,
@@ -280,6 +281,29 @@ test('of a record found twice, the copy of the earlier file in the plan is kept,
     }
     assert.deepEqual(two.detections.map(sig), one.detections.map(sig));
     assert.ok(b.endsWith('b.evtx'));
+  } finally {
+    c.cleanup();
+  }
+});
+
+test('a file whose slack space holds records with overwritten templates is not listed as damaged', async () => {
+  // Slack space keeps old records whose template definitions newer ones overwrote: decoding them with another
+  // copy of the template is recovery (a note), not damage (the summary's "damaged or unreadable files").
+  const c = makeCase();
+  try {
+    const { bytes } = slackWithOverwrittenTemplate(sysmonEvents('ws1', 400));
+    c.put('logs/slack.evtx', bytes);
+    const r = await hunt([join(c.dir, 'logs')], c.rules);
+    assert.deepEqual(r.summary.damagedFiles, []);
+    const notes = r.warnings.filter((w) => w.kind === 'note').map((w) => w.reason);
+    assert.equal(notes.length, 1, JSON.stringify(r.warnings));
+    assert.match(
+      notes[0]!,
+      /^chunk 1: recovered \d+ records from slack space \(1 overwritten template taken/,
+    );
+    assert.equal(r.warnings.filter((w) => w.kind === 'input').length, 0, JSON.stringify(r.warnings));
+    // The carved records are hunted like the others.
+    assert.ok(r.detections.some((d) => d.file.endsWith('slack.evtx')));
   } finally {
     c.cleanup();
   }

@@ -24,7 +24,11 @@ export {
   loadIocs,
   parseIocCsv,
   parseStixIndicators,
+  readIocFile,
+  readStixObject,
   type Indicator,
   type IocProblem,
+  type IocReadOptions,
+  type IocSink,
   type IocType,
 } from './iocs.js';

@@ -1,6 +1,9 @@
 // Reading indicator sets: the CSV layout `type,value,description,source` and STIX 2.1 bundles of indicators.
 // Indicator files come from outside, so parsing never throws on content: bad rows become problems.
+import { readCsvRows, type CsvRow, type CsvRowProblem } from './csv-rows.js';
 import { stixPatternComparisons } from './stix-pattern.js';
+
+export { readCsvRows, type CsvRow, type CsvRowProblem, type TextSource } from './csv-rows.js';
 
 export { stixPatternComparisons } from './stix-pattern.js';
 
@@ -111,169 +114,101 @@ export function checkIndicatorValue(type: IocType, raw: string): { value: string
   return { value };
 }
 
-const QUOTE_MARK = 34;
-const COMMA = 44;
-const LF = 10;
-const CR = 13;
-
-/** One CSV row: its fields and the line it starts on. */
-export interface CsvRow {
-  readonly line: number;
-  readonly fields: string[];
-}
-
 /** The rows of a CSV text, and the lines that could not be split (unterminated quoted fields). */
 export interface CsvRows {
   readonly rows: CsvRow[];
-  readonly problems: { line: number; reason: string }[];
+  readonly problems: CsvRowProblem[];
 }
 
 /**
  * Splits CSV text into rows of fields (RFC 4180 quoting; CRLF or LF); linear in the input. A quote opens a
- * quoted field only at the start of a field (`5" floppy` is plain text). A quoted field left open at the end of
- * the text would swallow every row after it, so that row is reported and reading starts again on the next line,
- * from then on with quoted fields ending at their line (at most two passes over the text).
+ * quoted field only at the start of a field; a quoted field left open at the end of the text is reported and
+ * reading starts again on the next line (see `readCsvRows`, which reads the same way from a file in pieces).
  */
 export function parseCsvRows(text: string): CsvRows {
   const rows: CsvRow[] = [];
-  const problems: { line: number; reason: string }[] = [];
-  let from = 0;
-  let line = 1;
-  let multiLine = true;
-  while (from <= text.length) {
-    const stop = scanCsvRows(text, from, line, multiLine, rows, problems);
-    if (!stop) break;
-    problems.push({ line: stop.line, reason: 'unterminated quoted field: the row is skipped' });
-    const next = text.indexOf('\n', stop.index);
-    if (next < 0) break;
-    from = next + 1;
-    line = stop.line + 1;
-    multiLine = false;
-  }
+  const problems: CsvRowProblem[] = [];
+  readCsvRows(
+    (emit) => emit(text),
+    (row) => rows.push(row),
+    (problem) => problems.push(problem),
+  );
   return { rows, problems };
 }
 
-// Reads rows from `from`; returns where the row holding a quoted field still open at the end began. Fields
-// are cut out as slices between special characters (appending character by character cost ~150 ns each).
-function scanCsvRows(
-  text: string,
-  from: number,
-  firstLine: number,
-  multiLine: boolean,
-  rows: CsvRow[],
-  problems: { line: number; reason: string }[],
-): { index: number; line: number } | undefined {
-  let fields: string[] = [];
-  let field = '';
-  let fieldStart = true;
-  let inQuotes = false;
-  let line = firstLine;
-  let rowLine = firstLine;
-  let rowIndex = from;
-  let seg = from; // start of the text not yet appended to `field`
-  const endRow = (next: number): void => {
-    fields.push(field);
-    if (fields.length > 1 || fields[0] !== '') rows.push({ line: rowLine, fields });
-    fields = [];
-    field = '';
-    fieldStart = true;
-    rowLine = line;
-    rowIndex = next;
-    seg = next;
-  };
-  for (let i = from; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inQuotes) {
-      if (c === QUOTE_MARK) {
-        field += text.slice(seg, i);
-        if (text.charCodeAt(i + 1) === QUOTE_MARK) {
-          field += '"';
-          i++;
-        } else inQuotes = false;
-        seg = i + 1;
-      } else if (c === LF) {
-        if (!multiLine) {
-          // Single-line mode: the open quote ends with its line and the row is reported.
-          problems.push({ line: rowLine, reason: 'unterminated quoted field: the row is skipped' });
-          inQuotes = false;
-          line++;
-          fields = [];
-          field = '';
-          fieldStart = true;
-          rowLine = line;
-          rowIndex = i + 1;
-          seg = i + 1;
-        } else line++;
-      }
-      continue;
-    }
-    if (c === QUOTE_MARK && fieldStart) {
-      inQuotes = true;
-      fieldStart = false;
-      seg = i + 1;
-    } else if (c === COMMA) {
-      field += text.slice(seg, i);
-      fields.push(field);
-      field = '';
-      fieldStart = true;
-      seg = i + 1;
-    } else if (c === LF || c === CR) {
-      field += text.slice(seg, i);
-      if (c === CR && text.charCodeAt(i + 1) === LF) i++;
-      line++;
-      endRow(i + 1);
-    } else fieldStart = false;
-  }
-  if (inQuotes) return { index: rowIndex, line: rowLine };
-  field += text.slice(seg);
-  fields.push(field);
-  if (fields.length > 1 || fields[0] !== '') rows.push({ line: rowLine, fields });
-  return undefined;
+/** Where indicators and problems go as a file is read. */
+export interface IocSink {
+  indicator(indicator: Indicator): void;
+  problem(problem: IocProblem): void;
 }
 
-/** Reads a CSV indicator list `type,value,description,source` (a header row is recognised and skipped). */
-export function parseIocCsv(text: string, file: string): ParsedIocs {
-  const out: ParsedIocs = { indicators: [], problems: [] };
-  const { rows, problems } = parseCsvRows(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-  for (const p of problems) out.problems.push({ file, ...p });
-  let typeCol = 0;
-  let valueCol = 1;
-  let descCol = 2;
-  let sourceCol = 3;
-  for (const [index, row] of rows.entries()) {
-    const lowered = row.fields.map((f) => f.trim().toLowerCase());
-    if (index === 0 && lowered.includes('type') && lowered.includes('value')) {
-      typeCol = lowered.indexOf('type');
-      valueCol = lowered.indexOf('value');
-      descCol = lowered.indexOf('description');
-      sourceCol = lowered.indexOf('source');
-      continue;
+/** Turns the rows of a CSV indicator list into indicators one at a time; a first row naming columns is a header. */
+export class IocCsvRowReader {
+  private rowsSeen = 0;
+  private typeCol = 0;
+  private valueCol = 1;
+  private descCol = 2;
+  private sourceCol = 3;
+
+  constructor(
+    private readonly file: string,
+    private readonly sink: IocSink,
+  ) {}
+
+  /** Reads one row. */
+  row(row: CsvRow): void {
+    const { file, sink } = this;
+    if (this.rowsSeen++ === 0) {
+      const lowered = row.fields.map((f) => f.trim().toLowerCase());
+      if (lowered.includes('type') && lowered.includes('value')) {
+        this.typeCol = lowered.indexOf('type');
+        this.valueCol = lowered.indexOf('value');
+        this.descCol = lowered.indexOf('description');
+        this.sourceCol = lowered.indexOf('source');
+        return;
+      }
     }
-    const rawType = row.fields[typeCol] ?? '';
-    if (rawType.trim().startsWith('#')) continue;
+    const rawType = row.fields[this.typeCol] ?? '';
+    if (rawType.trim().startsWith('#')) return;
     const type = normaliseIocType(rawType);
     if (!type) {
-      out.problems.push({
+      sink.problem({
         file,
         line: row.line,
         reason: `unknown indicator type ${JSON.stringify(rawType.slice(0, 40))}`,
       });
-      continue;
+      return;
     }
-    const checked = checkIndicatorValue(type, row.fields[valueCol] ?? '');
+    const checked = checkIndicatorValue(type, row.fields[this.valueCol] ?? '');
     if ('reason' in checked) {
-      out.problems.push({ file, line: row.line, reason: checked.reason });
-      continue;
+      sink.problem({ file, line: row.line, reason: checked.reason });
+      return;
     }
-    const description = descCol >= 0 ? row.fields[descCol]?.trim() : undefined;
-    const source = sourceCol >= 0 ? row.fields[sourceCol]?.trim() : undefined;
-    out.indicators.push({
+    const description = this.descCol >= 0 ? row.fields[this.descCol]?.trim() : undefined;
+    const source = this.sourceCol >= 0 ? row.fields[this.sourceCol]?.trim() : undefined;
+    sink.indicator({
       type,
       value: checked.value,
       ...(description ? { description } : {}),
       ...(source ? { source } : {}),
     });
   }
+}
+
+/** Reads a CSV indicator list `type,value,description,source` (a header row is recognised and skipped). */
+export function parseIocCsv(text: string, file: string): ParsedIocs {
+  const out: ParsedIocs = { indicators: [], problems: [] };
+  const sink: IocSink = {
+    indicator: (i) => out.indicators.push(i),
+    problem: (p) => out.problems.push(p),
+  };
+  const reader = new IocCsvRowReader(file, sink);
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  readCsvRows(
+    (emit) => emit(body),
+    (row) => reader.row(row),
+    (p) => sink.problem({ file, ...p }),
+  );
   return out;
 }
 
@@ -321,53 +256,56 @@ export function parseStixIndicators(text: string, file: string): ParsedIocs {
     out.problems.push({ file, reason: 'not a STIX bundle: no "objects" array' });
     return out;
   }
-  for (const obj of objects) {
-    if (typeof obj !== 'object' || obj === null) continue;
-    const o = obj as Record<string, unknown>;
-    if (o.type !== 'indicator') continue;
-    const id = typeof o.id === 'string' ? o.id : undefined;
-    if (o.pattern_type !== undefined && o.pattern_type !== 'stix') {
-      out.problems.push({
-        file,
-        id,
-        reason: `pattern_type ${describeValue(o.pattern_type)} is not supported`,
-      });
-      continue;
-    }
-    if (typeof o.pattern !== 'string') {
-      out.problems.push({ file, id, reason: 'indicator without a pattern' });
-      continue;
-    }
-    const name = typeof o.name === 'string' ? o.name : undefined;
-    const description = typeof o.description === 'string' ? o.description : name;
-    const refs = Array.isArray(o.external_references)
-      ? (o.external_references as Record<string, unknown>[])
-      : [];
-    const url = refs.map((r) => r?.url).find((u): u is string => typeof u === 'string');
-    const source = url ?? id;
-    let used = 0;
-    for (const cmp of stixPatternComparisons(o.pattern)) {
-      const type = stixPathType(cmp.objectType, cmp.path);
-      if (!type) continue;
-      const checked = checkIndicatorValue(type, cmp.value);
-      if ('reason' in checked) {
-        out.problems.push({ file, id, reason: checked.reason });
-        continue;
-      }
-      used++;
-      out.indicators.push({
-        type,
-        value: checked.value,
-        ...(description ? { description } : {}),
-        ...(source ? { source } : {}),
-      });
-    }
-    if (used === 0)
-      out.problems.push({
-        file,
-        id,
-        reason: `no supported comparison in pattern ${o.pattern.slice(0, 120)}`,
-      });
-  }
+  const sink: IocSink = {
+    indicator: (i) => out.indicators.push(i),
+    problem: (p) => out.problems.push(p),
+  };
+  for (const obj of objects) readStixObject(obj, file, sink);
   return out;
+}
+
+/**
+ * Reads one STIX object: an indicator gives an indicator per supported comparison of its pattern (or a
+ * problem, named by the object's id and, when known, the line it starts on); other objects are skipped.
+ */
+export function readStixObject(obj: unknown, file: string, sink: IocSink, line?: number): void {
+  if (typeof obj !== 'object' || obj === null) return;
+  const o = obj as Record<string, unknown>;
+  if (o.type !== 'indicator') return;
+  const id = typeof o.id === 'string' ? o.id : undefined;
+  const at = line !== undefined ? { file, line, id } : { file, id };
+  if (o.pattern_type !== undefined && o.pattern_type !== 'stix') {
+    sink.problem({ ...at, reason: `pattern_type ${describeValue(o.pattern_type)} is not supported` });
+    return;
+  }
+  if (typeof o.pattern !== 'string') {
+    sink.problem({ ...at, reason: 'indicator without a pattern' });
+    return;
+  }
+  const name = typeof o.name === 'string' ? o.name : undefined;
+  const description = typeof o.description === 'string' ? o.description : name;
+  const refs = Array.isArray(o.external_references)
+    ? (o.external_references as Record<string, unknown>[])
+    : [];
+  const url = refs.map((r) => r?.url).find((u): u is string => typeof u === 'string');
+  const source = url ?? id;
+  let used = 0;
+  for (const cmp of stixPatternComparisons(o.pattern)) {
+    const type = stixPathType(cmp.objectType, cmp.path);
+    if (!type) continue;
+    const checked = checkIndicatorValue(type, cmp.value);
+    if ('reason' in checked) {
+      sink.problem({ ...at, reason: checked.reason });
+      continue;
+    }
+    used++;
+    sink.indicator({
+      type,
+      value: checked.value,
+      ...(description ? { description } : {}),
+      ...(source ? { source } : {}),
+    });
+  }
+  if (used === 0)
+    sink.problem({ ...at, reason: `no supported comparison in pattern ${o.pattern.slice(0, 120)}` });
 }

@@ -3,21 +3,15 @@
 // host-name-shaped tokens and looking each token and its parent domains up in a set: a single linear pass
 // that is host-boundary aware by construction (evil.com matches www.evil.com but never notevil.com or
 // evil.com.au) and does not grow with the number of indicators.
-import { readFileSync } from 'node:fs';
 import type { Detection, RuleInfo } from '../engine/types.js';
 import { fieldText, type EventRecord } from '../event/types.js';
 import { PathIndicatorIndex } from './path-index.js';
-import {
-  parseIocCsv,
-  parseStixIndicators,
-  type Indicator,
-  type IocProblem,
-  type IocType,
-  type ParsedIocs,
-} from './iocs-parse.js';
+import type { Indicator, IocProblem, IocType } from './iocs-parse.js';
+import { readIocFile, type IocReadOptions } from './iocs-read.js';
 
-export type { Indicator, IocProblem, IocType } from './iocs-parse.js';
-export { parseIocCsv, parseStixIndicators } from './iocs-parse.js';
+export type { Indicator, IocProblem, IocSink, IocType } from './iocs-parse.js';
+export { parseIocCsv, parseStixIndicators, readStixObject } from './iocs-parse.js';
+export { readIocFile, type IocReadOptions } from './iocs-read.js';
 
 const HASH_FIELDS = ['Hashes', 'Hash', 'MD5', 'SHA1', 'SHA256', 'IMPHASH', 'FileHash', 'sha256', 'md5'];
 const IP_FIELDS = [
@@ -344,24 +338,14 @@ export function buildIocSet(indicators: Iterable<Indicator>, problems: IocProble
   return new IocSet(indicators, problems);
 }
 
-/** Loads indicator files: CSV (`type,value,description,source`) or STIX 2.1 JSON, chosen by content. */
-export function loadIocs(paths: string[]): IocSet {
+/**
+ * Loads indicator files: CSV (`type,value,description,source`) or STIX 2.1 JSON, chosen by content, each read
+ * in chunks so memory holds the indicators kept, not the file (`iocs-read.ts`).
+ */
+export function loadIocs(paths: string[], options: IocReadOptions = {}): IocSet {
   const all: Indicator[] = [];
   const problems: IocProblem[] = [];
-  for (const path of paths) {
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    } catch (err) {
-      problems.push({ file: path, reason: `cannot read: ${(err as Error).message}` });
-      continue;
-    }
-    const parsed: ParsedIocs = /^\s*[[{]/.test(text.slice(0, 64))
-      ? parseStixIndicators(text, path)
-      : parseIocCsv(text, path);
-    all.push(...parsed.indicators);
-    problems.push(...parsed.problems);
-  }
+  const sink = { indicator: (i: Indicator) => all.push(i), problem: (p: IocProblem) => problems.push(p) };
+  for (const path of paths) readIocFile(path, sink, options);
   return new IocSet(all, problems);
 }

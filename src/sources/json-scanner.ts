@@ -1,7 +1,9 @@
 // Splits a byte stream of JSON into top-level values without parsing them: a JSON array of objects,
 // concatenated (pretty) objects as evtx_dump writes them, or JSON Lines. Only braces, brackets, strings and
 // newlines are tracked (no regex, one pass), each value is bounded in size and nesting depth, and a broken
-// value is reported and skipped so the values after it still come out.
+// value is reported and skipped so the values after it still come out. With `arrayKey` (element mode) a
+// top-level object holding that key yields the elements of the array under it one by one instead of itself
+// (a STIX bundle's "objects"), so a file of any size is read one element at a time.
 
 const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
@@ -12,6 +14,17 @@ const BACKSLASH = 0x5c;
 const NEWLINE = 0x0a;
 const COMMA = 0x2c;
 const COLON = 0x3a;
+const MINUS = 0x2d;
+
+// Element mode: what a top-level object's key and colon have shown so far.
+const KEY_NONE = 0;
+const KEY_MATCHED = 1;
+const KEY_COLON = 2;
+// Element mode: a scalar element of a top array being skipped.
+const SCALAR_NONE = 0;
+const SCALAR_BARE = 1;
+const SCALAR_STRING = 2;
+const SCALAR_ESCAPED = 3;
 
 /** One complete top-level value, its text and where it started. */
 export interface JsonValueText {
@@ -20,6 +33,18 @@ export interface JsonValueText {
   readonly line: number;
   /** Byte offset where the value starts. */
   readonly offset: number;
+  /** Element mode only: a top-level object yielded whole because it held no array under the key. */
+  readonly whole?: boolean;
+}
+
+/** Choices beyond the size bounds. */
+export interface JsonScanOptions {
+  /**
+   * Element mode: a top-level object with an array under this key yields that array's elements, one value
+   * each, and none of its other members; one without it is yielded whole (`whole: true`). Scalar elements
+   * (null, numbers, strings) of a top array are skipped silently instead of being reported.
+   */
+  readonly arrayKey?: string;
 }
 
 /** A stretch of input that could not be a value. */
@@ -56,6 +81,26 @@ export class JsonValueScanner {
   private firstValueLine = -1;
   /** Skipping junk until the next newline after an error. */
   private skipping = false;
+  /** Element mode: the key's bytes, or undefined when off. */
+  private readonly keyBytes: Buffer | undefined;
+  /** Element mode: inside a top-level object (the envelope), outside the array under the key. */
+  private envelopeOpen = false;
+  /** The envelope's own nesting depth (1 = its members). */
+  private envDepth = 0;
+  private envDeepest = 0;
+  private envMembers = 0;
+  private envInString = false;
+  private envEscaped = false;
+  /** Bytes of the key being matched in the string read at depth 1, or -1 once it cannot match. */
+  private keyPos = -1;
+  private keyState = KEY_NONE;
+  /** The envelope's bytes while it may still be yielded whole; size -1 once over the bound, -2 once not kept. */
+  private envParts: Buffer[] = [];
+  private envSize = 0;
+  private envFrom = -1;
+  private envLine = 0;
+  private envOffset = 0;
+  private scalar = SCALAR_NONE;
 
   constructor(
     private readonly onValue: (value: JsonValueText) => void,
@@ -73,12 +118,17 @@ export class JsonValueScanner {
      * line of 900,000 keys took ~4 s of CPU to turn into a record.
      */
     private readonly maxMembers = 65536,
-  ) {}
+    options: JsonScanOptions = {},
+  ) {
+    this.keyBytes = options.arrayKey !== undefined ? Buffer.from(options.arrayKey, 'utf8') : undefined;
+  }
 
   /** Scans the next chunk of input. */
   push(chunk: Buffer): void {
     let valueFrom = this.depth > 0 ? 0 : -1;
     const n = chunk.length;
+    const elementMode = this.keyBytes !== undefined;
+    if (elementMode) this.envFrom = this.envelopeOpen && this.envSize >= 0 ? 0 : -1;
     for (let i = 0; i < n; i++) {
       const c = chunk[i]!;
       const here = this.offset + i;
@@ -88,6 +138,7 @@ export class JsonValueScanner {
         continue;
       }
       if (this.depth === 0) {
+        if (elementMode && this.stepOutside(chunk, i, c, here)) continue;
         if (isSpace(c)) continue;
         if (c === OPEN_BRACE || (c === OPEN_BRACKET && this.inTopArray)) {
           this.beginValue(here);
@@ -141,19 +192,151 @@ export class JsonValueScanner {
       }
     }
     if (this.depth > 0 && valueFrom >= 0) this.appendPart(chunk, valueFrom, n);
+    if (elementMode && this.envelopeOpen && this.envFrom >= 0) this.appendEnvelope(chunk, this.envFrom, n);
     this.offset += n;
+  }
+
+  /**
+   * Element mode, outside any value: walks a top-level object looking for `"key": [`, and skips scalar
+   * elements of a top array. Returns false for the bytes the ordinary between-values handling takes.
+   */
+  private stepOutside(chunk: Buffer, i: number, c: number, here: number): boolean {
+    if (this.inTopArray) {
+      if (this.scalar !== SCALAR_NONE) {
+        if (this.scalar === SCALAR_STRING) {
+          if (c === BACKSLASH) this.scalar = SCALAR_ESCAPED;
+          else if (c === QUOTE) this.scalar = SCALAR_NONE;
+          return true;
+        }
+        if (this.scalar === SCALAR_ESCAPED) {
+          this.scalar = SCALAR_STRING;
+          return true;
+        }
+        if (c !== COMMA && c !== CLOSE_BRACKET && !isSpace(c)) return true;
+        this.scalar = SCALAR_NONE;
+      }
+      if (c === QUOTE) {
+        this.scalar = SCALAR_STRING;
+        return true;
+      }
+      if (c === MINUS || (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7a)) {
+        this.scalar = SCALAR_BARE;
+        return true;
+      }
+      if (c === CLOSE_BRACKET && this.envelopeOpen) {
+        // The keyed array ends: the rest of the envelope is skipped.
+        this.inTopArray = false;
+        this.keyState = KEY_NONE;
+        return true;
+      }
+      return false;
+    }
+    if (!this.envelopeOpen) {
+      if (c !== OPEN_BRACE) return false;
+      this.envelopeOpen = true;
+      this.sawFirstToken = true;
+      this.envDepth = 1;
+      this.envDeepest = 1;
+      this.envMembers = 0;
+      this.envInString = false;
+      this.envEscaped = false;
+      this.keyState = KEY_NONE;
+      this.envParts = [];
+      this.envSize = 0;
+      this.envFrom = i;
+      this.envLine = this.line;
+      this.envOffset = here;
+      return true;
+    }
+    if (this.envInString) {
+      if (this.envEscaped) this.envEscaped = false;
+      else if (c === BACKSLASH) {
+        this.envEscaped = true;
+        this.keyPos = -1;
+      } else if (c === QUOTE) {
+        this.envInString = false;
+        if (this.keyPos === this.keyBytes!.length) this.keyState = KEY_MATCHED;
+      } else if (this.keyPos >= 0)
+        this.keyPos =
+          this.keyPos < this.keyBytes!.length && this.keyBytes![this.keyPos] === c ? this.keyPos + 1 : -1;
+      return true;
+    }
+    if (isSpace(c)) return true;
+    if (c === QUOTE) {
+      this.envInString = true;
+      this.keyPos = this.envDepth === 1 ? 0 : -1;
+      this.keyState = KEY_NONE;
+      return true;
+    }
+    if (c === COLON) {
+      this.envMembers++;
+      this.keyState = this.keyState === KEY_MATCHED && this.envDepth === 1 ? KEY_COLON : KEY_NONE;
+      return true;
+    }
+    if (c === OPEN_BRACKET && this.keyState === KEY_COLON) {
+      // Found the array: its elements come out as values; the envelope is no longer kept.
+      this.keyState = KEY_NONE;
+      this.inTopArray = true;
+      this.envParts = [];
+      this.envSize = -2;
+      this.envFrom = -1;
+      return true;
+    }
+    this.keyState = KEY_NONE;
+    if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+      if (++this.envDepth > this.envDeepest) this.envDeepest = this.envDepth;
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+      if (--this.envDepth === 0) this.finishEnvelope(chunk, i);
+    }
+    return true;
+  }
+
+  private appendEnvelope(chunk: Buffer, from: number, to: number): void {
+    if (this.envSize < 0) return;
+    this.envSize += to - from;
+    if (this.envSize > this.maxValueBytes) {
+      this.envParts = [];
+      this.envSize = -1; // reported if the envelope ends without the array
+      return;
+    }
+    this.envParts.push(Buffer.from(chunk.subarray(from, to)));
+  }
+
+  private finishEnvelope(chunk: Buffer, i: number): void {
+    if (this.envFrom >= 0) this.appendEnvelope(chunk, this.envFrom, i + 1);
+    this.envFrom = -1;
+    this.envelopeOpen = false;
+    const at = { line: this.envLine, offset: this.envOffset };
+    if (this.envSize === -1)
+      this.onProblem({ ...at, reason: `value larger than ${this.maxValueBytes} bytes skipped` });
+    else if (this.envDeepest > this.maxDepth)
+      this.onProblem({ ...at, reason: `value nested deeper than ${this.maxDepth} levels skipped` });
+    else if (this.envMembers > this.maxMembers)
+      this.onProblem({ ...at, reason: `value with more than ${this.maxMembers} object members skipped` });
+    else if (this.envSize >= 0) {
+      const text = Buffer.concat(this.envParts).toString('utf8');
+      this.onValue({ text, ...at, whole: true });
+    }
+    this.envParts = [];
   }
 
   /** Reports a value left open at the end of input. */
   end(): void {
-    if (this.depth > 0) {
+    if (this.depth > 0 || this.envelopeOpen) {
+      const inValue = this.depth > 0;
       this.onProblem({
-        line: this.startLine,
-        offset: this.startOffset,
+        line: inValue ? this.startLine : this.envLine,
+        offset: inValue ? this.startOffset : this.envOffset,
         reason: 'input ends inside a value (file cut short?)',
       });
     }
     this.reset();
+    if (this.keyBytes !== undefined) {
+      this.envelopeOpen = false;
+      this.envParts = [];
+      this.inTopArray = false;
+      this.scalar = SCALAR_NONE;
+    }
   }
 
   private beginValue(offset: number): void {

@@ -261,8 +261,12 @@ export class EntityGraph {
     let e = this.edges.get(key);
     if (!e) {
       if (this.edges.size >= this.edgeLimit) this.makeEdgeRoom();
-      e = { src, srcAlt, dst, tenant, how, account, logonType, count: 0, first: time, last: time, times: [] };
+      // Times start as a one-slot array: most edges are seen once, and an empty array grows to 17 slots on its
+      // first push (~130 bytes an edge, a sixth of the table at its cap).
+      const times = Number.isNaN(time) ? [] : [time];
+      e = { src, srcAlt, dst, tenant, how, account, logonType, count: 1, first: time, last: time, times };
       this.edges.set(key, e);
+      return e;
     }
     e.count++;
     e.first = minTime(e.first, time);

@@ -148,12 +148,13 @@ export function evictEdges<E extends EdgeSnapshot>(
   let observations = 0;
   i = 0;
   // Deleting the entry just visited is safe while iterating a Map; the scores stay aligned with the entries.
-  for (const [key, e] of table) {
+  // forEach, not for-of over entries: no [key, value] pair allocated per edge.
+  table.forEach((e, key) => {
     const s = scores[i++];
     if (s < threshold || (s === threshold && left-- > 0)) {
       table.delete(key);
       observations += Math.max(1, e.count);
     }
-  }
+  });
   return observations;
 }

@@ -172,6 +172,16 @@ export class JsonValueScanner {
         else if (c === NEWLINE) {
           this.abandon(`line break inside a string (value starting at line ${this.startLine} is cut)`);
           valueFrom = -1;
+        } else {
+          // Plain string bytes change no state: skip the run up to the next quote, backslash or line break
+          // in a tight loop (the bytes stay in the value through `valueFrom`). Strings are most of the bytes.
+          let j = i + 1;
+          while (j < n) {
+            const d = chunk[j]!;
+            if (d === QUOTE || d === BACKSLASH || d === NEWLINE) break;
+            j++;
+          }
+          i = j - 1;
         }
         continue;
       }

@@ -130,7 +130,9 @@ test('a broken object in the middle is reported by line and the objects after it
     `  ${ind(1)},`,
     '  {"type": "indicator", "pattern": oops},',
     `  ${ind(2)},`,
-    `  {"type": "malware", "name": "x", "refs": [1, 2,]},`,
+    `  {"type": "indicator", "name": "x", "refs": [1, 2,]},`,
+    // Objects that cannot be indicators are skipped unparsed: this one's breakage goes unnoticed.
+    `  {"type": "malware", "refs": [1, 2,]},`,
     `  ${ind(3)}`,
     ']}',
   ].join('\n');
@@ -156,7 +158,7 @@ test('a broken object in the middle is reported by line and the objects after it
     [
       [3, cut.problems[0]!.reason],
       [5, cut.problems[1]!.reason],
-      [6, 'input ends inside a value (file cut short?)'],
+      [7, 'input ends inside a value (file cut short?)'],
     ],
   );
 });
@@ -190,6 +192,8 @@ test('lone indicators, arrays of objects, JSON Lines and a byte-order mark are r
     ['{"foo": "objects", "x": ["objects"], "objects" : \n [' + ind(4) + ']}', [SHA('4')], []],
     [`{"objects": [${ind(1)}], "objects2": [${ind(2)}]}`, [SHA('1')], []],
     ['[]', [], []],
+    // The type spelled through an escape is still an indicator (the unparsed skip must not miss it).
+    [`{"objects": [{"type": "\\u0069ndicator", "pattern": "[file:name = 'e.exe']"}]}`, ['e.exe'], []],
   ];
   for (const [content, values, reasons] of cases) {
     for (const chunkBytes of [2, 1 << 20]) {

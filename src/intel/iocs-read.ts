@@ -16,7 +16,10 @@ export interface IocReadOptions {
   readonly maxObjectBytes?: number;
   /** Most characters a CSV row may span (default 1 Mi); a longer row is reported and skipped. */
   readonly maxRowChars?: number;
-  /** Problems kept per file (default 1000); the rest are counted in one last problem. */
+  /**
+   * Problems kept per file (default 10,000, as many warnings as a hunt lists); the rest are counted in one
+   * last problem, so a feed broken on every line cannot fill memory with them.
+   */
   readonly maxProblems?: number;
 }
 
@@ -28,7 +31,7 @@ const MAX_STIX_MEMBERS = 65_536;
 
 /** Reads one indicator file, CSV or STIX 2.1 JSON chosen by its first characters, into the sink. */
 export function readIocFile(path: string, sink: IocSink, options: IocReadOptions = {}): void {
-  const maxProblems = options.maxProblems ?? 1000;
+  const maxProblems = options.maxProblems ?? 10_000;
   let problems = 0;
   let dropped = 0;
   const capped: IocSink = {

@@ -18,8 +18,9 @@ export async function createObserver(limits: GraphLimitOptions = {}): Promise<Ob
   return {
     graph,
     observe: (record, detections) => {
-      observeRecord(record, graph);
+      // Detections first: a sweep of the edge table this record's edge may start already knows its host.
       for (const d of detections) observeDetection(d, graph);
+      observeRecord(record, graph);
     },
     // Posted straight away (structured clone copies it), so the no-copy view suffices: a full snapshot first
     // held the graph twice in each worker at the end of the scan.

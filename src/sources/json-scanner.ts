@@ -317,13 +317,15 @@ export class JsonValueScanner {
     this.envFrom = -1;
     this.envelopeOpen = false;
     const at = { line: this.envLine, offset: this.envOffset };
-    if (this.envSize === -1)
+    if (this.envSize === -2) {
+      // The array was found: its elements were the values.
+    } else if (this.envSize === -1)
       this.onProblem({ ...at, reason: `value larger than ${this.maxValueBytes} bytes skipped` });
     else if (this.envDeepest > this.maxDepth)
       this.onProblem({ ...at, reason: `value nested deeper than ${this.maxDepth} levels skipped` });
     else if (this.envMembers > this.maxMembers)
       this.onProblem({ ...at, reason: `value with more than ${this.maxMembers} object members skipped` });
-    else if (this.envSize >= 0) {
+    else {
       const text = Buffer.concat(this.envParts).toString('utf8');
       this.onValue({ text, ...at, whole: true });
     }

@@ -63,9 +63,11 @@ test('element mode yields a top-level object without the key whole, and bounds i
 });
 
 test('element mode keeps no envelope bytes once the array is found, whatever comes before it', () => {
-  // The members before "objects" are within the bound; the array itself is far over it but is read.
+  // The array is far over the value bound, but only its elements are values.
   const elements = Array.from({ length: 50 }, (_, i) => `{"n": ${i}, "pad": "${'p'.repeat(20)}"}`).join(',');
-  const { values, problems } = scanElements(`{"id": "b", "objects": [${elements}]}`, 7, 100);
+  // A member before the array past the size and depth bounds is no problem either: it is never a value.
+  const deep = `${'['.repeat(70)}${']'.repeat(70)}`;
+  const { values, problems } = scanElements(`{"id": "b", "deep": ${deep}, "objects": [${elements}]}`, 7, 100);
   assert.deepEqual(problems, []);
   assert.equal(values.length, 50);
   assert.deepEqual(JSON.parse(values[49]!.text), { n: 49, pad: 'p'.repeat(20) });

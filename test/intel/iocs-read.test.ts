@@ -311,3 +311,31 @@ test('a CSV row longer than the bound is reported and skipped, even inside an op
     );
   }
 });
+
+test('fuzz: mutated bundles and CSV lists never throw and read the same whatever the chunk size', () => {
+  const rand = prng(2026);
+  const bundle = Buffer.from(JSON.stringify(randomBundle(5, 40), null, 2));
+  const csv = Buffer.from(randomCsv(6, 40));
+  const specials = Buffer.from('{}[]",:\\\n\r u0123456789abcdef');
+  let broken = 0;
+  for (let round = 0; round < 60; round++) {
+    const base = round % 2 === 0 ? bundle : csv;
+    const bytes = Buffer.from(base);
+    for (let m = 0; m < 1 + Math.floor(rand() * 8); m++) {
+      const at = Math.floor(rand() * bytes.length);
+      bytes[at] = rand() < 0.8 ? specials[Math.floor(rand() * specials.length)]! : Math.floor(rand() * 256);
+    }
+    const path = fileWith(bytes, round % 2 === 0 ? 'json' : 'csv');
+    const reference = read(path, { chunkBytes: 1 << 20 });
+    if (
+      reference.problems.some((p) =>
+        /not JSON|between values|ends inside|unterminated|line break/.test(p.reason),
+      )
+    )
+      broken++;
+    for (const chunkBytes of [1, 3, 64]) {
+      assert.deepEqual(read(path, { chunkBytes }), reference, `round ${round}, chunk ${chunkBytes}`);
+    }
+  }
+  assert.ok(broken > 15, `${broken} rounds broke the file's structure`);
+});

@@ -17,7 +17,14 @@ export const MAX_ARTIFACT_HOSTS = 30;
 /** An edge joins two hosts only if it happened within this long of a detection on either of them. */
 export const EDGE_PROXIMITY_MS = 3 * 86_400_000;
 /** Edge kinds that are remote execution in themselves (no shared account needed to trust them). */
-const REMOTE_EXEC_EDGES = new Set(['psexec', 'wmi', 'winrm', 'service', 'scheduled-task', 'admin-share']);
+export const REMOTE_EXEC_EDGES = new Set([
+  'psexec',
+  'wmi',
+  'winrm',
+  'service',
+  'scheduled-task',
+  'admin-share',
+]);
 
 /** Detections on one host. */
 export interface HostNode {

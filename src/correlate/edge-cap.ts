@@ -1,14 +1,15 @@
 // What the entity graph keeps when its edge table is full. Intrusions only use an edge whose ends are hosts with
 // detections (clustering needs both, lateral movement one), so a full table frees its least useful share in one
-// sweep: edges between hosts with no detection go first, the oldest (by event time) first among equals. A flood
-// of routine or sprayed logons between clean hosts can no longer push out the movement between detected hosts.
+// sweep: ordinary share accesses (no intrusion step reads them) first, then edges between hosts with no
+// detection, the oldest (by event time) first among equals. A flood of routine or sprayed logons between clean
+// hosts can no longer push out the movement between detected hosts.
+import { REMOTE_EXEC_EDGES } from './cluster.js';
 import type { EdgeSnapshot } from './graph-types.js';
+import { ACTION_EDGES } from './roles.js';
 
 /** Share of the edge table one sweep frees: each sweep costs O(table), so inserts stay amortised O(1). */
 export const EDGE_EVICTION_SHARE = 0.25;
 
-/** Edge kinds that are remote execution in themselves: kept before plain logons of the same detection tier. */
-const REMOTE_EXEC_EDGES = new Set(['psexec', 'wmi', 'winrm', 'service', 'scheduled-task', 'admin-share']);
 /** Level indexes (LEVELS) run 0-4; a tier packs two of them and the remote-execution bit. */
 const LEVEL_STEPS = 5;
 /** Event times (ms) below this fit beside a tier in one float without loss (2^47 ms is year 6429). */
@@ -70,17 +71,20 @@ function endLevel(ref: string, detected: DetectedHosts, owners: AddressOwners): 
 }
 
 /**
- * How much intrusions could use an edge, as one number (higher is kept longer): the lower then the higher
+ * How much intrusions could use an edge, as one number (higher is kept longer): edges that are no action of one
+ * host on another (ordinary share access: no intrusion step reads them) lowest, then the lower and the higher
  * detection level of its two ends, then remote execution over plain logons, then its latest time.
  */
 export function edgeUsefulness(e: EdgeSnapshot, detected: DetectedHosts, owners: AddressOwners): number {
+  const last = e.last > 0 ? Math.min(e.last, TIME_SPAN - 1) : 0;
+  if (!ACTION_EDGES.has(e.how)) return last;
   // The address of a named source only counts when the name says nothing (it is the same host, usually).
   let src = endLevel(e.src, detected, owners);
   if (src === 0) src = endLevel(e.srcAlt, detected, owners);
   const dst = endLevel(e.dst, detected, owners);
+  // 1 + (0..24) * 2 + (0..1): tiers 1-50 over the non-action tier 0; 50 * 2^47 < 2^53, so no precision is lost.
   const tier =
-    (Math.min(src, dst) * LEVEL_STEPS + Math.max(src, dst)) * 2 + (REMOTE_EXEC_EDGES.has(e.how) ? 1 : 0);
-  const last = e.last > 0 ? Math.min(e.last, TIME_SPAN - 1) : 0;
+    1 + (Math.min(src, dst) * LEVEL_STEPS + Math.max(src, dst)) * 2 + (REMOTE_EXEC_EDGES.has(e.how) ? 1 : 0);
   return tier * TIME_SPAN + last;
 }
 

@@ -128,7 +128,7 @@ test('the edge limit can only be lowered, never raised above GRAPH_LIMITS.edges'
   }
 });
 
-test('usefulness ranks both ends detected over one end over none, then remote execution, then time', () => {
+test('usefulness ranks action edges, then both ends detected over one over none, remote execution, time', () => {
   const detected = new DetectedHosts(10);
   detected.mark('t|a', 3);
   detected.mark('t|b', 2);
@@ -153,6 +153,9 @@ test('usefulness ranks both ends detected over one end over none, then remote ex
   const cleanLogon = score(edge('name:x', 'host:t|y', 'logon', T0 + 3 * HOUR));
   assert.ok(both > one && one > clean && clean > cleanLogon);
   assert.ok(score(edge('name:x', 'host:t|y', 'logon', T0 + 4 * HOUR)) > cleanLogon);
+  // An ordinary share access is no step of an intrusion: below every action edge, even between detected hosts.
+  assert.ok(score(edge('ip:10.0.0.1', 'host:t|a', 'share', T0 + 5 * HOUR)) < cleanLogon);
+  assert.ok(score(edge('name:a', 'host:t|b', 'share', T0 + 5 * HOUR)) < cleanLogon);
   // Hostile times (NaN, negative, far future) still give a finite, ordered score.
   for (const t of [NaN, -1, 1e300]) assert.ok(Number.isFinite(score(edge('name:x', 'host:t|y', 'logon', t))));
 });

@@ -168,6 +168,15 @@ class CsvRowScanner {
             this.startRow(i + 1);
             seg = i + 1;
           } else this.line++;
+        } else {
+          // Inside quotes only a quote or a line break matters: skip the run before the next one.
+          let j = i + 1;
+          while (j < n) {
+            const d = text.charCodeAt(j);
+            if (d === QUOTE_MARK || d === LF) break;
+            j++;
+          }
+          i = j - 1;
         }
         continue;
       }
@@ -187,7 +196,17 @@ class CsvRowScanner {
         this.line++;
         this.endRow(i + 1);
         seg = i + 1;
-      } else this.fieldStart = false;
+      } else {
+        // Within an unquoted field only a comma or a line break matters (a quote there is text).
+        this.fieldStart = false;
+        let j = i + 1;
+        while (j < n) {
+          const d = text.charCodeAt(j);
+          if (d === COMMA || d === LF || d === CR) break;
+          j++;
+        }
+        i = j - 1;
+      }
     }
     if (seg < n) this.field += text.slice(seg);
     this.base += n;

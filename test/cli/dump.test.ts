@@ -92,3 +92,12 @@ test('an unknown format is a usage error; an unreadable file exits 3 with the re
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("'-' (standard input) is refused with what to do instead, exit 2", async () => {
+  const r = await run(['-']);
+  assert.equal(r.exit, EXIT.USAGE);
+  assert.equal(r.out, '');
+  assert.match(r.err, /^dwell dump: '-' \(standard input\) is not read: Dwell reads files/);
+  assert.match(r.err, /> Security\.evtx && dwell dump Security\.evtx/);
+  assert.doesNotMatch(r.err, /ENOENT/);
+});

@@ -3,6 +3,7 @@ import { InvalidArgumentError } from 'commander';
 import { readEvtxFile, renderJson, renderXml, stringifyJson, type EvtxRecord } from '../../evtx/index.js';
 import { terminalText } from '../../engine/index.js';
 import { EXIT, type CliContext, type RegisterCommand } from '../context.js';
+import { refuseStdin } from '../stdin.js';
 
 type DumpFormat = 'json' | 'jsonl' | 'xml';
 
@@ -97,6 +98,7 @@ export const registerDump: RegisterCommand = (program, ctx) => {
     )
     .option('--no-recovered', 'skip records carved from slack space and damaged chunks')
     .action(async (file: string, opts: { format: DumpFormat; recovered: boolean }) => {
+      if (refuseStdin('dump', [file], ctx, 'Security.evtx')) return;
       await dumpFile(file, opts, ctx);
     });
 };

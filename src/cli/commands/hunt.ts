@@ -5,6 +5,7 @@ import { LEVELS, type Level } from '../../engine/types.js';
 import { runHunt, type HuntOptions, type HuntResult } from '../../hunt/index.js';
 import { formatSummary } from '../../outputs/summary.js';
 import { EXIT, type CliContext, type RegisterCommand } from '../context.js';
+import { refuseStdin } from '../stdin.js';
 
 function parseLevel(value: string): Level {
   const v = value.toLowerCase();
@@ -134,6 +135,7 @@ function describeWarning(w: HuntResult['warnings'][number]): string {
 
 /** Runs the hunt for the CLI. */
 async function huntCommand(paths: string[], flags: HuntFlags, ctx: CliContext): Promise<void> {
+  if (refuseStdin('hunt', paths, ctx)) return;
   let result: HuntResult;
   try {
     result = await runHunt(huntOptionsFromFlags(paths, flags, ctx.stderr));

@@ -6,6 +6,7 @@ import { readEvtxFile, type EvtxFileHeader, type EvtxWarning } from '../../evtx/
 import { discoverFiles } from '../../sources/index.js';
 import { terminalText } from '../../engine/index.js';
 import { EXIT, type CliContext, type RegisterCommand } from '../context.js';
+import { refuseStdin } from '../stdin.js';
 
 /** The facts `dwell info` prints for one file (also its --json output). */
 export interface EvtxInfo {
@@ -148,6 +149,7 @@ export const registerInfo: RegisterCommand = (program, ctx: CliContext) => {
     )
     .option('--max-warnings <n>', 'warnings listed per file in the text output', (v) => Number(v), 20)
     .action((paths: string[], opts: { json?: boolean; maxWarnings: number }) => {
+      if (refuseStdin('info', paths, ctx, 'Security.evtx')) return;
       const files = infoFiles(paths, (path, reason) => {
         ctx.stderr.write(`dwell info: ${terminalText(`${path}: ${reason}`)}\n`);
         ctx.setExit(EXIT.UNREADABLE);

@@ -88,11 +88,25 @@ export function edgeUsefulness(e: EdgeSnapshot, detected: DetectedHosts, owners:
   return tier * TIME_SPAN + last;
 }
 
-/** The k-th smallest (0-based) of `values`, reordering them: Hoare's selection, expected O(n), no randomness. */
-function kthSmallest(values: Float64Array, k: number): number {
+/**
+ * The k-th smallest (0-based) of `values`, reordering them: Hoare's selection, no randomness. Median-of-three
+ * pivots keep sorted, reversed and constant tables linear; inputs built to defeat them (edge times are written
+ * by whoever writes the logs) could make it quadratic, so past 2·log2(n) + 8 partitioning rounds the rest is
+ * sorted instead: O(n log n) at worst.
+ */
+export function kthSmallest(
+  values: Float64Array,
+  k: number,
+  maxRounds = 2 * Math.ceil(Math.log2(values.length + 1)) + 8,
+): number {
   let lo = 0;
   let hi = values.length - 1;
+  let rounds = maxRounds;
   while (lo < hi) {
+    if (rounds-- === 0) {
+      values.subarray(lo, hi + 1).sort();
+      return values[k];
+    }
     // Median of three as the pivot keeps sorted and reversed tables linear too.
     const mid = lo + ((hi - lo) >> 1);
     const a = values[lo];

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EntityGraph, GRAPH_LIMITS, observeDetection, observeRecord } from '../../src/correlate/index.js';
-import { DetectedHosts, edgeUsefulness, evictionCut } from '../../src/correlate/edge-cap.js';
+import { DetectedHosts, edgeUsefulness, evictionCut, kthSmallest } from '../../src/correlate/edge-cap.js';
 import type { EdgeSnapshot } from '../../src/correlate/index.js';
 import { detection, logon } from './fixtures.js';
 
@@ -216,4 +216,20 @@ test('the same observations keep the same edges: eviction depends on nothing but
     kept.every((n) => n > 1500),
     `shares kept: ${kept.slice(0, 5).join(', ')}`,
   );
+});
+
+test('threshold selection past its round budget sorts the rest and still picks the k-th smallest', () => {
+  // The budget guards against inputs built to defeat median-of-three pivots; its fallback must give the same
+  // answer whenever it takes over (here after 0, 1, 2 and 5 partitioning rounds).
+  let seed = 7;
+  const next = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % 1000) / 7;
+  for (const rounds of [0, 1, 2, 5]) {
+    for (const n of [1, 2, 9, 100, 1001]) {
+      const values = Float64Array.from({ length: n }, next);
+      const sorted = values.slice().sort();
+      for (const k of [0, n >> 1, n - 1]) {
+        assert.equal(kthSmallest(values.slice(), k, rounds), sorted[k], `n ${n} k ${k} rounds ${rounds}`);
+      }
+    }
+  }
 });

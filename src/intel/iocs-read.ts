@@ -2,7 +2,7 @@
 // kept), CSV lists row by row. Memory is bounded by the indicators kept plus one object or row and one read
 // buffer, whatever the file's size: threat-intel exports of hundreds of MB are mostly relationships, reports
 // and other objects Dwell does not match on, and JSON.parse of a whole 260 MB bundle took ~2 GB.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { JsonValueScanner } from '../sources/json-scanner.js';
 import { readCsvRows } from './csv-rows.js';
@@ -63,19 +63,25 @@ export function readIocFile(path: string, sink: IocSink, options: IocReadOptions
   if (dropped > 0) sink.problem({ file: path, reason: `${dropped} more problems in this file not listed` });
 }
 
-/** A file read with positioned reads into one reused buffer, so it can be read again from any offset. */
+/**
+ * A file read with positioned reads into one reused buffer, so it can be read again from any offset. A pipe
+ * (`--iocs <(zcat feed.json.gz)`) cannot seek: it is read whole once and served from memory, as before.
+ */
 class ChunkedFile {
   private readonly buffer: Buffer;
+  private readonly whole: Buffer | undefined;
 
   constructor(
     private readonly fd: number,
     chunkBytes: number,
   ) {
     this.buffer = Buffer.alloc(Math.max(1, chunkBytes));
+    this.whole = fstatSync(fd).isFile() ? undefined : readFileSync(fd);
   }
 
   /** The first bytes, to tell the format. */
   head(): Buffer {
+    if (this.whole) return this.whole.subarray(0, HEAD_BYTES);
     const head = Buffer.alloc(HEAD_BYTES);
     let got = 0;
     while (got < HEAD_BYTES) {
@@ -88,8 +94,13 @@ class ChunkedFile {
 
   /** Hands each chunk from `from` to the end to `onChunk`; the chunk's memory is reused afterwards. */
   read(from: number, onChunk: (chunk: Buffer) => void): void {
+    const size = this.buffer.length;
+    if (this.whole) {
+      for (let at = from; at < this.whole.length; at += size) onChunk(this.whole.subarray(at, at + size));
+      return;
+    }
     for (let position = from; ;) {
-      const n = readSync(this.fd, this.buffer, 0, this.buffer.length, position);
+      const n = readSync(this.fd, this.buffer, 0, size, position);
       if (n === 0) return;
       position += n;
       onChunk(this.buffer.subarray(0, n));

@@ -1,6 +1,7 @@
 // Indicator files read in chunks: the same indicators and problems as parsing the whole text, bounded objects.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -237,6 +238,32 @@ test('unreadable paths are problems naming the file', () => {
     ],
   );
 });
+
+test(
+  'a pipe is read too (it cannot seek: read whole, as before)',
+  { skip: process.platform === 'win32' },
+  async () => {
+    for (const [content, ext] of [
+      [`md5,"open\nmd5,${'a'.repeat(32)}\n`, 'csv'],
+      [`{"objects": [${ind(1)}]}`, 'json'],
+    ] as const) {
+      const source = fileWith(content, ext);
+      const fifo = join(dir, `pipe${files++}`);
+      if (spawnSync('mkfifo', [fifo]).status !== 0) return;
+      const writer = spawn('sh', ['-c', 'cat "$0" > "$1"', source, fifo]);
+      const done = new Promise((resolve) => writer.on('exit', resolve));
+      const got = read(fifo, { chunkBytes: 5 });
+      await done;
+      const fromFile = read(source, { chunkBytes: 5 });
+      assert.deepEqual(got.indicators, fromFile.indicators);
+      assert.deepEqual(
+        got.problems,
+        fromFile.problems.map((p) => ({ ...p, file: fifo })),
+      );
+      assert.equal(got.indicators.length, 1);
+    }
+  },
+);
 
 /**
  * CSV text with quoted fields over lines, doubled quotes, CRLF and multi-byte characters; on even seeds a

@@ -64,32 +64,42 @@ export function readIocFile(path: string, sink: IocSink, options: IocReadOptions
 }
 
 /**
- * A file read with positioned reads into one reused buffer, so it can be read again from any offset. A pipe
- * (`--iocs <(zcat feed.json.gz)`) cannot seek: it is read whole once and served from memory, as before.
+ * A file read in chunks into one reused buffer. A regular file is read with positioned reads, so it can be
+ * read again from any offset. A pipe (`--iocs <(zcat feed.json.gz)`) cannot seek: it is read once, in order,
+ * or, when a second pass may be needed (CSV), whole into memory first.
  */
 class ChunkedFile {
   private readonly buffer: Buffer;
-  private readonly whole: Buffer | undefined;
+  readonly seekable: boolean;
+  /** A pipe's first bytes, read to tell the format. */
+  private prefix: Buffer = Buffer.alloc(0);
+  /** A pipe read whole. */
+  private whole: Buffer | undefined;
 
   constructor(
     private readonly fd: number,
     chunkBytes: number,
   ) {
     this.buffer = Buffer.alloc(Math.max(1, chunkBytes));
-    this.whole = fstatSync(fd).isFile() ? undefined : readFileSync(fd);
+    this.seekable = fstatSync(fd).isFile();
   }
 
   /** The first bytes, to tell the format. */
   head(): Buffer {
-    if (this.whole) return this.whole.subarray(0, HEAD_BYTES);
     const head = Buffer.alloc(HEAD_BYTES);
     let got = 0;
     while (got < HEAD_BYTES) {
-      const n = readSync(this.fd, head, got, HEAD_BYTES - got, got);
+      const n = readSync(this.fd, head, got, HEAD_BYTES - got, this.seekable ? got : null);
       if (n === 0) break;
       got += n;
     }
+    if (!this.seekable) this.prefix = head.subarray(0, got);
     return head.subarray(0, got);
+  }
+
+  /** Reads the rest of a pipe into memory, so that `read` may be called more than once. */
+  readWhole(): void {
+    if (!this.seekable && !this.whole) this.whole = Buffer.concat([this.prefix, readFileSync(this.fd)]);
   }
 
   /** Hands each chunk from `from` to the end to `onChunk`; the chunk's memory is reused afterwards. */
@@ -99,8 +109,14 @@ class ChunkedFile {
       for (let at = from; at < this.whole.length; at += size) onChunk(this.whole.subarray(at, at + size));
       return;
     }
+    if (!this.seekable) {
+      // Once only: the head first, then the pipe in order.
+      for (let at = from; at < this.prefix.length; at += size)
+        onChunk(this.prefix.subarray(at, Math.min(at + size, this.prefix.length)));
+      this.prefix = Buffer.alloc(0);
+    }
     for (let position = from; ;) {
-      const n = readSync(this.fd, this.buffer, 0, size, position);
+      const n = readSync(this.fd, this.buffer, 0, size, this.seekable ? position : null);
       if (n === 0) return;
       position += n;
       onChunk(this.buffer.subarray(0, n));
@@ -153,6 +169,8 @@ function readCsv(
   options: IocReadOptions,
 ): void {
   const reader = new IocCsvRowReader(path, sink);
+  // A quote left open to the end means a second pass from its line: a pipe cannot be read twice.
+  file.readWhole();
   readCsvRows(
     (emit) => {
       const decoder = new StringDecoder('utf8');

@@ -267,7 +267,8 @@ test(
 
 /**
  * CSV text with quoted fields over lines, doubled quotes, CRLF and multi-byte characters; on even seeds a
- * quote opened halfway never closes (no quote follows it), so the rows after it are read in a second pass.
+ * quote opened halfway never closes (no quote follows it), so the rows after it are read in a second pass;
+ * lines end in CRLF on seeds divisible by 3.
  */
 function randomCsv(seed: number, rows: number): string {
   const rand = prng(seed);
@@ -285,11 +286,11 @@ function randomCsv(seed: number, rows: number): string {
     lines.push(Array.from({ length: 1 + Math.floor(rand() * 4) }, () => cell(quotes)).join(','));
     if (open && i === Math.floor(rows / 2)) lines.push('md5,"open');
   }
-  return lines.join(rand() < 0.5 ? '\n' : '\r\n');
+  return lines.join(seed % 3 === 0 ? '\r\n' : '\n');
 }
 
 test('a CSV file read in small chunks gives the rows and problems of parsing it whole', () => {
-  for (const seed of [1, 2, 3, 4]) {
+  for (const seed of [1, 2, 3, 4, 5, 6]) {
     const text = randomCsv(seed, 80);
     const whole = parseIocCsv(text, 'f.csv');
     const rows = parseCsvRows(text);

@@ -51,10 +51,13 @@ export function readIocFile(path: string, sink: IocSink, options: IocReadOptions
   try {
     const file = new ChunkedFile(fd, options.chunkBytes ?? 1 << 20);
     const head = file.head();
-    const start = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+    const bomAt = (at: number): boolean =>
+      head[at] === 0xef && head[at + 1] === 0xbb && head[at + 2] === 0xbf;
+    const start = bomAt(0) ? 3 : 0;
     const text = head.subarray(start).toString('utf8');
     if (/^\s*[[{]/.test(text.slice(0, 64))) readStix(file, start, path, capped, options);
-    else readCsv(file, start, path, capped, options);
+    // The CSV reader always dropped a mark of its own too, so a doubled one (re-saved files) is dropped.
+    else readCsv(file, start > 0 && bomAt(3) ? 6 : start, path, capped, options);
   } catch (err) {
     capped.problem({ file: path, reason: `cannot read: ${(err as Error).message}` });
   } finally {

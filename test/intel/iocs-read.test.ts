@@ -214,6 +214,20 @@ test('lone indicators, arrays of objects, JSON Lines and a byte-order mark are r
   }
 });
 
+test('a CSV list behind one or two byte-order marks reads its header', () => {
+  const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+  const csv = Buffer.from(`type,value\nmd5,${'c'.repeat(32)}\n`);
+  for (const content of [csv, Buffer.concat([bom, csv]), Buffer.concat([bom, bom, csv])]) {
+    const got = read(fileWith(content, 'csv'), { chunkBytes: 2 });
+    assert.deepEqual(got, parseIocCsv(content.toString('utf8').replace(/^\uFEFF/, ''), 'x'));
+    assert.deepEqual(got.problems, []);
+    assert.deepEqual(
+      got.indicators.map((i) => i.value),
+      ['c'.repeat(32)],
+    );
+  }
+});
+
 test('problems are kept up to the cap per file and the rest counted', () => {
   const rows = Array.from({ length: 10 }, (_, i) => `md5,bad${i}`).join('\n');
   const path = fileWith(`${rows}\nmd5,${'a'.repeat(32)}\n`, 'csv');

@@ -2,6 +2,7 @@
 import { createReadStream, openSync, readSync, closeSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { pipeline, type Readable } from 'node:stream';
+import type { SourceInput } from './types.js';
 
 const CHUNK = 256 * 1024;
 
@@ -11,6 +12,11 @@ export function openByteStream(path: string, gzip: boolean): AsyncIterable<Buffe
   if (!gzip) return raw as AsyncIterable<Buffer>;
   // pipeline forwards read errors to the consumer and closes the file when the consumer stops early.
   return pipeline(raw, createGunzip({ chunkSize: CHUNK }), () => undefined) as AsyncIterable<Buffer>;
+}
+
+/** An input's content: its byte stream when it has one, otherwise its file opened (and decompressed). */
+export function contentOf(input: SourceInput): AsyncIterable<Buffer> {
+  return input.bytes ?? openByteStream(input.path, input.gzip);
 }
 
 /** The first `size` bytes of a file (fewer if it is shorter). */

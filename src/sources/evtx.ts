@@ -1,6 +1,6 @@
 // EVTX inputs: read chunk by chunk (never the whole file), each 64 KiB chunk parsed by the EVTX reader into
-// lazy records; a chunk range lets several workers share one big file. Gzip-compressed EVTX is streamed
-// through the same chunk parser.
+// lazy records; a chunk range lets several workers share one big file. Gzip-compressed EVTX and byte streams
+// (standard input) are read front to back through the same chunk parser: file header, then 64 KiB chunks.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import {
   CHUNK_SIZE,
@@ -9,7 +9,7 @@ import {
   parseChunk,
   type TemplateIds,
 } from '../evtx/index.js';
-import { openByteStream } from './byte-stream.js';
+import { contentOf } from './byte-stream.js';
 import type { RecordSink, SourceInput, SourceKind, SourceStats } from './types.js';
 
 const FILE_MAGIC = 'ElfFile\0';
@@ -43,6 +43,16 @@ function parseOne(
   }
 }
 
+/** An input that ends before its file header does (so before any chunk): a warning, not silence. */
+function headerCut(input: SourceInput, sink: RecordSink, stats: SourceStats, size: number): void {
+  stats.warnings++;
+  sink.warning({
+    file: input.path,
+    offset: 0,
+    reason: `input ends inside the file header (${size} of ${FILE_HEADER_SIZE} bytes)`,
+  });
+}
+
 function readPlain(input: SourceInput, sink: RecordSink): SourceStats {
   const stats: SourceStats = { records: 0, warnings: 0, unreadable: false };
   // One reading: the file, or the job's range of chunks (so a job yields the same records on any worker).
@@ -61,6 +71,7 @@ function readPlain(input: SourceInput, sink: RecordSink): SourceStats {
         reason: 'file header magic missing; reading chunks anyway',
       });
     }
+    if (size < base) headerCut(input, sink, stats, size);
     const total = Math.ceil(Math.max(0, size - base) / CHUNK_SIZE);
     const from = input.chunks ? Math.max(0, input.chunks.from) : 0;
     const to = input.chunks ? Math.min(total, input.chunks.to) : total;
@@ -93,7 +104,8 @@ function readPlain(input: SourceInput, sink: RecordSink): SourceStats {
   return stats;
 }
 
-async function readGzip(input: SourceInput, sink: RecordSink): Promise<SourceStats> {
+/** Reads the content front to back (no random access): the file header is skipped, then chunk by chunk. */
+async function readSequential(input: SourceInput, sink: RecordSink): Promise<SourceStats> {
   const stats: SourceStats = { records: 0, warnings: 0, unreadable: false };
   const templateIds: TemplateIds = new Map(input.templateIds);
   let buf = Buffer.allocUnsafe(CHUNK_SIZE);
@@ -109,7 +121,7 @@ async function readGzip(input: SourceInput, sink: RecordSink): Promise<SourceSta
     fill = 0;
   };
   try {
-    for await (const chunk of openByteStream(input.path, true)) {
+    for await (const chunk of contentOf(input)) {
       let pos = 0;
       while (pos < chunk.length) {
         if (base < 0) {
@@ -141,9 +153,10 @@ async function readGzip(input: SourceInput, sink: RecordSink): Promise<SourceSta
     sink.warning({
       file: input.path,
       offset: offset + fill,
-      reason: `decompression failed: ${(err as Error).message}`,
+      reason: `${input.gzip ? 'decompression' : 'read'} failed: ${(err as Error).message}`,
     });
   }
+  if (base < 0 && fill > 0) headerCut(input, sink, stats, fill);
   if (base >= 0 && fill > 0) {
     stats.warnings++;
     sink.warning({
@@ -166,7 +179,7 @@ export const evtxKind: SourceKind = {
     return m === FILE_MAGIC || m === CHUNK_MAGIC;
   },
   async read(input, sink) {
-    if (input.gzip) return readGzip(input, sink);
+    if (input.gzip || input.bytes) return readSequential(input, sink);
     try {
       return readPlain(input, sink);
     } catch (err) {

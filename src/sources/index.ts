@@ -27,5 +27,7 @@ export {
   type TenantRule,
   type TenantResolver,
 } from './tenants.js';
-export { openByteStream } from './byte-stream.js';
+export { openByteStream, contentOf } from './byte-stream.js';
 export { evtxKind, evtxChunkCount } from './evtx.js';
+/** Reads a byte stream (stdin, a live feed): `readStream(bytes, { name, tenant, recover }, sink)`. */
+export { readStream, type StreamOptions, type StreamStats } from './stream.js';

@@ -1,5 +1,5 @@
 // JSON, JSON Lines and concatenated-JSON inputs (evtx_dump, Winlogbeat/ECS and flat layouts), streamed.
-import { openByteStream } from './byte-stream.js';
+import { contentOf } from './byte-stream.js';
 import { JsonValueScanner } from './json-scanner.js';
 import { recordFromJson } from './json-layouts.js';
 import type { RecordSink, SourceInput, SourceKind, SourceStats } from './types.js';
@@ -52,7 +52,7 @@ async function readJson(input: SourceInput, sink: RecordSink): Promise<SourceSta
     },
   );
   try {
-    for await (const chunk of openByteStream(input.path, input.gzip)) {
+    for await (const chunk of contentOf(input)) {
       bytes += chunk.length;
       scanner.push(chunk);
     }

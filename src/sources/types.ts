@@ -23,9 +23,15 @@ export interface RecordSink {
   warning(warning: SourceWarning): void;
 }
 
-/** One input file as the readers see it. */
+/** One input (a file, or a byte stream such as standard input) as the readers see it. */
 export interface SourceInput {
+  /** The file to open; for a byte stream (`bytes`), only the name records and warnings carry (`<stdin>`). */
   readonly path: string;
+  /**
+   * The content as a stream of byte chunks instead of opening `path`, already decompressed (`gzip` then only
+   * says it was compressed). Read once, front to back: EVTX is read chunk by chunk, `chunks` is ignored.
+   */
+  readonly bytes?: AsyncIterable<Buffer>;
   readonly format: SourceFormat;
   readonly gzip: boolean;
   /** Tenant stamped on every record's `source.tenant`. */

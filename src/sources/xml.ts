@@ -1,7 +1,7 @@
 // XML inputs: wevtutil/evtxexport exports (`<Events><Event>...</Event>...`), UTF-8 or UTF-16, streamed
 // element by element with indexOf scans (linear, no regex), each element bounded in size.
 import { TextDecoder } from 'node:util';
-import { openByteStream } from './byte-stream.js';
+import { contentOf } from './byte-stream.js';
 import { eventNodeToObject, parseXmlElement } from './xml-element.js';
 import { ObjectRecord } from '../event/object-record.js';
 import type { RecordSink, SourceInput, SourceKind, SourceStats } from './types.js';
@@ -103,14 +103,26 @@ async function readXml(input: SourceInput, sink: RecordSink): Promise<SourceStat
       pos = end + 8;
     }
   };
-  try {
-    for await (const chunk of openByteStream(input.path, input.gzip)) {
-      if (!decoder) decoder = new TextDecoder(encodingOf(chunk), { fatal: false, ignoreBOM: false });
-      bytes += chunk.length;
-      pending += decoder.decode(chunk, { stream: true });
-      drain(false);
+  // The encoding is decided on the first bytes, held until there are enough of them (a stream may deliver
+  // its bytes one at a time).
+  let head: Buffer | undefined = Buffer.alloc(0);
+  const decode = (chunk: Buffer, final: boolean) => {
+    if (head) {
+      head = Buffer.concat([head, chunk]);
+      if (head.length < 4 && !final) return;
+      chunk = head;
+      head = undefined;
+      decoder = new TextDecoder(encodingOf(chunk), { fatal: false, ignoreBOM: false });
     }
-    if (decoder) pending += decoder.decode();
+    pending += decoder!.decode(chunk, { stream: !final });
+    drain(false);
+  };
+  try {
+    for await (const chunk of contentOf(input)) {
+      bytes += chunk.length;
+      decode(chunk, false);
+    }
+    decode(Buffer.alloc(0), true);
   } catch (err) {
     warn(`read failed: ${(err as Error).message}`);
   }

@@ -31,21 +31,50 @@ export interface HuntPlan {
   readonly problems: PlanProblem[];
   /** Files in folders that are not logs (no log extension, no log content). */
   readonly ignored: number;
+  /** The stream job (standard input), when `-` was among the paths: its size is not known before it ends. */
+  readonly stream?: HuntJob;
 }
 
-/** Plans a hunt over the given paths. */
+/** The name a stream's records and warnings carry. */
+export const STDIN_NAME = '<stdin>';
+/** The path that stands for standard input when the caller has a stream for it. */
+export const STDIN_PATH = '-';
+
+/**
+ * Plans a hunt over the given paths. With `stdin`, the first `-` among them is one stream job, in its place
+ * among the files (others are ignored); its tenant is what a `--tenant-map` glob naming `-` says, no folder's.
+ */
 export async function planHunt(
   paths: readonly string[],
   tenants: TenantResolver,
-  opts: { recover?: boolean } = {},
+  opts: { recover?: boolean; stdin?: boolean } = {},
 ): Promise<HuntPlan> {
   const problems: PlanProblem[] = [];
-  const found = discoverFiles(paths, (p) => problems.push({ ...p, unreadable: true }));
+  const streamAt = opts.stdin ? paths.indexOf(STDIN_PATH) : -1;
+  const filePaths = streamAt < 0 ? paths : paths.filter((p) => p !== STDIN_PATH);
+  const found = discoverFiles(filePaths, (p) => problems.push({ ...p, unreadable: true }));
   const jobs: HuntJob[] = [];
   let files = 0;
   let bytes = 0;
   let ignored = 0;
+  let stream: HuntJob | undefined;
+  const addStream = () => {
+    const tenant = tenants.tenantOf(STDIN_PATH, process.cwd());
+    stream = {
+      index: jobs.length,
+      path: STDIN_NAME,
+      format: 'stream',
+      gzip: false,
+      ...(tenant !== undefined ? { tenant } : {}),
+      ...(opts.recover === false ? { recover: false } : {}),
+      bytes: 0,
+    };
+    jobs.push(stream);
+    files++;
+  };
   for (const f of found) {
+    // The paths before the first '-' are exactly the first streamAt file paths.
+    if (streamAt >= 0 && !stream && f.given >= streamAt) addStream();
     const det = await detectFormat(f.path);
     if (!det.format) {
       if (det.empty) continue;
@@ -74,7 +103,8 @@ export async function planHunt(
       jobs.push({ ...base, index: jobs.length, bytes: f.size });
     }
   }
-  return { jobs, files, bytes, problems, ignored };
+  if (streamAt >= 0 && !stream) addStream();
+  return { jobs, files, bytes, problems, ignored, ...(stream ? { stream } : {}) };
 }
 
 /** The plain (not gzip) EVTX files of a plan, each once, in job order (for the template catalogue). */

@@ -81,7 +81,10 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
     opts.tenantMap ? loadTenantMap(opts.tenantMap) : [],
     opts.tenantFromDir === true,
   );
-  const plan = await planHunt(opts.paths, tenants, { recover: opts.recover });
+  const plan = await planHunt(opts.paths, tenants, {
+    recover: opts.recover,
+    stdin: opts.stdin !== undefined,
+  });
   for (const p of plan.problems) note(p.file, p.reason, p.unreadable);
 
   // What is needed downstream decides what is kept.
@@ -144,6 +147,8 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
   let records = 0;
   const filesRead = new Set<string>();
   let bytesDone = 0;
+  /** Bytes read from the stream (its size is only known at its end). */
+  let streamBytes = 0;
   let jobsDone = 0;
   const progress = createProgress(opts.progressStream ?? process.stderr, opts.quiet !== true);
   // Detections arrive encoded (detection-batch.ts): de-duplicated by their hash, stored by their bytes. Of the
@@ -174,11 +179,10 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
       yield d;
     }
   }
-  const onResult = (r: JobResult) => {
+  /** Takes in what a job (or part of a stream job) found. */
+  const absorb = (r: JobResult) => {
     for (const rule of r.newRules) if (!rules.has(rule.id)) rules.set(rule.id, rule);
     records += r.records;
-    const job = plan.jobs[r.index]!;
-    if (r.records > 0 || !r.unreadable) filesRead.add(job.path);
     for (const w of r.warnings) {
       // Records carved from slack space are a finding about the file, not damage.
       if (RECOVERY_NOTE.test(w.reason)) {
@@ -186,25 +190,38 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
       } else note(w.file, w.reason, false, { record: w.record, line: w.line, offset: w.offset });
     }
     for (const e of r.ruleErrors) if (warnings.length < MAX_WARNINGS) warnings.push({ ...e, kind: 'engine' });
-    if (r.unreadable && r.records === 0 && !job.chunks) {
-      const d = damaged.get(job.path);
-      if (d) d.unreadable = true;
-    }
     collect(r.detections, dedupOn, r.index);
     for (const h of r.hits)
       if (!dedupOn || dedup.firstTime(`hit\u0002${h.hit.ruleId}`, h.key)) hits.push(h.hit);
     if (hits.length >= HIT_BUFFER) drainHits(false);
+  };
+  /** Records a stream job had already passed on in parts (its result has only the rest). */
+  let partRecords = 0;
+  const onResult = (r: JobResult) => {
+    absorb(r);
+    const job = plan.jobs[r.index]!;
+    const jobRecords = r.records + (job === plan.stream ? partRecords : 0);
+    if (jobRecords > 0 || !r.unreadable) filesRead.add(job.path);
+    if (r.unreadable && jobRecords === 0 && !job.chunks) {
+      const d = damaged.get(job.path);
+      if (d) d.unreadable = true;
+    }
     jobsDone++;
-    bytesDone += job.bytes;
+    bytesDone += r.bytes ?? job.bytes;
+    if (r.bytes !== undefined) streamBytes += r.bytes;
+    showProgress(records);
+  };
+  const showProgress = (recordsSoFar: number) =>
     progress.update({
       filesDone: jobsDone,
       files: plan.jobs.length,
       bytesDone,
       bytes: plan.bytes,
-      records,
+      records: recordsSoFar,
       detections: sorter.count,
+      // A stream has no size: the bar shows records and their rate, no share done and no ETA.
+      ...(plan.stream ? { sizeUnknown: true } : {}),
     });
-  };
   const onFinish = (f: {
     detections: DetectionBatch;
     newRules: RuleInfo[];
@@ -222,7 +239,13 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
   };
 
   const threads = opts.workers ?? defaultHuntWorkers(availableParallelism(), plan.bytes);
-  const workers = Math.max(1, Math.min(threads, plan.jobs.length || 1));
+  // A stream is read on this thread (workers cannot read it): with one, the whole hunt runs here.
+  const workers = plan.stream ? 1 : Math.max(1, Math.min(threads, plan.jobs.length || 1));
+  if (plan.stream && threads > 1 && opts.workers !== undefined)
+    warnings.push({
+      kind: 'note',
+      reason: `--workers ${opts.workers} not used: with standard input the hunt runs on the main thread`,
+    });
   // Rule files are read and parsed once, on a short-lived thread (its YAML garbage dies with it), into one
   // shared buffer; each matcher only deserialises and compiles them. The buffer is passed straight on, so
   // nothing here keeps it once the matchers have their copies. Started first: this thread reads the template
@@ -244,8 +267,16 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
     );
     onReady(loadReportOf(matcher, true));
     const trimmer = new HeapTrimmer();
+    const feed = opts.stdin && {
+      bytes: opts.stdin,
+      onProgress: (n: number) => showProgress(records - partRecords + n),
+      onPart: (part: JobResult) => {
+        absorb(part);
+        partRecords += part.records;
+      },
+    };
     for (const job of plan.jobs) {
-      onResult(await scanner.run(job));
+      onResult(await scanner.run(job, job === plan.stream ? feed : undefined));
       trimmer.betweenJobs();
     }
     onFinish({ ...scanner.flush(), stats: matcher.stats() });
@@ -306,7 +337,7 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
     counters: {
       files: plan.files + plan.problems.filter((p) => p.unreadable).length,
       filesRead: filesRead.size,
-      bytes: plan.bytes,
+      bytes: plan.bytes + streamBytes,
       records,
       duplicatesDropped: dedup.dropped,
       damagedFiles,

@@ -23,8 +23,14 @@ export interface RuleFilter {
 
 /** Everything `dwell hunt` can be asked to do; the CLI maps its flags 1:1 onto this. */
 export interface HuntOptions extends RuleFilter {
-  /** Files and folders to hunt (folders recursively). */
+  /** Files and folders to hunt (folders recursively); `-` is `stdin` when that is given. */
   paths: string[];
+  /**
+   * The byte stream `-` among the paths stands for (the CLI passes standard input), read front to back as one
+   * input named `<stdin>`, format sniffed, gzip too. With it the whole hunt runs on the calling thread (a worker
+   * cannot read the caller's stream). Without it, `-` is a file name.
+   */
+  stdin?: AsyncIterable<Buffer>;
   /** Extra Sigma rule folders/files; Dwell's own `rules/` are always loaded. */
   sigma?: string[];
   /** Skip Dwell's own rules (tests, benchmarks of third-party rules only). */

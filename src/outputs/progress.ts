@@ -9,6 +9,8 @@ export interface ProgressState {
   bytes: number;
   records: number;
   detections: number;
+  /** True when the input's size is not known (a stream): records and their rate only, no share done or ETA. */
+  sizeUnknown?: boolean;
 }
 
 /** A progress display; a no-op when not on a TTY. */
@@ -24,20 +26,22 @@ export function createProgress(stream: NodeJS.WritableStream, enabled: boolean):
   const tty = (stream as NodeJS.WriteStream).isTTY === true;
   if (!enabled || !tty) return NONE;
   const started = Date.now();
-  const bar = new cliProgress.SingleBar(
-    {
-      stream: stream as NodeJS.WriteStream,
-      format:
-        ' {bar} {percentage}% | files {filesDone}/{files} | {records} records | {detections} detections | {rate}/s | ETA {eta_formatted}',
-      hideCursor: true,
-      clearOnComplete: true,
-      etaBuffer: 50,
-      fps: 5,
-      barsize: 24,
-    },
-    cliProgress.Presets.shades_classic,
-  );
-  let startedBar = false;
+  let bar: cliProgress.SingleBar | undefined;
+  const barFor = (sizeUnknown: boolean) =>
+    new cliProgress.SingleBar(
+      {
+        stream: stream as NodeJS.WriteStream,
+        format: sizeUnknown
+          ? ' files {filesDone}/{files} | {records} records | {detections} detections | {rate} records/s'
+          : ' {bar} {percentage}% | files {filesDone}/{files} | {records} records | {detections} detections | {rate}/s | ETA {eta_formatted}',
+        hideCursor: true,
+        clearOnComplete: true,
+        etaBuffer: 50,
+        fps: 5,
+        barsize: 24,
+      },
+      cliProgress.Presets.shades_classic,
+    );
   return {
     update(s) {
       const secs = (Date.now() - started) / 1000;
@@ -48,13 +52,13 @@ export function createProgress(stream: NodeJS.WritableStream, enabled: boolean):
         detections: s.detections.toLocaleString('en-US'),
         rate: secs > 0 ? Math.round(s.records / secs).toLocaleString('en-US') : '0',
       };
-      if (!startedBar) {
+      if (!bar) {
+        bar = barFor(s.sizeUnknown === true);
         bar.start(Math.max(1, s.bytes), s.bytesDone, payload);
-        startedBar = true;
       } else bar.update(s.bytesDone, payload);
     },
     stop() {
-      if (startedBar) bar.stop();
+      bar?.stop();
     },
   };
 }

@@ -10,6 +10,8 @@ export interface FoundFile {
   readonly size: number;
   /** True when the user named this file directly (an unknown format is then an error, not noise). */
   readonly explicit: boolean;
+  /** Index in the given paths of the path it was found under (the first, for a file found twice). */
+  readonly given: number;
 }
 
 /** A path that could not be listed or read. */
@@ -34,6 +36,7 @@ export function discoverFiles(
   const out: FoundFile[] = [];
   const seenDirs = new Set<string>();
   const seenFiles = new Set<string>();
+  let given = 0;
   const walk = (dir: string, root: string, depth: number) => {
     let real: string;
     try {
@@ -73,20 +76,21 @@ export function discoverFiles(
     }
     if (seenFiles.has(key)) return;
     seenFiles.add(key);
-    out.push({ path: file, root, size, explicit });
+    out.push({ path: file, root, size, explicit, given });
   };
-  for (const given of paths) {
-    const abs = resolve(given);
+  for (; given < paths.length; given++) {
+    const path = paths[given]!;
+    const abs = resolve(path);
     let st;
     try {
       st = statSync(abs);
     } catch (err) {
-      onProblem({ file: given, reason: `cannot read: ${(err as Error).message}` });
+      onProblem({ file: path, reason: `cannot read: ${(err as Error).message}` });
       continue;
     }
     if (st.isDirectory()) walk(abs, abs, 0);
     else if (st.isFile()) add(abs, resolve(abs, '..'), st.size, true);
-    else onProblem({ file: given, reason: 'not a file or folder' });
+    else onProblem({ file: path, reason: 'not a file or folder' });
   }
   return out;
 }

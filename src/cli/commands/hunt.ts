@@ -5,7 +5,7 @@ import { LEVELS, type Level } from '../../engine/types.js';
 import { runHunt, type HuntOptions, type HuntResult } from '../../hunt/index.js';
 import { formatSummary } from '../../outputs/summary.js';
 import { EXIT, type CliContext, type RegisterCommand } from '../context.js';
-import { refuseStdin } from '../stdin.js';
+import { namesStdin } from '../stdin.js';
 
 function parseLevel(value: string): Level {
   const v = value.toLowerCase();
@@ -74,9 +74,12 @@ export function huntOptionsFromFlags(
   paths: string[],
   f: HuntFlags,
   progress?: NodeJS.WritableStream,
+  /** The stream `-` among the paths stands for (standard input). */
+  stdin?: AsyncIterable<Buffer>,
 ): HuntOptions {
   return {
     paths,
+    ...(stdin ? { stdin } : {}),
     sigma: f.sigma,
     noDwellRules: f.dwellRules === false,
     minLevel: f.minLevel,
@@ -135,10 +138,12 @@ function describeWarning(w: HuntResult['warnings'][number]): string {
 
 /** Runs the hunt for the CLI. */
 async function huntCommand(paths: string[], flags: HuntFlags, ctx: CliContext): Promise<void> {
-  if (refuseStdin('hunt', paths, ctx)) return;
+  const stdin = namesStdin(paths) ? process.stdin : undefined;
+  if (stdin?.isTTY && !flags.quiet && !flags.json)
+    ctx.stderr.write('dwell hunt: reading events from the terminal (end with Ctrl-D)\n');
   let result: HuntResult;
   try {
-    result = await runHunt(huntOptionsFromFlags(paths, flags, ctx.stderr));
+    result = await runHunt(huntOptionsFromFlags(paths, flags, ctx.stderr, stdin));
   } catch (err) {
     ctx.stderr.write(`dwell hunt: ${terminalText(err instanceof Error ? err.message : String(err))}\n`);
     ctx.setExit(EXIT.USAGE);
@@ -177,6 +182,16 @@ Examples:
 
   # in a script: only high and critical rules, exit 1 when one fires
   dwell hunt ./logs --min-level high --fail-on high --json --quiet
+
+  # a stream on standard input ('-'): EVTX, JSON/JSONL or XML, gzip too, format found from its bytes
+  zcat winlogbeat-*.jsonl.gz | dwell hunt - --csv timeline.csv
+  ssh dc01 'cat C:/Windows/System32/winevt/Logs/Security.evtx' | dwell hunt - ./other-logs
+
+Standard input ('-', when no file of that name exists) is one input named <stdin>, read to its end on the
+main thread: with '-' the whole hunt runs on one thread (--workers is not used). Outputs and the summary are
+written when the input ends (a stream that never ends, such as tail -f, is read until it ends: no outputs before that). An
+empty or unrecognised stream is an input problem (exit 3 when nothing else was read). --tenant-map globs may
+name '-'; --tenant-from-dir gives it no tenant.
 `;
 
 /** Registers `dwell hunt`. */
@@ -186,7 +201,7 @@ export const registerHunt: RegisterCommand = (program, ctx) => {
     .description(
       "hunt EVTX/JSON/JSONL/XML logs (files or folders, gzip too) with Dwell's rules and any Sigma rules",
     )
-    .argument('<paths...>', 'files and folders to hunt (folders recursively)')
+    .argument('<paths...>', "files and folders to hunt (folders recursively); '-' reads standard input")
     .addHelpText('after', HUNT_EXAMPLES)
     .option('--sigma <path>', 'extra Sigma rules folder or file (repeatable)', collectPaths)
     .option('--no-dwell-rules', "do not load Dwell's own rules")

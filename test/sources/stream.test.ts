@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { EventRecord } from '../../src/event/types.js';
-import { readStream, type SourceWarning } from '../../src/sources/index.js';
+import { readSource, readStream, type SourceWarning } from '../../src/sources/index.js';
 import { asEvtxDumpJson, asXml, evtxOf, sysmonEvents } from '../hunt/fixtures.js';
 import { readAll, tempDir } from './helpers.js';
 
@@ -178,4 +178,25 @@ test('a stream that fails while read is one warning after what was read before',
   assert.deepEqual(warnings, [
     { file: '<stdin>', offset: lines.length * 2, reason: 'read failed: connection reset' },
   ]);
+});
+
+test('a reader given SourceInput.bytes in 1-byte pieces decides UTF-16 XML on enough bytes, as from the file', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const data = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(XML, 'utf16le')]);
+    const path = join(dir, 'utf16.xml');
+    writeFileSync(path, data);
+    const expected = await readAll(path);
+    const records: EventRecord[] = [];
+    const warnings: SourceWarning[] = [];
+    const stats = await readSource(
+      { path, format: 'xml', gzip: false, bytes: piecesOf(data, 1) },
+      { record: (r) => records.push(r), warning: (w) => warnings.push(w) },
+    );
+    assert.equal(stats.records, 50);
+    assert.deepEqual(records.map(plain), expected.records.map(plain));
+    assert.deepEqual(warnings, []);
+  } finally {
+    cleanup();
+  }
 });

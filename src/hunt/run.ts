@@ -273,6 +273,8 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
       onPart: (part: JobResult) => {
         absorb(part);
         partRecords += part.records;
+        // A stream is one long job: its parts are where a job's garbage would be collected.
+        trimmer.betweenJobs();
       },
     };
     for (const job of plan.jobs) {

@@ -187,11 +187,11 @@ Examples:
   zcat winlogbeat-*.jsonl.gz | dwell hunt - --csv timeline.csv
   ssh dc01 'cat C:/Windows/System32/winevt/Logs/Security.evtx' | dwell hunt - ./other-logs
 
-Standard input ('-', when no file of that name exists) is one input named <stdin>, read to its end on the
-main thread: with '-' the whole hunt runs on one thread (--workers is not used). Outputs and the summary are
-written when the input ends (a stream that never ends, such as tail -f, is read until it ends: no outputs before that). An
-empty or unrecognised stream is an input problem (exit 3 when nothing else was read). --tenant-map globs may
-name '-'; --tenant-from-dir gives it no tenant.
+Standard input ('-', when no file of that name exists) is one more input, named <stdin>, read on the
+main thread: with '-' the whole hunt runs on one thread (--workers is not used). Outputs and the summary
+are written when the input ends; a stream that never ends (tail -f) is read until it does. An empty or
+unrecognised stream is an input problem (exit 3 when nothing else was read). --tenant-map globs may name
+'-'; --tenant-from-dir gives it no tenant.
 `;
 
 /** Registers `dwell hunt`. */

@@ -90,3 +90,16 @@ test('hunt - with a file path reads both; empty and garbage stdin exit 3 with a 
     c.cleanup();
   }
 });
+
+test('dump - and info - stay refused (EVTX tools that need a file), exit 2, pointing to hunt -', async () => {
+  const evtx = evtxOf(sysmonEvents('ws1', 3));
+  for (const command of ['dump', 'info']) {
+    const r = await dwell([command, '-'], evtx);
+    assert.equal(r.code, 2, command);
+    assert.match(
+      r.stderr,
+      new RegExp(`^dwell ${command}: '-' \\(standard input\\) is not read: .*dwell hunt - reads a stream`),
+    );
+    assert.equal(r.stdout, '');
+  }
+});

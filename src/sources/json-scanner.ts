@@ -81,7 +81,8 @@ export class JsonValueScanner {
   private firstValueLine = -1;
   /** Skipping junk until the next newline after an error. */
   private skipping = false;
-  /** Element mode: the key's bytes, or undefined when off. */
+  /** Element mode: the key, or undefined when off. */
+  private readonly arrayKey: string | undefined;
   private readonly keyBytes: Buffer | undefined;
   /** Element mode: inside a top-level object (the envelope), outside the array under the key. */
   private envelopeOpen = false;
@@ -91,8 +92,14 @@ export class JsonValueScanner {
   private envMembers = 0;
   private envInString = false;
   private envEscaped = false;
-  /** Bytes of the key being matched in the string read at depth 1, or -1 once it cannot match. */
-  private keyPos = -1;
+  /**
+   * The raw bytes of the string read at depth 1 (escapes undecoded), kept while it may still spell the key: a
+   * key may be written with escapes (`"obj\u0065cts"` is `objects` to JSON.parse). At most 6 bytes per UTF-16
+   * unit of the key (`\uXXXX`); `keyRawLength` is -1 once the string cannot be the key.
+   */
+  private keyRaw: Buffer = Buffer.alloc(0);
+  private keyRawLength = -1;
+  private keyEscaped = false;
   private keyState = KEY_NONE;
   /** The envelope's bytes while it may still be yielded whole; size -1 once over the bound, -2 once not kept. */
   private envParts: Buffer[] = [];
@@ -120,7 +127,9 @@ export class JsonValueScanner {
     private readonly maxMembers = 65536,
     options: JsonScanOptions = {},
   ) {
+    this.arrayKey = options.arrayKey;
     this.keyBytes = options.arrayKey !== undefined ? Buffer.from(options.arrayKey, 'utf8') : undefined;
+    if (options.arrayKey !== undefined) this.keyRaw = Buffer.alloc(6 * options.arrayKey.length);
   }
 
   /** Scans the next chunk of input. */
@@ -262,19 +271,23 @@ export class JsonValueScanner {
       if (this.envEscaped) this.envEscaped = false;
       else if (c === BACKSLASH) {
         this.envEscaped = true;
-        this.keyPos = -1;
+        this.keyEscaped = true;
       } else if (c === QUOTE) {
         this.envInString = false;
-        if (this.keyPos === this.keyBytes!.length) this.keyState = KEY_MATCHED;
-      } else if (this.keyPos >= 0)
-        this.keyPos =
-          this.keyPos < this.keyBytes!.length && this.keyBytes![this.keyPos] === c ? this.keyPos + 1 : -1;
+        if (this.keyRawLength >= 0 && this.rawIsKey()) this.keyState = KEY_MATCHED;
+        return true;
+      }
+      if (this.keyRawLength >= 0) {
+        if (this.keyRawLength === this.keyRaw.length) this.keyRawLength = -1;
+        else this.keyRaw[this.keyRawLength++] = c;
+      }
       return true;
     }
     if (isSpace(c)) return true;
     if (c === QUOTE) {
       this.envInString = true;
-      this.keyPos = this.envDepth === 1 ? 0 : -1;
+      this.keyRawLength = this.envDepth === 1 ? 0 : -1;
+      this.keyEscaped = false;
       this.keyState = KEY_NONE;
       return true;
     }
@@ -299,6 +312,17 @@ export class JsonValueScanner {
       if (--this.envDepth === 0) this.finishEnvelope(chunk, i);
     }
     return true;
+  }
+
+  /** Whether the depth-1 string just read spells the key, as JSON.parse would decode it. */
+  private rawIsKey(): boolean {
+    const raw = this.keyRaw.subarray(0, this.keyRawLength);
+    if (!this.keyEscaped) return raw.equals(this.keyBytes!);
+    try {
+      return JSON.parse(`"${raw.toString('utf8')}"`) === this.arrayKey;
+    } catch {
+      return false; // not a valid JSON string: not the key
+    }
   }
 
   private appendEnvelope(chunk: Buffer, from: number, to: number): void {

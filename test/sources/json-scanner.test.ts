@@ -72,3 +72,100 @@ test('element mode keeps no envelope bytes once the array is found, whatever com
   assert.equal(values.length, 50);
   assert.deepEqual(JSON.parse(values[49]!.text), { n: 49, pad: 'p'.repeat(20) });
 });
+
+test('element mode finds the key however JSON spells it (escapes), and only where JSON.parse would', () => {
+  const inner = '[{"n": 1}, 7, {"n": 2}]';
+  for (const key of [
+    '"obj\\u0065cts"',
+    '"\\u006fbjects"',
+    '"objec\\u0074\\u0073"',
+    '"obj\\u0065\\u0063ts"',
+  ]) {
+    const text = `{"type": "bundle", ${key}: ${inner}}`;
+    for (const chunk of [1, 3, 1000]) {
+      const { values, problems } = scanElements(text, chunk);
+      assert.deepEqual(problems, [], `${key} chunk ${chunk}`);
+      assert.deepEqual(
+        values.map((v) => [JSON.parse(v.text), v.whole]),
+        [
+          [{ n: 1 }, undefined],
+          [{ n: 2 }, undefined],
+        ],
+        `${key} chunk ${chunk}`,
+      );
+    }
+  }
+  // Escapes that spell something else, a cut escape, an escaped quote: not the key, so the object comes out whole.
+  for (const key of ['"obj\\u0066cts"', '"objects\\u0000"', '"\\"objects"', '"objects\\\\"', '"obj\\u00"']) {
+    const text = `{"type": "bundle", ${key}: ${inner}}`;
+    const { values } = scanElements(text, 2);
+    assert.deepEqual(
+      values.map((v) => v.whole),
+      [true],
+      key,
+    );
+  }
+});
+
+/** Seeded JSON text of a random document: random whitespace, keys and strings partly written with escapes. */
+function randomJsonText(rand: () => number, doc: unknown): string {
+  const ws = (): string => (rand() < 0.6 ? '' : [' ', '\n', '\t', '\r\n'][Math.floor(rand() * 4)]!);
+  const str = (s: string): string => {
+    let out = '"';
+    for (const ch of s) {
+      const code = ch.codePointAt(0)!;
+      if (ch === '"' || ch === '\\') out += `\\${ch}`;
+      else if (code < 0x20 || (rand() < 0.15 && code < 0x10000))
+        out += `\\u${code.toString(16).padStart(4, '0')}`;
+      else out += ch;
+    }
+    return `${out}"`;
+  };
+  const write = (v: unknown): string => {
+    if (typeof v === 'string') return str(v);
+    if (v === null || typeof v !== 'object') return JSON.stringify(v);
+    if (Array.isArray(v)) return `[${ws()}${v.map(write).join(`${ws()},${ws()}`)}${ws()}]`;
+    const members = Object.entries(v).map(([k, x]) => `${str(k)}${ws()}:${ws()}${write(x)}`);
+    return `{${ws()}${members.join(`${ws()},${ws()}`)}${ws()}}`;
+  };
+  return `${ws()}${write(doc)}${ws()}`;
+}
+
+test('element mode on random valid JSON gives what JSON.parse gives (the array under the key, else the object)', () => {
+  const keys = ['objects', 'type', 'obj', 'objectss', 'Objects', 'é', '}', '"objects"', 'x:'];
+  const strings = ['objects', '{', '}', '[', ']', '"', '\\', '\n', 'é☃𝄞', '', '\\u0041'];
+  let seed = 2026;
+  const rand = (): number => {
+    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+    return seed / 2 ** 32;
+  };
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+  const value = (depth: number): unknown => {
+    const r = rand();
+    if (depth > 3 || r < 0.3) return pick([null, true, false, 0, -1.5e3, pick(strings)]);
+    if (r < 0.6) return Array.from({ length: Math.floor(rand() * 4) }, () => value(depth + 1));
+    const o: Record<string, unknown> = {};
+    for (let i = Math.floor(rand() * 4); i > 0; i--) o[pick(keys)] = value(depth + 1);
+    return o;
+  };
+  const composite = (x: unknown): boolean => x !== null && typeof x === 'object';
+  let keyed = 0;
+  for (let round = 0; round < 1500; round++) {
+    const doc: Record<string, unknown> = {};
+    for (let i = Math.floor(rand() * 4); i > 0; i--) doc[pick(keys)] = value(1);
+    if (rand() < 0.7) doc.objects = Array.from({ length: Math.floor(rand() * 5) }, () => value(1));
+    const text = randomJsonText(rand, doc);
+    const expected = Array.isArray(doc.objects) ? doc.objects.filter(composite) : [doc];
+    if (Array.isArray(doc.objects)) keyed++;
+    for (const chunk of [1 + Math.floor(rand() * 8), 1 << 20]) {
+      const { values, problems } = scanElements(text, chunk);
+      assert.deepEqual(problems, [], `round ${round}`);
+      assert.deepEqual(
+        values.map((v) => JSON.parse(v.text) as unknown),
+        expected,
+        `round ${round}: ${text.slice(0, 200)}`,
+      );
+    }
+  }
+  assert.ok(keyed > 900, `${keyed} documents held the array`);
+});

@@ -53,11 +53,16 @@ function asBuffer(chunk: unknown): Buffer {
 }
 
 /**
- * Takes chunks until `size` bytes are seen (or the stream ends or fails). The replay yields the head as one
- * chunk (a reader deciding on its first chunk sees enough bytes), then the rest; a failure met while peeking
- * is thrown by the replay after the head, where a reader reports it.
+ * Takes chunks until `size` bytes are seen, `decided` says the bytes so far are enough, or the stream ends or
+ * fails (a live stream that trickles is not kept waiting for a full head). The replay yields the head as one
+ * chunk, then the rest; a failure met while peeking is thrown by the replay after the head, where a reader
+ * reports it.
  */
-async function peek(source: AsyncIterable<unknown>, size: number): Promise<Peeked> {
+async function peek(
+  source: AsyncIterable<unknown>,
+  size: number,
+  decided: (head: Buffer) => boolean,
+): Promise<Peeked> {
   const it = source[Symbol.asyncIterator]();
   const parts: Buffer[] = [];
   let got = 0;
@@ -74,6 +79,7 @@ async function peek(source: AsyncIterable<unknown>, size: number): Promise<Peeke
       if (b.length === 0) continue;
       parts.push(b);
       got += b.length;
+      if (got < size && decided(parts.length === 1 ? b : Buffer.concat(parts))) break;
     }
   } catch (err) {
     failure = err;
@@ -137,7 +143,10 @@ export async function readStream(
     sink.warning({ file: opts.name, reason });
     return { records: 0, warnings: 1, unreadable: true, gzip, bytes: taken, empty };
   };
-  const raw = await peek(counted(), HEAD);
+  // A "no" on a few bytes may become a "yes" on more; a "yes" is final (every kind decides on its first
+  // significant bytes: a magic, or the first character).
+  const known = (head: Buffer) => sniffFormat(head) !== undefined;
+  const raw = await peek(counted(), HEAD, (head) => isGzip(head) || known(head));
   if (raw.head.length === 0) {
     if (raw.failure !== undefined) return fail(`read failed: ${messageOf(raw.failure)}`, false, false);
     return fail('empty input (the stream ended without a byte)', true, false);
@@ -151,7 +160,7 @@ export async function readStream(
       createGunzip({ chunkSize: GUNZIP_CHUNK }),
       () => undefined,
     ) as AsyncIterable<Buffer>;
-    content = await peek(gunzipped, HEAD);
+    content = await peek(gunzipped, HEAD, known);
     if (content.head.length === 0) {
       await content.release();
       const why = content.failure !== undefined ? `: ${messageOf(content.failure)}` : '';

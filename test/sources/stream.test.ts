@@ -200,3 +200,37 @@ test('a reader given SourceInput.bytes in 1-byte pieces decides UTF-16 XML on en
     cleanup();
   }
 });
+
+test('a trickling stream is read as it comes: the first record arrives before 4 KiB (or the end) does', async () => {
+  const line = (i: number) => Buffer.from(JSON.stringify({ EventID: 4688, Computer: 'ws1', n: i }) + '\n');
+  for (const gzip of [false, true]) {
+    let firstRecord!: () => void;
+    const arrived = new Promise<void>((resolve) => (firstRecord = resolve));
+    let waited = 'timed out';
+    async function* trickle(): AsyncGenerator<Buffer> {
+      // A gzip stream must be flushed to be readable before its end: compress each line as its own member.
+      yield gzip ? gzipSync(line(1)) : line(1);
+      yield gzip ? gzipSync(line(2)) : line(2);
+      waited = await Promise.race([
+        arrived.then(() => 'record arrived'),
+        new Promise<string>((resolve) => setTimeout(() => resolve('timed out'), 3000)),
+      ]);
+      yield gzip ? gzipSync(line(3)) : line(3);
+    }
+    let records = 0;
+    const stats = await readStream(
+      trickle(),
+      { name: '<stdin>' },
+      {
+        record: () => {
+          records++;
+          firstRecord();
+        },
+        warning: () => undefined,
+      },
+    );
+    assert.equal(waited, 'record arrived', `gzip ${gzip}`);
+    assert.equal(records, 3);
+    assert.equal(stats.format, 'json');
+  }
+});

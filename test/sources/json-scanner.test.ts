@@ -169,3 +169,27 @@ test('element mode on random valid JSON gives what JSON.parse gives (the array u
   }
   assert.ok(keyed > 900, `${keyed} documents held the array`);
 });
+
+test('a value of exactly the size bound comes out, one byte more is reported, inside one chunk or across chunks', () => {
+  const value = (bytes: number): string => `{"p":"${'é'.repeat((bytes - 8) / 2)}"}`;
+  for (const chunk of [1, 7, 1000]) {
+    for (const mode of [{}, { arrayKey: 'objects' }]) {
+      const values: string[] = [];
+      const problems: string[] = [];
+      const s = new JsonValueScanner(
+        (v) => values.push(v.text),
+        (p) => problems.push(p.reason),
+        100,
+        64,
+        65536,
+        mode,
+      );
+      const text = `[${value(100)},${value(102)},${value(100)}]`;
+      const bytes = Buffer.from(text);
+      for (let i = 0; i < bytes.length; i += chunk) s.push(bytes.subarray(i, i + chunk));
+      s.end();
+      assert.deepEqual(values, [value(100), value(100)], `chunk ${chunk}`);
+      assert.deepEqual(problems, ['value larger than 100 bytes skipped'], `chunk ${chunk}`);
+    }
+  }
+});

@@ -323,10 +323,15 @@ export class JsonValueScanner {
 
   /** Whether the depth-1 string just read spells the key, as JSON.parse would decode it. */
   private rawIsKey(): boolean {
-    const raw = this.keyRaw.subarray(0, this.keyRawLength);
-    if (!this.keyEscaped) return raw.equals(this.keyBytes!);
+    const key = this.keyBytes!;
+    if (!this.keyEscaped) {
+      // Byte by byte: most strings at depth 1 are other keys and values, and this runs for each of them.
+      if (this.keyRawLength !== key.length) return false;
+      for (let k = 0; k < key.length; k++) if (this.keyRaw[k] !== key[k]) return false;
+      return true;
+    }
     try {
-      return JSON.parse(`"${raw.toString('utf8')}"`) === this.arrayKey;
+      return JSON.parse(`"${this.keyRaw.toString('utf8', 0, this.keyRawLength)}"`) === this.arrayKey;
     } catch {
       return false; // not a valid JSON string: not the key
     }

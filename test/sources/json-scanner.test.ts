@@ -2,6 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { JsonValueScanner, type JsonValueText } from '../../src/sources/json-scanner.js';
+import { lcg } from '../helpers/random.js';
+import { randomJsonText } from '../helpers/random-json.js';
 
 function scanElements(
   text: string,
@@ -107,38 +109,10 @@ test('element mode finds the key however JSON spells it (escapes), and only wher
   }
 });
 
-/** Seeded JSON text of a random document: random whitespace, keys and strings partly written with escapes. */
-function randomJsonText(rand: () => number, doc: unknown): string {
-  const ws = (): string => (rand() < 0.6 ? '' : [' ', '\n', '\t', '\r\n'][Math.floor(rand() * 4)]!);
-  const str = (s: string): string => {
-    let out = '"';
-    for (const ch of s) {
-      const code = ch.codePointAt(0)!;
-      if (ch === '"' || ch === '\\') out += `\\${ch}`;
-      else if (code < 0x20 || (rand() < 0.15 && code < 0x10000))
-        out += `\\u${code.toString(16).padStart(4, '0')}`;
-      else out += ch;
-    }
-    return `${out}"`;
-  };
-  const write = (v: unknown): string => {
-    if (typeof v === 'string') return str(v);
-    if (v === null || typeof v !== 'object') return JSON.stringify(v);
-    if (Array.isArray(v)) return `[${ws()}${v.map(write).join(`${ws()},${ws()}`)}${ws()}]`;
-    const members = Object.entries(v).map(([k, x]) => `${str(k)}${ws()}:${ws()}${write(x)}`);
-    return `{${ws()}${members.join(`${ws()},${ws()}`)}${ws()}}`;
-  };
-  return `${ws()}${write(doc)}${ws()}`;
-}
-
 test('element mode on random valid JSON gives what JSON.parse gives (the array under the key, else the object)', () => {
   const keys = ['objects', 'type', 'obj', 'objectss', 'Objects', 'é', '}', '"objects"', 'x:'];
   const strings = ['objects', '{', '}', '[', ']', '"', '\\', '\n', 'é☃𝄞', '', '\\u0041'];
-  let seed = 2026;
-  const rand = (): number => {
-    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
-    return seed / 2 ** 32;
-  };
+  const rand = lcg(2026);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   const value = (depth: number): unknown => {
     const r = rand();

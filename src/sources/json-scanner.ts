@@ -400,13 +400,10 @@ export class JsonValueScanner {
     if (this.size < 0) return;
     this.size += to - from;
     if (this.size > this.maxValueBytes) {
-      this.onProblem({
-        line: this.startLine,
-        offset: this.startOffset,
-        reason: `value larger than ${this.maxValueBytes} bytes skipped`,
-      });
+      // Keep scanning to its end, but keep no bytes. Reported when the value ends, not here: a value broken
+      // later (a line break in a string) got this problem or not depending on where the chunks were cut.
       this.parts = [];
-      this.size = -1; // keep scanning to its end, but keep no bytes
+      this.size = -1;
       return;
     }
     // Copy: the caller may reuse the chunk's memory.
@@ -420,7 +417,13 @@ export class JsonValueScanner {
       this.lineMode = this.startLine === this.line && !this.inTopArray;
     }
     this.sawFirstToken = true;
-    if (this.deepest > this.maxDepth) {
+    if (this.size < 0) {
+      this.onProblem({
+        line: this.startLine,
+        offset: this.startOffset,
+        reason: `value larger than ${this.maxValueBytes} bytes skipped`,
+      });
+    } else if (this.deepest > this.maxDepth) {
       this.onProblem({
         line: this.startLine,
         offset: this.startOffset,
@@ -432,7 +435,7 @@ export class JsonValueScanner {
         offset: this.startOffset,
         reason: `value with more than ${this.maxMembers} object members skipped`,
       });
-    } else if (this.size >= 0) {
+    } else {
       const text = chunk
         ? chunk.toString('utf8', from, from + this.size)
         : this.parts.length === 1

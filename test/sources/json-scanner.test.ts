@@ -167,3 +167,43 @@ test('a value of exactly the size bound comes out, one byte more is reported, in
     }
   }
 });
+
+test('a value over the size bound gives the same problems wherever the chunks are cut, one problem a value', () => {
+  // Over the bound, then broken by a line break in a string: only the break is reported (its bytes were never
+  // kept; element mode reads a top-level object through such a break). Over the bound and too deep: one problem.
+  const broken = `{"a": "${'x'.repeat(150)}\n", "b": 1}\n{"ok": 1}\n`;
+  const deep = `${'['.repeat(70)}"${'y'.repeat(150)}"${']'.repeat(70)}\n{"ok": 2}\n`;
+  const larger = '1: value larger than 100 bytes skipped';
+  const cases: [string, object, string[]][] = [
+    [
+      broken,
+      {},
+      [
+        '1: line break inside a string (value starting at line 1 is cut)',
+        "2: unexpected character '\"' between values",
+      ],
+    ],
+    [broken, { arrayKey: 'objects' }, [larger]],
+    [deep, {}, [larger]],
+    [deep, { arrayKey: 'objects' }, [larger]],
+  ];
+  for (const [text, mode, expected] of cases) {
+    for (const chunk of [1, 2, 7, 64, 100, 1 << 20]) {
+      const values: string[] = [];
+      const problems: string[] = [];
+      const s = new JsonValueScanner(
+        (v) => values.push(v.text),
+        (p) => problems.push(`${p.line}: ${p.reason}`),
+        100,
+        64,
+        65536,
+        mode,
+      );
+      const bytes = Buffer.from(text);
+      for (let i = 0; i < bytes.length; i += chunk) s.push(bytes.subarray(i, i + chunk));
+      s.end();
+      assert.deepEqual(problems, expected, `chunk ${chunk}`);
+      assert.ok(values.at(-1)?.startsWith('{"ok"'), `chunk ${chunk}: ${values.join(' ')}`);
+    }
+  }
+});

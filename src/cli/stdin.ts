@@ -30,3 +30,42 @@ export function refuseStdin(
   ctx.setExit(EXIT.USAGE);
   return true;
 }
+
+/** Standard input for `hunt -`, ended by the first Ctrl-C (SIGINT) instead of the process; `dispose` unhooks. */
+export interface InterruptibleInput {
+  readonly bytes: AsyncIterable<Buffer>;
+  dispose(): void;
+}
+
+/**
+ * Standard input as a stream that the first SIGINT ends, so `tail -f log | dwell hunt -` stopped with Ctrl-C
+ * still writes its outputs from what was read (Ctrl-C also ends the producer; a second one aborts, exit 130).
+ */
+export function interruptibleStdin(command: string, ctx: CliContext): InterruptibleInput {
+  let stop!: () => void;
+  const stopped = new Promise<'stopped'>((resolve) => (stop = () => resolve('stopped')));
+  let interrupted = false;
+  const onSigint = () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    ctx.stderr.write(`dwell ${command}: interrupted: finishing with what was read (Ctrl-C again to abort)\n`);
+    stop();
+  };
+  process.on('SIGINT', onSigint);
+  async function* bytes(): AsyncGenerator<Buffer> {
+    const it = (process.stdin as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+    try {
+      for (;;) {
+        const next = await Promise.race([it.next(), stopped]);
+        if (next === 'stopped' || next.done) return;
+        yield next.value;
+      }
+    } finally {
+      // Stops reading (a producer still writing then sees the pipe closed). Destroyed directly: the iterator's
+      // own return() waits for its pending read, which an open, idle pipe never completes.
+      process.stdin.destroy();
+      it.return?.().then(undefined, () => undefined);
+    }
+  }
+  return { bytes: bytes(), dispose: () => process.off('SIGINT', onSigint) };
+}

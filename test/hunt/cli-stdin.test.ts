@@ -103,3 +103,49 @@ test('dump - and info - stay refused (EVTX tools that need a file), exit 2, poin
     assert.equal(r.stdout, '');
   }
 });
+
+test('Ctrl-C (SIGINT) ends a stream that does not end, and the hunt still finishes and writes its outputs', async () => {
+  const c = makeCase();
+  try {
+    const line = (i: number) =>
+      JSON.stringify({
+        EventID: 1,
+        Channel: 'Microsoft-Windows-Sysmon/Operational',
+        Computer: 'ws1',
+        EventRecordID: i,
+        Image: 'C:\\Windows\\System32\\whoami.exe',
+      }) + '\n';
+    const csv = join(c.dir, 'out.csv');
+    const child = spawn(
+      process.execPath,
+      [BIN, 'hunt', '-', '--sigma', c.rules, '--no-dwell-rules', '--json', '--csv', csv],
+      { env: { ...process.env, NO_COLOR: '1' } },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdin.on('error', () => undefined);
+    const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    // A dwell that does not end after the interrupt fails the test instead of hanging the suite.
+    const guard = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    // More than a pipe holds: the pipe drains only once dwell reads standard input, by which time it listens
+    // for SIGINT. The stream is then left open, as tail -f leaves it.
+    let written = 0;
+    let text = '';
+    while (text.length < 256 * 1024) text += line(++written);
+    if (!child.stdin.write(text)) await new Promise((resolve) => child.stdin.once('drain', resolve));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    child.kill('SIGINT');
+    const code = await closed;
+    clearTimeout(guard);
+    assert.equal(code, 0, stderr);
+    assert.match(stderr, /interrupted: finishing with what was read/);
+    const summary = JSON.parse(stdout) as { records: number; detections: number };
+    assert.ok(summary.records > 0 && summary.records <= written, `${summary.records} of ${written}`);
+    assert.equal(summary.detections, summary.records);
+    assert.equal(readFileSync(csv, 'utf8').trim().split('\n').length, summary.detections + 1);
+  } finally {
+    c.cleanup();
+  }
+});

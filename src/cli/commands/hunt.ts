@@ -5,7 +5,7 @@ import { LEVELS, type Level } from '../../engine/types.js';
 import { runHunt, type HuntOptions, type HuntResult } from '../../hunt/index.js';
 import { formatSummary } from '../../outputs/summary.js';
 import { EXIT, type CliContext, type RegisterCommand } from '../context.js';
-import { namesStdin } from '../stdin.js';
+import { interruptibleStdin, namesStdin } from '../stdin.js';
 
 function parseLevel(value: string): Level {
   const v = value.toLowerCase();
@@ -138,16 +138,18 @@ function describeWarning(w: HuntResult['warnings'][number]): string {
 
 /** Runs the hunt for the CLI. */
 async function huntCommand(paths: string[], flags: HuntFlags, ctx: CliContext): Promise<void> {
-  const stdin = namesStdin(paths) ? process.stdin : undefined;
-  if (stdin?.isTTY && !flags.quiet && !flags.json)
+  const stdin = namesStdin(paths) ? interruptibleStdin('hunt', ctx) : undefined;
+  if (stdin && process.stdin.isTTY && !flags.quiet && !flags.json)
     ctx.stderr.write('dwell hunt: reading events from the terminal (end with Ctrl-D)\n');
   let result: HuntResult;
   try {
-    result = await runHunt(huntOptionsFromFlags(paths, flags, ctx.stderr, stdin));
+    result = await runHunt(huntOptionsFromFlags(paths, flags, ctx.stderr, stdin?.bytes));
   } catch (err) {
     ctx.stderr.write(`dwell hunt: ${terminalText(err instanceof Error ? err.message : String(err))}\n`);
     ctx.setExit(EXIT.USAGE);
     return;
+  } finally {
+    stdin?.dispose();
   }
   const maxWarnings = flags.warnings === 'all' ? Infinity : Number(flags.warnings) || 0;
   const shown = result.warnings.filter(
@@ -189,7 +191,8 @@ Examples:
 
 Standard input ('-', when no file of that name exists) is one more input, named <stdin>, read on the
 main thread: with '-' the whole hunt runs on one thread (--workers is not used). Outputs and the summary
-are written when the input ends; a stream that never ends (tail -f) is read until it does. An empty or
+are written when the input ends; a stream that never ends (tail -f) is read until it does, or until the
+first Ctrl-C, which ends the input and lets the hunt finish (a second one aborts). An empty or
 unrecognised stream is an input problem (exit 3 when nothing else was read). --tenant-map globs may name
 '-'; --tenant-from-dir gives it no tenant.
 `;

@@ -5,7 +5,7 @@
 import { LEVELS, type Detection } from '../engine/types.js';
 import { artifactsOf, type Artifact } from './artifacts.js';
 import type { DetectionDigest, PairDigest } from './digest.js';
-import { hostKey } from './normalize.js';
+import { hostKey, tenantKeyPart } from './normalize.js';
 import type { ResolvedEdge } from './resolve.js';
 import { ACTION_EDGES } from './roles.js';
 import { nearSpans, spansMeet, unionSpans, type Spans } from './spans.js';
@@ -71,7 +71,7 @@ export function prevalenceLevels(detections: readonly Detection[]): LevelFn {
   const allHosts = new Set<string>();
   for (const d of detections) {
     if (LEVELS.indexOf(d.rule.level) < LEVELS.indexOf('low')) continue;
-    const host = `${d.tenant ?? ''}|${d.host.toLowerCase()}`;
+    const host = `${tenantKeyPart(d.tenant)}|${d.host.toLowerCase()}`;
     allHosts.add(host);
     let set = hostsOf.get(d.rule.id);
     if (!set) hostsOf.set(d.rule.id, (set = new Set()));
@@ -116,7 +116,9 @@ function mayJoin(a: HostNode, levelA: number, b: HostNode, levelB: number): bool
 
 /** Key of the host node a detection (or pair) belongs to. */
 function nodeKeyOf(host: string, tenant: string): string {
-  return hostKey(tenant, host) || `${tenant}|${host === '' ? '(unknown)' : host.toLowerCase()}`;
+  return (
+    hostKey(tenant, host) || `${tenantKeyPart(tenant)}|${host === '' ? '(unknown)' : host.toLowerCase()}`
+  );
 }
 
 /** Groups a digest's detections by host (informational ones are left out: they are context, not findings). */

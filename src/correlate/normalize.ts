@@ -16,16 +16,30 @@ export function shortHostName(name: string | undefined): string {
   return label.length > 255 ? label.slice(0, 255) : label;
 }
 
+/**
+ * The tenant as the first part of a host key: `|` (and `%`, its escape) percent-encoded, so the key's first `|`
+ * always ends the tenant. Tenants come from folder names and tenant maps, which may hold a `|`; short names may
+ * too (they come from the logs), and stay as they are after the separator.
+ */
+export function tenantKeyPart(tenant: string | undefined): string {
+  if (tenant === undefined) return '';
+  return tenant.includes('|') || tenant.includes('%')
+    ? tenant.replaceAll('%', '%25').replaceAll('|', '%7C')
+    : tenant;
+}
+
 /** The key of a host entity: tenant and short name (`acme|ws01`); tenant-less hosts use an empty tenant. */
 export function hostKey(tenant: string | undefined, name: string | undefined): string {
   const short = shortHostName(name);
-  return short === '' ? '' : `${tenant ?? ''}|${short}`;
+  return short === '' ? '' : `${tenantKeyPart(tenant)}|${short}`;
 }
 
-/** The tenant part of a host key. */
+/** The tenant part of a host key (as given: see tenantKeyPart). */
 export function tenantOfHostKey(key: string): string {
   const bar = key.indexOf('|');
-  return bar < 0 ? '' : key.slice(0, bar);
+  if (bar <= 0) return '';
+  const part = key.slice(0, bar);
+  return part.includes('%') ? part.replaceAll('%7C', '|').replaceAll('%25', '%') : part;
 }
 
 /** The short-name part of a host key. */

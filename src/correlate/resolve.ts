@@ -1,6 +1,7 @@
 // Turns the refs edges carry (`host:`, `name:`, `ip:`) into host keys, using what the logs said about names and
 // addresses: a host's own Sysmon addresses, machine-account logons, WorkstationName/IpAddress pairs, DNS answers.
 import type { EdgeSnapshot, EntityGraphSnapshot, HostSnapshot } from './graph-types.js';
+import { tenantKeyPart } from './normalize.js';
 
 /** An edge whose ends are host keys where the logs allow (else the raw `ip:`/`name:` ref). */
 export interface ResolvedEdge {
@@ -38,7 +39,7 @@ export class HostResolver {
   byName(short: string, tenant: string): string {
     const only = this.byShort.get(short);
     if (only === undefined) return '';
-    const own = `${tenant}|${short}`;
+    const own = `${tenantKeyPart(tenant)}|${short}`;
     if (only === own || (only === AMBIGUOUS && this.hosts.has(own) && shortOf(own) === short)) return own;
     return only === AMBIGUOUS ? '' : only;
   }

@@ -39,6 +39,19 @@ test('an intrusion across a provider and two clients is one story; the clean ten
   assert.ok(i.accounts.includes('msp\\tech'));
 });
 
+test('tenant names holding a | or a % (folder names) give the same story under those names', () => {
+  const rename = { msp: 'msp|eu', acme: 'acme|jp', beta: '100%beta', gamma: 'gamma|%7C' };
+  const { graph, detections } = scenario(rename);
+  const i = only(buildIntrusions({ graph, detections, attack: loadAttackTable() }));
+  assert.deepEqual(i.tenants, ['msp|eu', 'acme|jp', '100%beta']);
+  assert.deepEqual(
+    i.hopChain?.map((h) => h.tenant),
+    ['msp|eu', 'acme|jp', '100%beta'],
+  );
+  assert.equal(i.hosts.length, 5);
+  for (const h of i.hosts) assert.ok(Object.values(rename).includes(h.tenant ?? ''), JSON.stringify(h));
+});
+
 test('domain-controller reach, roles, staging, exfiltration and lateral movement carry evidence', () => {
   const { graph, detections } = scenario();
   const i = only(buildIntrusions({ graph, detections }));

@@ -9,6 +9,7 @@ import {
   shortHostName,
 } from '../../src/correlate/index.js';
 import { archiveNames, hashValues, normalizeCommand } from '../../src/correlate/artifacts.js';
+import { nameOfHostKey, tenantOfHostKey } from '../../src/correlate/normalize.js';
 
 test('accounts meet across domain\\user, user@domain, separate domain field and case', () => {
   const key = 'corp\\alice';
@@ -45,6 +46,18 @@ test('hosts are keyed by tenant and short name', () => {
   assert.equal(hostKey('acme', 'DC01.acme.local'), 'acme|dc01');
   assert.equal(hostKey(undefined, 'DC01'), '|dc01');
   assert.equal(hostKey('acme', ''), '');
+});
+
+test('a host key splits back into its tenant and short name whatever the tenant holds', () => {
+  // Tenants come from folder names and tenant maps: a `|` (or `%`) in one must not move the key's separator.
+  for (const tenant of ['acme', 'a|b', '|', 'x%7Cy', '100%', '%|%', '']) {
+    for (const name of ['WS01.corp', 'odd|name']) {
+      const key = hostKey(tenant, name);
+      assert.equal(tenantOfHostKey(key), tenant, `${tenant} ${name}`);
+      assert.equal(nameOfHostKey(key), shortHostName(name));
+    }
+  }
+  assert.notEqual(hostKey('a|b', 'c'), hostKey('a', 'b|c'));
 });
 
 test('addresses and logon ids are normalised; loopback and placeholders dropped', () => {

@@ -377,7 +377,8 @@ export class EntityGraph {
 
   private sessionList(): SessionSnapshot[] {
     return [...this.previousSessions, ...this.sessions].map(([key, v]): SessionSnapshot => {
-      const cut = key.indexOf('\u0000');
+      // The last NUL: a logon id is normalised hex, a host name from the logs may hold a NUL.
+      const cut = key.lastIndexOf('\u0000');
       return {
         host: key.slice(0, cut),
         logonId: key.slice(cut + 1),

@@ -246,3 +246,12 @@ test('logon sessions stay bounded however many logons there are', () => {
   // The newest session is kept.
   assert.ok(snap.sessions.some((s) => s.logonId === `0x${(n - 1 + 0x10000).toString(16)}`));
 });
+
+test('a logon session on a host whose name holds a NUL keeps its host and logon id in snapshots', () => {
+  const g = new EntityGraph();
+  observeRecord(logon('SRV\u000001', 'a', T, 'alice', 'A', '10.0.0.1', 3, '-', '0x1a2b3c'), g);
+  const sessions = g.snapshot().sessions;
+  assert.equal(sessions.length, 1);
+  assert.equal(sessions[0]!.host, 'a|srv\u000001');
+  assert.equal(sessions[0]!.logonId, '0x1a2b3c');
+});

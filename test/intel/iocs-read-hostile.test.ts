@@ -2,37 +2,12 @@
 // whole-file JSON.parse reads it, and hostile layouts must stay bounded.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import {
-  parseStixIndicators,
-  readIocFile,
-  type Indicator,
-  type IocProblem,
-  type IocReadOptions,
-} from '../../src/intel/iocs.js';
+import { iocFolder, readIocs as read } from './ioc-files.js';
+import { parseStixIndicators, type IocProblem } from '../../src/intel/iocs.js';
 import { lcg, pickFrom } from '../helpers/random.js';
 import { randomJsonText } from '../helpers/random-json.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'dwell-iocs-hostile-'));
-let files = 0;
-
-function fileWith(content: string | Buffer): string {
-  const path = join(dir, `f${files++}.json`);
-  writeFileSync(path, content);
-  return path;
-}
-
-function read(path: string, options: IocReadOptions): { indicators: Indicator[]; problems: IocProblem[] } {
-  const out = { indicators: [] as Indicator[], problems: [] as IocProblem[] };
-  readIocFile(
-    path,
-    { indicator: (i) => out.indicators.push(i), problem: (p) => out.problems.push(p) },
-    options,
-  );
-  return out;
-}
+const { fileWith } = iocFolder('dwell-iocs-hostile-');
 
 /** The problems of a whole-file parse as the chunked reader names them (its file; no line numbers). */
 function asRead(problems: readonly IocProblem[], file: string): IocProblem[] {

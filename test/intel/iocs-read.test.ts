@@ -2,40 +2,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  loadIocs,
-  parseIocCsv,
-  parseStixIndicators,
-  readIocFile,
-  type Indicator,
-  type IocProblem,
-  type IocReadOptions,
-} from '../../src/intel/iocs.js';
+import { iocFolder, readIocs as read } from './ioc-files.js';
+import { loadIocs, parseIocCsv, parseStixIndicators, type IocProblem } from '../../src/intel/iocs.js';
 import { parseCsvRows, readCsvRows, type CsvRow, type CsvRowProblem } from '../../src/intel/iocs-parse.js';
 import { pickFrom, prng, randomWord } from '../helpers/random.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'dwell-iocs-read-'));
-let files = 0;
-
-function fileWith(content: string | Buffer, ext = 'json'): string {
-  const path = join(dir, `f${files++}.${ext}`);
-  writeFileSync(path, content);
-  return path;
-}
-
-/** Reads one file through the chunked reader, collecting what it gives. */
-function read(path: string, options: IocReadOptions): { indicators: Indicator[]; problems: IocProblem[] } {
-  const out = { indicators: [] as Indicator[], problems: [] as IocProblem[] };
-  readIocFile(
-    path,
-    { indicator: (i) => out.indicators.push(i), problem: (p) => out.problems.push(p) },
-    options,
-  );
-  return out;
-}
+const { dir, fileWith } = iocFolder('dwell-iocs-read-');
 
 const HEX = '0123456789abcdef';
 const TRICKY = ['"quoted"', '{brace}', '[bracket]', '}]', '\\', 'é ☃ 𝄞', '\n\t', ':', ',', 'objects'];
@@ -262,7 +236,7 @@ test(
       [`{"objects": [${ind(1)}]}`, 'json'],
     ] as const) {
       const source = fileWith(content, ext);
-      const fifo = join(dir, `pipe${files++}`);
+      const fifo = `${source}.pipe`;
       if (spawnSync('mkfifo', [fifo]).status !== 0) return;
       const writer = spawn('sh', ['-c', 'cat "$0" > "$1"', source, fifo]);
       const done = new Promise((resolve) => writer.on('exit', resolve));

@@ -60,7 +60,10 @@ export function discoverFiles(
       try {
         st = statSync(full);
       } catch (err) {
-        onProblem({ file: full, reason: `cannot stat: ${(err as Error).message}` });
+        // A dangling link or a file gone since the listing: worth a problem when its name says it is a log;
+        // any other entry of a walked folder would have been sniffed quietly (a collection also holds other files).
+        if (hasLogExtension(name))
+          onProblem({ file: full, reason: `cannot stat: ${(err as Error).message}` });
         continue;
       }
       if (st.isDirectory()) walk(full, root, depth + 1);

@@ -1,7 +1,7 @@
 // `runHunt`: the whole forensic job — plan inputs, match them on worker threads, de-duplicate, correlate
 // centrally, sort with bounded memory, write every requested output and summarise.
 import { availableParallelism } from 'node:os';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Detection, RuleInfo } from '../engine/types.js';
 import { CorrelationEngine, type CorrelationHit } from '../engine/correlation/index.js';
@@ -48,9 +48,28 @@ export function huntRulePaths(opts: Pick<HuntOptions, 'sigma' | 'noDwellRules'>)
   return [...(own ? [own] : []), ...(opts.sigma ?? [])];
 }
 
-/** Runs a hunt. Throws only for unusable options (a bad tenant map, a missing IOC file); bad inputs are warnings. */
+/**
+ * Throws when a rule, indicator or mapping path the caller named does not exist: a mistyped `--sigma` folder
+ * would otherwise hunt with Dwell's rules alone and report nothing missing, as a usage error should.
+ */
+function checkNamedPaths(opts: HuntOptions): void {
+  const named: [string, readonly string[] | undefined][] = [
+    ['Sigma rules', opts.sigma],
+    ['indicator file', opts.iocs],
+    ['logsource mapping', opts.mappingFiles],
+  ];
+  for (const [what, paths] of named) {
+    for (const path of paths ?? []) if (!existsSync(path)) throw new Error(`${what} not found: ${path}`);
+  }
+}
+
+/**
+ * Runs a hunt. Throws only for unusable options (a missing rules folder, indicator or mapping file; a bad tenant
+ * map or mute list); bad inputs are warnings.
+ */
 export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
   const started = performance.now();
+  checkNamedPaths(opts);
   // Output folders are created up front, so a long hunt never fails at the end for want of one.
   for (const file of [
     opts.csv,

@@ -35,6 +35,17 @@ test('exit codes: 0 done, 1 findings at --fail-on, 2 usage error, 3 nothing read
     assert.equal((await dwell([...base, '--fail-on', 'critical'])).code, 0);
     assert.equal((await dwell([...base, '--min-level', 'severe'])).code, 2);
     assert.equal((await dwell(['hunt'])).code, 2);
+    // A mistyped rule, indicator or mapping path is a usage error, not a quiet hunt without it.
+    for (const [flag, what] of [
+      ['--sigma', 'Sigma rules'],
+      ['--iocs', 'indicator file'],
+      ['--mapping', 'logsource mapping'],
+    ]) {
+      const missing = join(c.dir, `missing-${flag.slice(2)}`);
+      const r = await dwell([...base, flag, missing]);
+      assert.equal(r.code, 2, `${flag}: ${r.stderr}`);
+      assert.equal(r.stderr.trim(), `dwell hunt: ${what} not found: ${missing}`);
+    }
     // '-' (standard input): test/hunt/cli-stdin.test.ts.
     c.put('junk/random.evtx', Buffer.alloc(5000, 7));
     const unreadable = await dwell(['hunt', join(c.dir, 'junk'), '--sigma', c.rules, '--no-dwell-rules']);

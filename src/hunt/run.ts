@@ -1,7 +1,7 @@
 // `runHunt`: the whole forensic job — plan inputs, match them on worker threads, de-duplicate, correlate
 // centrally, sort with bounded memory, write every requested output and summarise.
 import { availableParallelism } from 'node:os';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Detection, RuleInfo } from '../engine/types.js';
 import { CorrelationEngine, type CorrelationHit } from '../engine/correlation/index.js';
@@ -48,9 +48,23 @@ export function huntRulePaths(opts: Pick<HuntOptions, 'sigma' | 'noDwellRules'>)
   return [...(own ? [own] : []), ...(opts.sigma ?? [])];
 }
 
+/** The output files a hunt writes, by what they are. */
+function outputFiles(opts: HuntOptions): [string, string | undefined][] {
+  return [
+    ['CSV timeline', opts.csv],
+    ['JSON lines', opts.jsonl],
+    ['Navigator layer', opts.navigator],
+    ['intrusions document', opts.intrusions],
+    ['HTML report', opts.report],
+    ['STIX bundle', opts.stix],
+    ['rule statistics', opts.ruleStats],
+  ];
+}
+
 /**
- * Throws when a rule, indicator or mapping path the caller named does not exist: a mistyped `--sigma` folder
- * would otherwise hunt with Dwell's rules alone and report nothing missing, as a usage error should.
+ * Throws when a rule, indicator or mapping path the caller named does not exist (a mistyped `--sigma` folder
+ * would otherwise hunt with Dwell's rules alone and report nothing missing), or when an output file names a
+ * folder (which would fail only after the whole hunt).
  */
 function checkNamedPaths(opts: HuntOptions): void {
   const named: [string, readonly string[] | undefined][] = [
@@ -60,6 +74,10 @@ function checkNamedPaths(opts: HuntOptions): void {
   ];
   for (const [what, paths] of named) {
     for (const path of paths ?? []) if (!existsSync(path)) throw new Error(`${what} not found: ${path}`);
+  }
+  for (const [what, file] of outputFiles(opts)) {
+    if (file && statSync(file, { throwIfNoEntry: false })?.isDirectory())
+      throw new Error(`${what} would be written to a folder: ${file} (name a file)`);
   }
 }
 
@@ -71,17 +89,7 @@ export async function runHunt(opts: HuntOptions): Promise<HuntResult> {
   const started = performance.now();
   checkNamedPaths(opts);
   // Output folders are created up front, so a long hunt never fails at the end for want of one.
-  for (const file of [
-    opts.csv,
-    opts.jsonl,
-    opts.navigator,
-    opts.intrusions,
-    opts.report,
-    opts.stix,
-    opts.ruleStats,
-  ]) {
-    if (file) mkdirSync(dirname(file), { recursive: true });
-  }
+  for (const [, file] of outputFiles(opts)) if (file) mkdirSync(dirname(file), { recursive: true });
   const warnings: HuntWarning[] = [];
   let droppedWarnings = 0;
   const damaged = new Map<string, { warnings: number; unreadable: boolean; reasons: string[] }>();

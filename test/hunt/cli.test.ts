@@ -46,6 +46,12 @@ test('exit codes: 0 done, 1 findings at --fail-on, 2 usage error, 3 nothing read
       assert.equal(r.code, 2, `${flag}: ${r.stderr}`);
       assert.equal(r.stderr.trim(), `dwell hunt: ${what} not found: ${missing}`);
     }
+    const toFolder = await dwell([...base, '--csv', c.dir]);
+    assert.equal(toFolder.code, 2, toFolder.stderr);
+    assert.equal(
+      toFolder.stderr.trim(),
+      `dwell hunt: CSV timeline would be written to a folder: ${c.dir} (name a file)`,
+    );
     // '-' (standard input): test/hunt/cli-stdin.test.ts.
     c.put('junk/random.evtx', Buffer.alloc(5000, 7));
     const unreadable = await dwell(['hunt', join(c.dir, 'junk'), '--sigma', c.rules, '--no-dwell-rules']);

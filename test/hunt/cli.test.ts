@@ -34,6 +34,12 @@ test('exit codes: 0 done, 1 findings at --fail-on, 2 usage error, 3 nothing read
     assert.equal((await dwell([...base, '--fail-on', 'high'])).code, 1);
     assert.equal((await dwell([...base, '--fail-on', 'critical'])).code, 0);
     assert.equal((await dwell([...base, '--min-level', 'severe'])).code, 2);
+    const badWarnings = await dwell([...base, '--warnings', 'lots']);
+    assert.equal(badWarnings.code, 2);
+    assert.match(
+      badWarnings.stderr,
+      /--warnings <n>' argument 'lots' is invalid\. expected a number of warnings/,
+    );
     assert.equal((await dwell(['hunt'])).code, 2);
     // A mistyped rule, indicator or mapping path is a usage error, not a quiet hunt without it.
     for (const [flag, what] of [

@@ -13,6 +13,11 @@ function parseLevel(value: string): Level {
   throw new InvalidArgumentError(`expected one of ${LEVELS.join(', ')}`);
 }
 
+function parseWarnings(value: string): string {
+  if (value === 'all' || /^\d{1,9}$/.test(value)) return value;
+  throw new InvalidArgumentError('expected a number of warnings (0 or more) or "all"');
+}
+
 function parseWorkers(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 64)
@@ -250,7 +255,7 @@ export const registerHunt: RegisterCommand = (program, ctx) => {
       ),
     )
     .option('--json', 'print the summary as JSON')
-    .option('--warnings <n>', 'input warnings to print, or "all"', '20')
+    .option('--warnings <n>', 'input warnings to print, or "all"', parseWarnings, '20')
     .option('-q, --quiet', 'no progress bar')
     .action(async (paths: string[], flags: HuntFlags) => {
       await huntCommand(paths, flags, ctx);

@@ -86,6 +86,9 @@ test('dwell info shows a dirty header, a damaged chunk and its warnings', async 
     assert.match(text.out, /CRC MISMATCH/);
     assert.match(text.out, /chunks\s+\d+ \(1 damaged\)/);
     assert.match(text.out, /\.\.\. and \d+ more/);
+    for (const bad of ['-1', 'some']) {
+      await assert.rejects(run([file, '--max-warnings', bad]), { code: 'commander.invalidArgument' }, bad);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,6 +1,7 @@
 // `dwell info <path...>`: what an EVTX file holds — header, chunks, records, recovered records, damage. Folders
 // stand for the EVTX files under them (as `dwell hunt` reads folders).
 import { statSync } from 'node:fs';
+import { InvalidArgumentError } from 'commander';
 import { extname, join, relative } from 'node:path';
 import { readEvtxFile, type EvtxFileHeader, type EvtxWarning } from '../../evtx/index.js';
 import { discoverFiles } from '../../sources/index.js';
@@ -61,6 +62,11 @@ export function evtxInfo(file: string): EvtxInfo {
 }
 
 const yesNo = (b: boolean): string => (b ? 'yes' : 'no');
+
+function parseMaxWarnings(value: string): number {
+  if (!/^\d{1,9}$/.test(value)) throw new InvalidArgumentError('expected a number of warnings (0 or more)');
+  return Number(value);
+}
 
 /** The human-readable report for one file; at most `maxWarnings` warnings are listed. */
 export function formatInfo(info: EvtxInfo, maxWarnings = 20): string {
@@ -147,7 +153,7 @@ export const registerInfo: RegisterCommand = (program, ctx: CliContext) => {
       '--json',
       'machine-readable output: one JSON object for one file, an array for several or a folder',
     )
-    .option('--max-warnings <n>', 'warnings listed per file in the text output', (v) => Number(v), 20)
+    .option('--max-warnings <n>', 'warnings listed per file in the text output', parseMaxWarnings, 20)
     .action((paths: string[], opts: { json?: boolean; maxWarnings: number }) => {
       if (refuseStdin('info', paths, ctx, 'Security.evtx')) return;
       const files = infoFiles(paths, (path, reason) => {

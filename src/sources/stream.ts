@@ -2,16 +2,14 @@
 // decompressed on the fly, the format is sniffed from the first bytes, and those bytes are replayed to the
 // format's reader, so nothing is read twice from the stream and nothing is lost. Only a few KiB are ever
 // held besides what the reader itself holds: the stream is never buffered whole.
-import { Readable, pipeline } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import type { TemplateIds } from '../evtx/index.js';
+import { gunzipChunks } from './byte-stream.js';
 import { sniffFormat } from './detect.js';
 import { readSource } from './registry.js';
 import type { RecordSink, SourceFormat, SourceStats } from './types.js';
 
 /** Bytes looked at to sniff the format (as for files, see detect.ts). */
 const HEAD = 4096;
-const GUNZIP_CHUNK = 256 * 1024;
 
 /** How a stream is named and read. */
 export interface StreamOptions {
@@ -154,13 +152,8 @@ export async function readStream(
   const gzip = isGzip(raw.head);
   let content: Peeked = raw;
   if (gzip) {
-    // pipeline ends the gunzip stream with the source and forwards either side's errors to its reader.
-    const gunzipped = pipeline(
-      Readable.from(raw.replay),
-      createGunzip({ chunkSize: GUNZIP_CHUNK }),
-      () => undefined,
-    ) as AsyncIterable<Buffer>;
-    content = await peek(gunzipped, HEAD, known);
+    // Everything that decompresses before damage or a cut is read, then the error is reported.
+    content = await peek(gunzipChunks(raw.replay), HEAD, known);
     if (content.head.length === 0) {
       await content.release();
       const why = content.failure !== undefined ? `: ${messageOf(content.failure)}` : '';

@@ -163,6 +163,14 @@ export async function readStream(
   const format = sniffFormat(content.head);
   if (!format) {
     await content.release();
+    // A stream that failed before its first bytes told the format (say, after `ElfF`) failed; it is not garbage.
+    if (content.failure !== undefined)
+      return fail(
+        `read failed after ${content.head.length} bytes${gzip ? ' (decompressed)' : ''}, before the format ` +
+          `could be told: ${messageOf(content.failure)}`,
+        false,
+        gzip,
+      );
     return fail(
       `not a recognised log format (EVTX, JSON, JSONL, XML${gzip ? ' inside gzip' : ''})`,
       false,

@@ -1,0 +1,77 @@
+// Hostile byte streams met by readStream (found reviewing `dwell hunt -`): streams that fail before their format
+// is told, and odd pieces (strings, empty chunks, typed arrays).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { EventRecord } from '../../src/event/types.js';
+import { readStream, type SourceWarning } from '../../src/sources/index.js';
+
+async function read(bytes: AsyncIterable<Buffer | Uint8Array | string>) {
+  const records: EventRecord[] = [];
+  const warnings: SourceWarning[] = [];
+  const stats = await readStream(
+    bytes,
+    { name: '<stdin>' },
+    { record: (r) => records.push(r), warning: (w) => warnings.push(w) },
+  );
+  return { records, warnings, stats };
+}
+
+/** Yields the pieces, then throws. */
+async function* failingAfter(...pieces: Buffer[]): AsyncGenerator<Buffer> {
+  for (const p of pieces) yield p;
+  throw new Error('pipe broke');
+}
+
+test('a stream that fails before its first bytes tell the format is a read failure, not an unknown format', async () => {
+  for (const pieces of [
+    [Buffer.from('ElfF')], // an EVTX magic cut short
+    [Buffer.from([0x1f])], // half a gzip magic
+    [Buffer.from('  '), Buffer.from('\n')], // whitespace before any JSON or XML
+  ]) {
+    const got = await read(failingAfter(...pieces));
+    const what = JSON.stringify(pieces.map((p) => p.toString('latin1')));
+    assert.equal(got.records.length, 0, what);
+    assert.equal(got.warnings.length, 1, what);
+    const size = pieces.reduce((n, p) => n + p.length, 0);
+    assert.equal(
+      got.warnings[0]!.reason,
+      `read failed after ${size} bytes, before the format could be told: pipe broke`,
+      what,
+    );
+    assert.equal(got.warnings[0]!.file, '<stdin>');
+    assert.ok(got.stats.unreadable && !got.stats.empty, what);
+    assert.equal(got.stats.bytes, size, what);
+  }
+});
+
+test('garbage that ends normally is still an unknown format; one that fails at once is a read failure', async () => {
+  async function* garbage(): AsyncGenerator<Buffer> {
+    yield Buffer.from('MZ\x90\x00');
+  }
+  const got = await read(garbage());
+  assert.match(got.warnings[0]!.reason, /^not a recognised log format/);
+  const none = await read(failingAfter());
+  assert.equal(none.warnings[0]!.reason, 'read failed: pipe broke');
+});
+
+test('strings, typed arrays and empty pieces are bytes like any other', async () => {
+  async function* mixed(): AsyncGenerator<Buffer | Uint8Array | string> {
+    yield '';
+    yield Buffer.alloc(0);
+    yield '{"EventID":1,"Computer":"h\u00e9"}';
+    yield new Uint8Array(0);
+    yield '\n';
+    yield new Uint8Array(Buffer.from('{"EventID":2}'));
+    yield '';
+  }
+  const got = await read(mixed());
+  assert.deepEqual(
+    got.records.map((r) => [r.eventId, r.computer]),
+    [
+      [1, 'hé'],
+      [2, ''],
+    ],
+  );
+  assert.deepEqual(got.warnings, []);
+  assert.equal(got.stats.bytes, Buffer.byteLength('{"EventID":1,"Computer":"hé"}\n{"EventID":2}'));
+});

@@ -103,6 +103,11 @@ async function readXml(input: SourceInput, sink: RecordSink): Promise<SourceStat
       pos = end + 8;
     }
   };
+  // A byte stream with neither an <Event> element nor an <Events> root is not an event export (an HTML error
+  // page fetched instead of the log, say): it is warned about, so it counts as unreadable, not as read and
+  // empty. Files are not: a folder's other XML files (scheduled tasks, configuration) are read quietly.
+  let rooted = false;
+  let rootTail = '';
   // The encoding is decided on the first bytes, held until there are enough of them (a stream may deliver
   // its bytes one at a time).
   let head: Buffer | undefined = Buffer.alloc(0);
@@ -114,7 +119,13 @@ async function readXml(input: SourceInput, sink: RecordSink): Promise<SourceStat
       head = undefined;
       decoder = new TextDecoder(encodingOf(chunk), { fatal: false, ignoreBOM: false });
     }
-    pending += decoder!.decode(chunk, { stream: !final });
+    const text = decoder!.decode(chunk, { stream: !final });
+    if (!rooted && elements === 0) {
+      // Only the new text and the tail before it are searched, so each character is looked at once.
+      rooted = (rootTail + text).includes('<Events');
+      rootTail = text.length >= 6 ? text.slice(-6) : (rootTail + text).slice(-6);
+    }
+    pending += text;
     drain(false);
   };
   try {
@@ -127,6 +138,8 @@ async function readXml(input: SourceInput, sink: RecordSink): Promise<SourceStat
     warn(`read failed: ${(err as Error).message}`);
   }
   drain(true);
+  if (input.bytes && elements === 0 && !rooted && bytes > 0 && stats.warnings === 0)
+    warn('no <Event> element and no <Events> root: not a Windows event log export');
   stats.unreadable = stats.records === 0 && bytes > 0 && stats.warnings > 0;
   return stats;
 }

@@ -3,7 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { EventRecord } from '../../src/event/types.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { readStream, type SourceWarning } from '../../src/sources/index.js';
+import { readAll, tempDir } from './helpers.js';
 
 async function read(bytes: AsyncIterable<Buffer | Uint8Array | string>) {
   const records: EventRecord[] = [];
@@ -74,4 +77,43 @@ test('strings, typed arrays and empty pieces are bytes like any other', async ()
   );
   assert.deepEqual(got.warnings, []);
   assert.equal(got.stats.bytes, Buffer.byteLength('{"EventID":1,"Computer":"hé"}\n{"EventID":2}'));
+});
+
+test('an XML stream that is no event export (an HTML error page) is one warning and unreadable; an empty export is not', async () => {
+  async function* pieces(
+    text: string,
+    size: number,
+    encoding: BufferEncoding = 'utf8',
+  ): AsyncGenerator<Buffer> {
+    const data = Buffer.from(text, encoding);
+    for (let i = 0; i < data.length; i += size) yield data.subarray(i, i + size);
+  }
+  const page = '<!DOCTYPE html>\n<html><body><h1>502 Bad Gateway</h1><p>Event</p></body></html>\n';
+  for (const size of [1, 7, 4096]) {
+    const got = await read(pieces(page, size));
+    assert.equal(got.stats.format, 'xml');
+    assert.deepEqual(
+      got.warnings.map((w) => [w.file, w.reason]),
+      [['<stdin>', 'no <Event> element and no <Events> root: not a Windows event log export']],
+    );
+    assert.ok(got.stats.unreadable);
+    // An export that holds no event is read, empty, without a warning (the root split across pieces too).
+    for (const [empty, encoding] of [
+      ['<?xml version="1.0" encoding="UTF-8"?>\r\n<Events>\r\n</Events>\r\n', 'utf8'],
+      ['\ufeff<Events/>', 'utf16le'],
+    ] as const) {
+      const none = await read(pieces(empty, size, encoding));
+      assert.deepEqual(none.warnings, [], `${JSON.stringify(empty)} in ${size}-byte pieces`);
+      assert.ok(!none.stats.unreadable && none.records.length === 0);
+    }
+  }
+  // A file keeps being read quietly: a folder's other XML files (scheduled tasks, settings) are not logs either.
+  const { dir, cleanup } = tempDir();
+  try {
+    const path = join(dir, 'page.xml');
+    writeFileSync(path, page);
+    assert.deepEqual((await readAll(path)).warnings, []);
+  } finally {
+    cleanup();
+  }
 });

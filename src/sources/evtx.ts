@@ -44,11 +44,11 @@ function parseOne(
 }
 
 /** An input that ends before its file header does (so before any chunk): a warning, not silence. */
-function headerCut(input: SourceInput, sink: RecordSink, stats: SourceStats, size: number): void {
+function headerCut(input: SourceInput, sink: RecordSink, stats: SourceStats, size: number, offset = 0): void {
   stats.warnings++;
   sink.warning({
     file: input.path,
-    offset: 0,
+    offset,
     reason: `input ends inside the file header (${size} of ${FILE_HEADER_SIZE} bytes)`,
   });
 }
@@ -136,15 +136,28 @@ async function readSequential(input: SourceInput, sink: RecordSink): Promise<Sou
           }
           if (fill === FILE_HEADER_SIZE) {
             base = FILE_HEADER_SIZE;
-            offset = FILE_HEADER_SIZE;
+            offset += FILE_HEADER_SIZE;
             fill = 0;
           }
           continue;
         }
         const need = Math.min(chunk.length - pos, CHUNK_SIZE - fill);
         chunk.copy(buf, fill, pos, pos + need);
+        const had = fill;
         fill += need;
         pos += need;
+        // Another file's header where a chunk should start (`cat a.evtx b.evtx | dwell hunt -`) is skipped
+        // like the first one: read as a chunk, it shifted every chunk of that file by 4 KiB (records carved or
+        // lost, warnings for each chunk).
+        if (had < 8 && fill >= 8 && magicOf(buf) === FILE_MAGIC) {
+          if (fill < FILE_HEADER_SIZE) {
+            base = -1;
+            continue;
+          }
+          buf.copy(buf, 0, FILE_HEADER_SIZE, fill);
+          fill -= FILE_HEADER_SIZE;
+          offset += FILE_HEADER_SIZE;
+        }
         if (fill === CHUNK_SIZE) flush();
       }
     }
@@ -156,7 +169,7 @@ async function readSequential(input: SourceInput, sink: RecordSink): Promise<Sou
       reason: `${input.gzip ? 'decompression' : 'read'} failed: ${(err as Error).message}`,
     });
   }
-  if (base < 0 && fill > 0) headerCut(input, sink, stats, fill);
+  if (base < 0 && fill > 0) headerCut(input, sink, stats, fill, offset);
   if (base >= 0 && fill > 0) {
     stats.warnings++;
     sink.warning({

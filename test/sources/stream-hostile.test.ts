@@ -6,6 +6,7 @@ import type { EventRecord } from '../../src/event/types.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readStream, type SourceWarning } from '../../src/sources/index.js';
+import { evtxOf, sysmonEvents } from '../hunt/fixtures.js';
 import { readAll, tempDir } from './helpers.js';
 
 async function read(bytes: AsyncIterable<Buffer | Uint8Array | string>) {
@@ -116,4 +117,30 @@ test('an XML stream that is no event export (an HTML error page) is one warning 
   } finally {
     cleanup();
   }
+});
+
+test('EVTX files concatenated on a stream (cat a.evtx b.evtx | dwell hunt -) are each read whole', async () => {
+  const a = evtxOf(sysmonEvents('wsA', 300));
+  const b = evtxOf(sysmonEvents('wsB', 300));
+  async function* pieces(data: Buffer, size: number): AsyncGenerator<Buffer> {
+    for (let i = 0; i < data.length; i += size) yield data.subarray(i, i + size);
+  }
+  const both = Buffer.concat([a, b, a.subarray(4096)]);
+  for (const size of [7, 4096, 65536 + 5, both.length]) {
+    const got = await read(pieces(both, size));
+    const hosts = got.records.map((r) => r.computer);
+    // b's header read as a chunk shifted b's chunks by 4 KiB: 293 of its 300 records carved, 3 junk records.
+    assert.equal(hosts.filter((h) => h === 'wsA').length, 600, `${size}-byte pieces`);
+    assert.equal(hosts.filter((h) => h === 'wsB').length, 300, `${size}-byte pieces`);
+    assert.equal(hosts.length, 900, `${size}-byte pieces`);
+    assert.deepEqual(got.warnings, [], `${size}-byte pieces`);
+    // Offsets stay those of the stream.
+    assert.equal(got.records[300]!.source.offset, a.length + 4096 + 512);
+  }
+  const cut = await read(pieces(Buffer.concat([a, b.subarray(0, 100)]), 4096));
+  assert.equal(cut.records.length, 300);
+  assert.deepEqual(
+    cut.warnings.map((w) => [w.offset, w.reason]),
+    [[a.length, 'input ends inside the file header (100 of 4096 bytes)']],
+  );
 });

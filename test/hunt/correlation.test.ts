@@ -2,31 +2,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { runHunt } from '../../src/hunt/index.js';
-import { RULE_WHOAMI, evtxOf, makeCase, sysmonEvents } from './fixtures.js';
+import { RULE_WHOAMI, evtxOf, makeCase, sysmonEvents, whoamiBurstRule } from './fixtures.js';
 
 const CORRELATION_ID = '6f1d4a4e-3333-4333-8333-000000000003';
 
 test('correlations see the base-rule hits of every file and worker, de-duplicated, and fire once', async () => {
   const c = makeCase();
   try {
-    c.put(
-      'rules/corr.yml',
-      `title: Many whoami on one host
-id: ${CORRELATION_ID}
-status: test
-level: critical
-correlation:
-  type: event_count
-  rules:
-    - ${RULE_WHOAMI}
-  group-by:
-    - Computer
-  timespan: 2h
-  condition:
-    gte: 8
-  generate: true
-`,
-    );
+    c.put('rules/corr.yml', whoamiBurstRule(CORRELATION_ID));
     // 10 whoami on ws1 over 30 minutes, split over two files (5 each): only both together reach 8.
     const events = sysmonEvents('ws1', 30);
     c.put('logs/a/Sysmon-1.evtx', evtxOf(events.slice(0, 15)));

@@ -9,6 +9,25 @@ import { writeEvtx } from '../../src/evtx/writer.js';
 export const RULE_WHOAMI = '6f1d4a4e-1111-4111-8111-000000000001';
 export const RULE_NETUSE = '6f1d4a4e-2222-4222-8222-000000000002';
 
+/** A correlation rule: 8 or more whoami detections on one host within 2 hours (the id is the caller's). */
+export function whoamiBurstRule(id: string): string {
+  return `title: Many whoami on one host
+id: ${id}
+status: test
+level: critical
+correlation:
+  type: event_count
+  rules:
+    - ${RULE_WHOAMI}
+  group-by:
+    - Computer
+  timespan: 2h
+  condition:
+    gte: 8
+  generate: true
+`;
+}
+
 const RULES = `title: Test whoami execution
 id: ${RULE_WHOAMI}
 status: test

@@ -9,24 +9,10 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { runHunt } from '../../src/hunt/index.js';
 import type { EventSpec } from '../../src/evtx/writer-types.js';
-import { RULE_WHOAMI, evtxOf, makeCase, sysmonEvents } from './fixtures.js';
+import { evtxOf, makeCase, sysmonEvents, whoamiBurstRule } from './fixtures.js';
 
 const CORRELATION_ID = '6f1d4a4e-3333-4333-8333-0000000000a5';
-const CORRELATION = `title: Many whoami on one host
-id: ${CORRELATION_ID}
-status: test
-level: critical
-correlation:
-  type: event_count
-  rules:
-    - ${RULE_WHOAMI}
-  group-by:
-    - Computer
-  timespan: 2h
-  condition:
-    gte: 8
-  generate: true
-`;
+const CORRELATION = whoamiBurstRule(CORRELATION_ID);
 
 async function* piecesOf(data: Buffer, size: number): AsyncGenerator<Buffer> {
   for (let i = 0; i < data.length; i += size) yield data.subarray(i, i + size);

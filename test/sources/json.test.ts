@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { JsonValueScanner } from '../../src/sources/index.js';
+import { JsonValueScanner, readStream } from '../../src/sources/index.js';
+import type { EventRecord } from '../../src/event/types.js';
 import { readAll, tempDir } from './helpers.js';
 
 const EV = (id: number, cmd = 'x') => ({
@@ -193,6 +194,64 @@ test('flat-layout keys named like Object.prototype members stay fields', async (
       [...r.fields()].map(([k]) => k),
       ['EventID', 'Channel', 'constructor', '__proto__', 'toString', 'CommandLine'],
     );
+  } finally {
+    cleanup();
+  }
+});
+
+/** UTF-16 bytes of a text, little or big endian, with or without a byte-order mark. */
+function utf16(text: string, bigEndian: boolean, bom: boolean): Buffer {
+  const le = Buffer.from((bom ? '\ufeff' : '') + text, 'utf16le');
+  if (!bigEndian) return le;
+  const be = Buffer.alloc(le.length);
+  for (let i = 0; i + 1 < le.length; i += 2) {
+    be[i] = le[i + 1]!;
+    be[i + 1] = le[i]!;
+  }
+  return be;
+}
+
+test('UTF-16 JSON (PowerShell 5 redirections) reads as the same records as UTF-8, from files and streams', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const events = [EV(1, 'cmd /c "é ☃ 𝄞"'), EV(2, 'whoami'), EV(3)];
+    const texts = {
+      array: JSON.stringify(events, null, 2),
+      jsonl: events.map((e) => JSON.stringify(e)).join('\r\n') + '\r\n',
+    };
+    const fields = (records: EventRecord[]) => records.map((r) => JSON.stringify([...r.fields()]));
+    for (const [kind, text] of Object.entries(texts)) {
+      const plain = join(dir, `${kind}-utf8.json`);
+      writeFileSync(plain, text);
+      const want = await readAll(plain);
+      assert.equal(want.records.length, 3);
+      for (const bigEndian of [false, true]) {
+        for (const bom of [true, false]) {
+          const bytes = utf16(text, bigEndian, bom);
+          const label = `${kind} ${bigEndian ? 'BE' : 'LE'}${bom ? ' BOM' : ''}`;
+          const file = join(dir, `${kind}-${bigEndian}-${bom}.json`);
+          writeFileSync(file, bytes);
+          const got = await readAll(file);
+          assert.deepEqual(got.warnings, [], label);
+          assert.deepEqual(fields(got.records), fields(want.records), label);
+          // The same bytes on a stream, one byte at a time (a character split across pieces).
+          const records: EventRecord[] = [];
+          const pieces = async function* () {
+            for (let i = 0; i < bytes.length; i++) yield bytes.subarray(i, i + 1);
+          };
+          const stats = await readStream(
+            pieces(),
+            { name: '<stdin>' },
+            {
+              record: (r) => records.push(r),
+              warning: (w) => assert.fail(`${label}: ${w.reason}`),
+            },
+          );
+          assert.equal(stats.format, 'json', label);
+          assert.deepEqual(fields(records), fields(want.records), `${label} (stream)`);
+        }
+      }
+    }
   } finally {
     cleanup();
   }

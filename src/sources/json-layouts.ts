@@ -112,10 +112,56 @@ function fromFlat(obj: Obj): Obj {
   return { Event: { System: system, EventData: data } };
 }
 
+/** A PowerShell date ("/Date(1700000000000)/" from Windows PowerShell 5; PowerShell 7 writes ISO text) as ISO. */
+function powershellTime(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const m = /^\/Date\((-?\d{1,15})(?:[+-]\d{4})?\)\/$/.exec(value);
+  if (!m) return value;
+  const ms = Number(m[1]);
+  return Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : value;
+}
+
+/** A SecurityIdentifier as PowerShell serialises it (an object with its `Value`), or the value as given. */
+function sidText(value: unknown): unknown {
+  return isObj(value) && typeof value.Value === 'string' ? value.Value : value;
+}
+
+/**
+ * PowerShell `Get-WinEvent | ConvertTo-Json` (EventLogRecord objects): `Id`, `LogName`, `MachineName`,
+ * `ProviderName`, ... The event data is `Properties`, values without their names, so it becomes unnamed
+ * `Data` (keyword rules see it; rules on named fields cannot match it: `.ToXml()` exports keep the names).
+ */
+function fromPowerShell(obj: Obj): Obj {
+  const system: Obj = {
+    Provider: attrs({ Name: obj.ProviderName, Guid: obj.ProviderId }),
+    EventID: obj.Id,
+    Version: obj.Version,
+    Level: obj.Level,
+    Task: obj.Task,
+    Opcode: obj.Opcode,
+    Keywords: obj.Keywords,
+    TimeCreated: attrs({ SystemTime: powershellTime(obj.TimeCreated) }),
+    EventRecordID: obj.RecordId,
+    Correlation: attrs({ ActivityID: obj.ActivityId, RelatedActivityID: obj.RelatedActivityId }),
+    Execution: attrs({ ProcessID: obj.ProcessId, ThreadID: obj.ThreadId }),
+    Channel: obj.LogName,
+    Computer: obj.MachineName,
+    Security: attrs({ UserID: sidText(obj.UserId) }),
+  };
+  const values = Array.isArray(obj.Properties)
+    ? obj.Properties.map((p: unknown) => (isObj(p) && 'Value' in p ? p.Value : p))
+    : [];
+  const event: Obj = { System: system };
+  if (values.length > 0) event.EventData = { Data: values };
+  return { Event: event };
+}
+
 /** Layout name of a parsed JSON object, for diagnostics. */
-export function jsonLayoutOf(obj: Obj): 'evtx_dump' | 'ecs' | 'flat' {
+export function jsonLayoutOf(obj: Obj): 'evtx_dump' | 'ecs' | 'powershell' | 'flat' {
   if (isObj(obj.Event) || isObj(obj.System)) return 'evtx_dump';
   if (isObj(obj.winlog)) return 'ecs';
+  if (typeof obj.LogName === 'string' && typeof obj.Id === 'number' && 'MachineName' in obj)
+    return 'powershell';
   return 'flat';
 }
 
@@ -127,6 +173,8 @@ export function recordFromJson(value: unknown, source: RecordSource): EventRecor
       return new ObjectRecord(value, source);
     case 'ecs':
       return new ObjectRecord(fromEcs(value), source);
+    case 'powershell':
+      return new ObjectRecord(fromPowerShell(value), source);
     default:
       return new ObjectRecord(fromFlat(value), source);
   }

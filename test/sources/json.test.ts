@@ -176,6 +176,49 @@ test('a JSON file with broken lines keeps its good records and names the bad one
   }
 });
 
+test('PowerShell Get-WinEvent | ConvertTo-Json objects: system fields mapped, Properties as unnamed data', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const base = {
+      Id: 1102,
+      Version: 1,
+      Level: 4,
+      RecordId: 9001,
+      ProviderName: 'Microsoft-Windows-Eventlog',
+      ProviderId: 'fc65ddd8-d6ef-4962-83d5-6e5cfe9ce148',
+      LogName: 'Security',
+      ProcessId: 1064,
+      ThreadId: 5000,
+      MachineName: 'DC01.corp.example',
+      UserId: { BinaryLength: 12, Value: 'S-1-5-18' },
+      Properties: [{ Value: 'S-1-5-21-1-2-3-500' }, { Value: 'Administrator' }, { Value: 'CORP' }],
+      Message: 'The audit log was cleared.',
+    };
+    // Windows PowerShell 5 writes dates as "/Date(ms)/"; PowerShell 7 as ISO text.
+    const ps5 = { ...base, TimeCreated: '/Date(1700000000123)/' };
+    const ps7 = { ...base, RecordId: 9002, TimeCreated: '2023-11-14T23:13:20.123+01:00' };
+    writeFileSync(join(dir, 'ps.json'), JSON.stringify([ps5, ps7], null, 2));
+    const { records, warnings } = await readAll(join(dir, 'ps.json'));
+    assert.deepEqual(warnings, []);
+    assert.equal(records.length, 2);
+    for (const r of records) {
+      assert.equal(r.eventId, 1102);
+      assert.equal(r.channel, 'Security');
+      assert.equal(r.computer, 'DC01.corp.example');
+      assert.equal(r.provider, 'Microsoft-Windows-Eventlog');
+      assert.equal(r.timestamp, Date.parse('2023-11-14T22:13:20.123Z'));
+      assert.deepEqual(r.get('Data'), ['S-1-5-21-1-2-3-500', 'Administrator', 'CORP']);
+      assert.equal(r.get('UserID'), 'S-1-5-18');
+    }
+    assert.deepEqual(
+      records.map((r) => r.recordId),
+      [9001, 9002],
+    );
+  } finally {
+    cleanup();
+  }
+});
+
 test('flat-layout keys named like Object.prototype members stay fields', async () => {
   const { dir, cleanup } = tempDir();
   try {

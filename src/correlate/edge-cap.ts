@@ -5,6 +5,7 @@
 // hosts can no longer push out the movement between detected hosts.
 import { REMOTE_EXEC_EDGES } from './cluster.js';
 import type { EdgeSnapshot } from './graph-types.js';
+import { nameOfHostKey } from './normalize.js';
 import { ACTION_EDGES } from './roles.js';
 
 /** Share of the edge table one sweep frees: each sweep costs O(table), so inserts stay amortised O(1). */
@@ -35,7 +36,7 @@ export class DetectedHosts {
     this.levels.set(ref, level);
     // Edges name hosts other than the logging one by short name (resolved later, across tenants): the highest
     // level of any host with that short name stands for it.
-    const name = `name:${key.slice(key.indexOf('|') + 1)}`;
+    const name = `name:${nameOfHostKey(key)}`;
     if ((this.levels.get(name) ?? 0) < level) this.levels.set(name, level);
   }
 

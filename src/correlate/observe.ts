@@ -9,6 +9,7 @@ import {
   machineAccountHost,
   normalizeAccount,
   normalizeAddress,
+  nameOfHostKey,
   normalizeLogonId,
   shortHostName,
 } from './normalize.js';
@@ -48,7 +49,7 @@ let srcAltRef = '';
 function sourceRefs(name: string, address: string, self: HostState): void {
   const short = shortHostName(name);
   const ip = normalizeAddress(address);
-  const selfShort = self.key.slice(self.key.indexOf('|') + 1);
+  const selfShort = nameOfHostKey(self.key);
   srcRef = '';
   srcAltRef = '';
   if (short !== '' && short !== selfShort) {
@@ -105,7 +106,7 @@ function onExplicitCredentials(record: EventRecord, graph: EntityGraph, h: HostS
   const account = normalizeAccount(text(record, 'TargetUserName'), text(record, 'TargetDomainName'));
   const target = shortHostName(text(record, 'TargetServerName'));
   const ip = normalizeAddress(text(record, 'IpAddress'));
-  const selfShort = h.key.slice(h.key.indexOf('|') + 1);
+  const selfShort = nameOfHostKey(h.key);
   if (account === '' || ((target === '' || target === selfShort) && ip === '')) return;
   const dst = target !== '' && target !== selfShort ? `name:${target}` : `ip:${ip}`;
   graph.touchAccount(account, text(record, 'TargetUserName'), '', h.tenant, h.key, record.timestamp);

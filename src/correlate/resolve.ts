@@ -1,7 +1,7 @@
 // Turns the refs edges carry (`host:`, `name:`, `ip:`) into host keys, using what the logs said about names and
 // addresses: a host's own Sysmon addresses, machine-account logons, WorkstationName/IpAddress pairs, DNS answers.
 import type { EdgeSnapshot, EntityGraphSnapshot, HostSnapshot } from './graph-types.js';
-import { tenantKeyPart } from './normalize.js';
+import { nameOfHostKey, tenantKeyPart } from './normalize.js';
 
 /** An edge whose ends are host keys where the logs allow (else the raw `ip:`/`name:` ref). */
 export interface ResolvedEdge {
@@ -15,10 +15,6 @@ export interface ResolvedEdge {
 /** Marks a short name that several hosts (of different tenants) carry. */
 const AMBIGUOUS = '\u0000';
 
-function shortOf(key: string): string {
-  return key.slice(key.indexOf('|') + 1);
-}
-
 /** Name and address lookups over one graph snapshot. */
 export class HostResolver {
   readonly hosts = new Map<string, HostSnapshot>();
@@ -29,7 +25,7 @@ export class HostResolver {
   constructor(snap: EntityGraphSnapshot) {
     for (const h of snap.hosts) {
       this.hosts.set(h.key, h);
-      const short = shortOf(h.key);
+      const short = nameOfHostKey(h.key);
       this.byShort.set(short, this.byShort.has(short) ? AMBIGUOUS : h.key);
     }
     for (const a of snap.addresses) this.owners.set(a.address, a.owners);
@@ -40,7 +36,8 @@ export class HostResolver {
     const only = this.byShort.get(short);
     if (only === undefined) return '';
     const own = `${tenantKeyPart(tenant)}|${short}`;
-    if (only === own || (only === AMBIGUOUS && this.hosts.has(own) && shortOf(own) === short)) return own;
+    if (only === own || (only === AMBIGUOUS && this.hosts.has(own) && nameOfHostKey(own) === short))
+      return own;
     return only === AMBIGUOUS ? '' : only;
   }
 

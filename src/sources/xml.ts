@@ -5,16 +5,13 @@ import { contentOf } from './byte-stream.js';
 import { eventNodeToObject, parseXmlElement } from './xml-element.js';
 import { ObjectRecord } from '../event/object-record.js';
 import type { RecordSink, SourceInput, SourceKind, SourceStats } from './types.js';
+import { utf16Encoding } from './utf16-text.js';
 
 const MAX_ELEMENT_CHARS = 8 * 1024 * 1024;
 
+/** UTF-16 by its byte-order mark or a `<` beside a zero byte, else UTF-8. */
 function encodingOf(head: Buffer): 'utf-8' | 'utf-16le' | 'utf-16be' {
-  if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
-  if (head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
-  // UTF-16 without BOM: '<' followed by a zero byte.
-  if (head[0] === 0x3c && head[1] === 0x00) return 'utf-16le';
-  if (head[0] === 0x00 && head[1] === 0x3c) return 'utf-16be';
-  return 'utf-8';
+  return utf16Encoding(head, (c) => c === 0x3c) ?? 'utf-8';
 }
 
 /** Index of the next `<Event` start tag (not `<Events` or `<EventData`) at or after `from`, or -1. */
